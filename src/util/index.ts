@@ -1,0 +1,4 @@
+export * from './result';
+export * from './unreachable';
+export * from './diagnostic';
+export * from './digest';
