@@ -1,0 +1,44 @@
+import type { RuleDefinition } from '../src/analysis/rule-api';
+
+/** `go_library`: a Go package other packages import. */
+export const goLibrary: RuleDefinition = {
+  name: 'go_library',
+  doc: 'A Go package that other targets depend on.',
+  attrs: {
+    srcs: { type: 'label_list', doc: 'Go (.go), assembly (.s) and header (.h) files of the package.' },
+    deps: { type: 'label_list', doc: 'go_library targets this package imports (standard library imports need none).' },
+    importpath: { type: 'string', doc: 'Import path; defaults to the go.mod module path plus the package directory.' },
+    embedsrcs: { type: 'label_list', doc: 'Files that //go:embed patterns may match.' },
+  },
+};
+
+/** `go_binary`: a main package linked into an executable. */
+export const goBinary: RuleDefinition = {
+  name: 'go_binary',
+  doc: 'A Go program: a main package and everything it imports, linked into pgobuild-out/bin/<package>/<name>.',
+  attrs: {
+    srcs: { type: 'label_list', doc: 'Source files of the main package.' },
+    deps: { type: 'label_list', doc: 'go_library targets the main package imports.' },
+    embedsrcs: { type: 'label_list', doc: 'Files that //go:embed patterns may match.' },
+    importpath: { type: 'string', doc: 'Import path of the main package (recorded as `path` in the build info).' },
+    pgo: {
+      type: 'string',
+      doc: '"auto" (default): default.pgo in the package directory if present; "off"; or a profile (":label" or a workspace-relative path).',
+    },
+  },
+};
+
+/** `go_test`: a test binary, built and run by `pgobuild test`. */
+export const goTest: RuleDefinition = {
+  name: 'go_test',
+  doc: 'Go tests of a package: internal (same package) and external (`_test` package) test files.',
+  attrs: {
+    srcs: { type: 'label_list', doc: '_test.go files (internal and/or external test package).' },
+    deps: { type: 'label_list', doc: 'go_library targets the test files import.' },
+    embed: { type: 'label_list', doc: 'The go_library (or go_binary) under test, whose sources are compiled with the internal test files.' },
+    embedsrcs: { type: 'label_list', doc: 'Files that //go:embed patterns in the test files may match.' },
+  },
+};
+
+/** Every built-in rule, in the order they are documented. */
+export const BUILTIN_RULES: readonly RuleDefinition[] = [goLibrary, goBinary, goTest];

@@ -1,0 +1,84 @@
+import type { GoSdk } from '../../toolchain';
+import type { BuildInfo } from '../go/build-info';
+import type { CompileUnit, SourceFile } from '../go/compile-action';
+import type { StdPackage } from '../go/stdlib';
+import type { Configuration } from './configuration';
+
+/** A compile of one package in one configuration. */
+export interface CompileNode {
+  readonly kind: 'compile';
+  readonly id: string;
+  /** What progress lines show: a label (`//examples/lib/md`) or a std import path. */
+  readonly owner: string;
+  readonly config: Configuration;
+  /** The compile unit without the parts only known once dependencies are built. */
+  readonly unit: Omit<CompileUnit, 'deps' | 'profile'>;
+  /** Direct dependencies by import path (resolved) and the node that compiles each. */
+  readonly deps: readonly { readonly importPath: string; readonly nodeId: string }[];
+}
+
+/** A link of one binary (program or test binary) in one configuration. */
+export interface LinkNode {
+  readonly kind: 'link';
+  readonly id: string;
+  readonly owner: string;
+  readonly config: Configuration;
+  readonly mainImportPath: string;
+  readonly mainNodeId: string;
+  /** Every transitive dependency of the main package (runtime's included). */
+  readonly deps: readonly { readonly importPath: string; readonly nodeId: string }[];
+  readonly buildInfo: BuildInfo;
+  readonly defaultGodebug: string;
+  readonly stripDebug: boolean;
+  /** Workspace-relative output path (`pgobuild-out/bin/<pkg>/<name>`), or undefined for test binaries. */
+  readonly outputPath?: string;
+}
+
+/** Running one go_test binary. */
+export interface TestRunNode {
+  readonly kind: 'test-run';
+  readonly id: string;
+  readonly owner: string;
+  readonly config: Configuration;
+  readonly linkNodeId: string;
+  /** Package directory (workspace-relative): the test's working directory, as in `go test`. */
+  readonly dir: string;
+  /** Files the test may read at run time (its package's sources and testdata). */
+  readonly dataFiles: readonly SourceFile[];
+}
+
+/** Any node of the action graph. */
+export type BuildNode = CompileNode | LinkNode | TestRunNode;
+
+/** The nodes a node depends on. */
+export function nodeDeps(node: BuildNode): string[] {
+  switch (node.kind) {
+    case 'compile':
+      return node.deps.map((d) => d.nodeId);
+    case 'link':
+      return [node.mainNodeId, ...node.deps.map((d) => d.nodeId)];
+    case 'test-run':
+      return [node.linkNodeId];
+    default:
+      return unreachableNode(node);
+  }
+}
+
+function unreachableNode(x: never): never {
+  throw new Error(`unknown node ${JSON.stringify(x)}`);
+}
+
+/** What a command asked for, resolved into graph nodes. */
+export interface BuildGraph {
+  readonly nodes: ReadonlyMap<string, BuildNode>;
+  /** Nodes the command needs (binaries' links, libraries' compiles, test runs), in request order. */
+  readonly roots: readonly string[];
+}
+
+/** Context shared by graph construction for one command. */
+export interface StdContext {
+  readonly sdk: GoSdk;
+  readonly stdlib: ReadonlyMap<string, StdPackage>;
+  /** `$GOROOT/pkg/include` headers (for packages with assembly). */
+  readonly includeFiles: readonly SourceFile[];
+}

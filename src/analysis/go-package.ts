@@ -1,0 +1,199 @@
+import * as fsp from 'node:fs/promises';
+import * as path from 'node:path';
+import { type GoMod, parseGoMod } from '../go/go-mod';
+import type { SourceFile } from '../go/compile-action';
+import { type BuildContext, type GoFileInfo, matchesBuildContext, scanGoFile } from '../go/scan';
+import { type Diagnostic, type Result, type SourceSpan, err, ok, sha256 } from '../util';
+import { resolveEmbedPatterns } from './embed';
+import { type AnalysisFailure, diagnosticFailure } from './failure';
+import { type DeclaredTarget, listAttr, stringAttr } from './rule-api';
+
+/** A source file read and (for .go files) scanned. */
+export interface ReadSource extends SourceFile {
+  /** Workspace-relative path. */
+  readonly display: string;
+  readonly text: string;
+  readonly info?: GoFileInfo;
+}
+
+/** The Go files of one compiled package, selected by build constraints, with their imports. */
+export interface GoSources {
+  readonly packageName: string;
+  readonly goFiles: readonly ReadSource[];
+  readonly sFiles: readonly ReadSource[];
+  readonly hFiles: readonly ReadSource[];
+  readonly embed?: { readonly patterns: Readonly<Record<string, readonly string[]>>; readonly files: readonly SourceFile[] };
+}
+
+/**
+ * Reads files for analysis. Each file is read once per command; its digest is the SHA-256 of the
+ * bytes read, so what was scanned is exactly what is keyed.
+ */
+export class SourceReader {
+  private readonly files = new Map<string, Promise<Result<ReadSource, string>>>();
+  private readonly goMods = new Map<string, Promise<Result<GoMod | undefined, AnalysisFailure>>>();
+
+  constructor(readonly root: string) {}
+
+  /** Reads (and scans, for .go files) a workspace-relative file. */
+  read(display: string): Promise<Result<ReadSource, string>> {
+    let pending = this.files.get(display);
+    if (pending === undefined) {
+      pending = this.readUncached(display);
+      this.files.set(display, pending);
+    }
+    return pending;
+  }
+
+  private async readUncached(display: string): Promise<Result<ReadSource, string>> {
+    const absPath = path.join(this.root, display);
+    let bytes: Buffer;
+    try {
+      bytes = await fsp.readFile(absPath);
+    } catch (e) {
+      return err((e as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : (e as Error).message);
+    }
+    const text = bytes.toString('utf8');
+    const base = { name: path.basename(display), absPath, digest: sha256(bytes), display, text };
+    if (!display.endsWith('.go')) return ok(base);
+    const info = scanGoFile(display, text);
+    if (!info.ok) return err(`\0${JSON.stringify(info.failure)}`);
+    return ok({ ...base, info: info.value });
+  }
+
+  /** The go.mod governing workspace directory `dir` (nearest at or above it), if any. */
+  goModFor(dir: string): Promise<Result<GoMod | undefined, AnalysisFailure>> {
+    let pending = this.goMods.get(dir);
+    if (pending === undefined) {
+      pending = (async () => {
+        const file = dir === '' ? 'go.mod' : `${dir}/go.mod`;
+        let text: string | undefined;
+        try {
+          text = await fsp.readFile(path.join(this.root, file), 'utf8');
+        } catch {
+          text = undefined;
+        }
+        if (text !== undefined) {
+          const parsed = parseGoMod(file, text);
+          return parsed.ok ? ok(parsed.value) : err(diagnosticFailure('go-mod', parsed.failure));
+        }
+        if (dir === '') return ok(undefined);
+        return this.goModFor(path.posix.dirname(dir) === '.' ? '' : path.posix.dirname(dir));
+      })();
+      this.goMods.set(dir, pending);
+    }
+    return pending;
+  }
+}
+
+/** Decodes the scan diagnostic smuggled through `SourceReader.read`'s string failure. */
+function readFailure(message: string, span: SourceSpan, display: string): AnalysisFailure {
+  if (message.startsWith('\0')) return diagnosticFailure('go-source', JSON.parse(message.slice(1)) as Diagnostic);
+  return { reason: 'missing-source', message: `source file ${display} ${message}`, diagnostic: { severity: 'error', span, message: `source file '${display}' ${message}`, sourceLine: '' } };
+}
+
+/** The import path of a library or binary target: its `importpath`, or module path + directory. */
+export async function importPathOf(target: DeclaredTarget, reader: SourceReader): Promise<Result<{ importPath: string; module?: GoMod }, AnalysisFailure>> {
+  const mod = await reader.goModFor(target.pkg);
+  if (!mod.ok) return mod;
+  const explicit = stringAttr(target, 'importpath', '');
+  if (explicit !== '') return ok({ importPath: explicit, module: mod.value });
+  if (mod.value === undefined) {
+    return err({ reason: 'bad-attribute', message: `${target.rule.name} '${target.name}' has no importpath and no go.mod above ${target.pkg}`, diagnostic: { severity: 'error', span: target.span, message: `${target.rule.name} '${target.name}': set importpath, or add a go.mod above the package`, sourceLine: '' } });
+  }
+  const modDir = path.posix.dirname(mod.value.file) === '.' ? '' : path.posix.dirname(mod.value.file);
+  const rel = modDir === '' ? target.pkg : target.pkg.slice(modDir.length + 1);
+  return ok({ importPath: rel === '' ? mod.value.modulePath : `${mod.value.modulePath}/${rel}`, module: mod.value });
+}
+
+/** Which files of a target to select. */
+export type FileRole = 'library' | 'test';
+
+/**
+ * Reads a target's `srcs` (and `embedsrcs`), keeps the files that match the build context, and
+ * checks they agree on a package name. For `test` the _test.go files are kept and split later.
+ */
+export async function selectSources(
+  target: DeclaredTarget,
+  role: FileRole,
+  ctx: BuildContext,
+  reader: SourceReader,
+): Promise<Result<ReadSource[], AnalysisFailure>> {
+  const selected: ReadSource[] = [];
+  for (const src of listAttr(target, 'srcs')) {
+    const rel = src.value.replace(/^:/, '');
+    if (rel.startsWith('//') || rel.includes(':')) {
+      return err({ reason: 'bad-attribute', message: `srcs must name files of this package`, diagnostic: { severity: 'error', span: src.span, message: `srcs must name files in package //${target.pkg} (got '${src.value}')`, sourceLine: '' } });
+    }
+    const display = target.pkg === '' ? rel : `${target.pkg}/${rel}`;
+    const file = await reader.read(display);
+    if (!file.ok) return err(readFailure(file.failure, src.span, display));
+    const name = file.value.name;
+    const isTest = name.endsWith('_test.go');
+    if (!/\.(go|s|h)$/.test(name)) {
+      return err({ reason: 'bad-attribute', message: `unsupported source ${display}`, diagnostic: { severity: 'error', span: src.span, message: `'${rel}' is not a .go, .s or .h file (cgo is not supported yet)`, sourceLine: '' } });
+    }
+    if (isTest !== (role === 'test') && name.endsWith('.go')) continue;
+    const nameForConstraints = isTest ? name.replace(/_test\.go$/, '.go') : name;
+    const matches = matchesBuildContext(nameForConstraints, file.value.info, ctx, file.value.text);
+    if (!matches.ok) return err(diagnosticFailure('go-source', matches.failure));
+    if (matches.value) selected.push(file.value);
+  }
+  return ok(selected);
+}
+
+/**
+ * Splits selected files into a package's Go/asm/header lists and resolves its //go:embed
+ * patterns against `embedsrcs`. All .go files must declare `packageName` (or, when undefined, the
+ * first file's package).
+ */
+export async function assemblePackage(
+  target: DeclaredTarget,
+  files: readonly ReadSource[],
+  embedTargets: readonly DeclaredTarget[],
+  reader: SourceReader,
+): Promise<Result<GoSources, AnalysisFailure>> {
+  const goFiles = files.filter((f) => f.name.endsWith('.go'));
+  const first = goFiles[0]?.info;
+  if (first === undefined) {
+    return err({ reason: 'missing-source', message: `${target.rule.name} '${target.name}' has no Go files for this platform`, diagnostic: { severity: 'error', span: target.span, message: `no buildable Go source files in ${target.rule.name} '${target.name}'`, sourceLine: '' } });
+  }
+  for (const f of goFiles) {
+    const info = f.info as GoFileInfo;
+    if (info.packageName !== first.packageName) {
+      return err(diagnosticFailure('go-source', { severity: 'error', span: info.packageSpan, message: `found packages ${first.packageName} (${goFiles[0]?.name}) and ${info.packageName} (${f.name})`, sourceLine: lineOf(f.text, info.packageSpan.line) }));
+    }
+  }
+  const patterns = goFiles.flatMap((f) => (f.info as GoFileInfo).embedPatterns);
+  let embed: GoSources['embed'];
+  if (patterns.length > 0) {
+    const available: string[] = [];
+    for (const t of [target, ...embedTargets]) for (const e of listAttr(t, 'embedsrcs')) available.push(e.value.replace(/^:/, ''));
+    const resolved = resolveEmbedPatterns([...new Set(patterns.map((p) => p.pattern))], available);
+    if (!resolved.ok) {
+      const at = patterns.find((p) => p.pattern === resolved.failure.pattern);
+      const file = goFiles.find((f) => f.display === at?.span.file);
+      return err(diagnosticFailure('embed-pattern', { severity: 'error', span: at?.span ?? target.span, message: `pattern ${resolved.failure.pattern}: ${resolved.failure.message}`, sourceLine: file === undefined || at === undefined ? '' : lineOf(file.text, at.span.line) }));
+    }
+    const embedFiles: SourceFile[] = [];
+    for (const rel of resolved.value.files) {
+      const display = target.pkg === '' ? rel : `${target.pkg}/${rel}`;
+      const file = await reader.read(display);
+      if (!file.ok) return err(readFailure(file.failure, target.span, display));
+      embedFiles.push({ name: rel, absPath: file.value.absPath, digest: file.value.digest });
+    }
+    embed = { patterns: resolved.value.patterns, files: embedFiles };
+  }
+  return ok({
+    packageName: first.packageName,
+    goFiles,
+    sFiles: files.filter((f) => f.name.endsWith('.s')),
+    hFiles: files.filter((f) => f.name.endsWith('.h')),
+    embed,
+  });
+}
+
+/** Line `n` (1-based) of a text. */
+export function lineOf(text: string, n: number): string {
+  return (text.split('\n')[n - 1] ?? '').replace(/\r$/, '');
+}

@@ -1,0 +1,619 @@
+import * as fsp from 'node:fs/promises';
+import * as path from 'node:path';
+import { buildSettings } from '../go/build-info';
+import type { SourceFile } from '../go/compile-action';
+import { defaultGodebug } from '../go/default-godebug';
+import { EXEC_ROOT } from '../go/exec-root';
+import { type GoMod, compareGoVersions, langVersion } from '../go/go-mod';
+import { type BuildContext, type GoFileInfo, findTestFunctions, generateTestMain, scanGoFile } from '../go/scan';
+import type { FileDigester } from '../hashing';
+import { type Diagnostic, type Result, err, ok } from '../util';
+import { labelOf, nearestName, parseLabel, shortLabel } from '../workspace';
+import type { BuildGraph, BuildNode, CompileNode, LinkNode, StdContext, TestRunNode } from './build-graph';
+import type { Configuration } from './configuration';
+import { type AnalysisFailure, diagnosticFailure } from './failure';
+import { type GoSources, type ReadSource, SourceReader, assemblePackage, importPathOf, lineOf, selectSources } from './go-package';
+import type { PackageLoader } from './package-loader';
+import { type DeclaredTarget, listAttr } from './rule-api';
+
+/** A go_library or go_binary resolved to its files, import path and direct dependencies. */
+interface ResolvedPackage {
+  readonly target: DeclaredTarget;
+  readonly label: string;
+  readonly importPath: string;
+  readonly module?: GoMod;
+  readonly sources: GoSources;
+  /** Direct imports: resolved import path → the user package providing it (undefined = std). */
+  readonly imports: ReadonlyMap<string, ResolvedPackage | undefined>;
+}
+
+/** How a configuration is chosen for a binary (PGO resolution plugs in here). */
+export type ConfigForBinary = (binary: DeclaredTarget) => Promise<Result<Configuration, AnalysisFailure>>;
+
+/**
+ * Turns declared targets into the action graph: one compile node per (package, configuration),
+ * standard library included, one link node per binary, one run node per test. Nodes are shared
+ * whenever package and configuration are equal, so a library reached by two binaries with the same
+ * configuration is compiled once.
+ */
+export class GraphBuilder {
+  private readonly nodes = new Map<string, BuildNode>();
+  private readonly resolved = new Map<string, Promise<Result<ResolvedPackage, AnalysisFailure[]>>>();
+  readonly warnings: Diagnostic[] = [];
+  private readonly reader: SourceReader;
+
+  constructor(
+    private readonly root: string,
+    private readonly loader: PackageLoader,
+    private readonly std: StdContext,
+    private readonly digester: FileDigester,
+    private readonly defaultConfig: Configuration,
+  ) {
+    this.reader = new SourceReader(root);
+  }
+
+  /** Builds the graph for `targets`; `withTests` adds a run node per go_test (the `test` command). */
+  async build(targets: readonly DeclaredTarget[], configFor: ConfigForBinary, withTests: boolean): Promise<Result<BuildGraph, AnalysisFailure[]>> {
+    const roots: string[] = [];
+    const failures: AnalysisFailure[] = [];
+    for (const target of targets) {
+      const result = await this.rootFor(target, configFor, withTests);
+      if (result.ok) roots.push(result.value);
+      else failures.push(...result.failure);
+    }
+    if (failures.length > 0) return err(failures);
+    return ok({ nodes: this.nodes, roots });
+  }
+
+  private async rootFor(target: DeclaredTarget, configFor: ConfigForBinary, withTests: boolean): Promise<Result<string, AnalysisFailure[]>> {
+    switch (target.rule.name) {
+      case 'go_library': {
+        const pkg = await this.resolve(target);
+        if (!pkg.ok) return pkg;
+        return this.userCompileNode(pkg.value, this.defaultConfig);
+      }
+      case 'go_binary': {
+        const config = await configFor(target);
+        if (!config.ok) return err([config.failure]);
+        return this.binaryNode(target, config.value);
+      }
+      case 'go_test': {
+        // As `go test`: only the test of a main package that has a profile uses it.
+        let config = this.defaultConfig;
+        const first = listAttr(target, 'embed')[0];
+        if (first !== undefined) {
+          const underTest = await this.findTarget(first.value, target.pkg, first.span);
+          if (underTest.ok && underTest.value.rule.name === 'go_binary') {
+            const c = await configFor(underTest.value);
+            if (!c.ok) return err([c.failure]);
+            config = c.value;
+          }
+        }
+        const link = await this.testBinaryNode(target, config);
+        if (!link.ok || !withTests) return link;
+        return ok(await this.testRunNode(target, link.value, config));
+      }
+      default:
+        return unreachableKind(target.rule.name);
+    }
+  }
+
+  // ---------------------------------------------------------------- package resolution
+
+  private resolve(target: DeclaredTarget): Promise<Result<ResolvedPackage, AnalysisFailure[]>> {
+    const key = labelOf(target);
+    let pending = this.resolved.get(key);
+    if (pending === undefined) {
+      pending = this.resolveUncached(target, [], 'library');
+      this.resolved.set(key, pending);
+    }
+    return pending;
+  }
+
+  /** Resolves a target's (or, for tests, a set of files') imports against deps and the std library. */
+  private async resolveUncached(
+    target: DeclaredTarget,
+    extraDeps: readonly DeclaredTarget[],
+    role: 'library' | 'test',
+    preselected?: readonly ReadSource[],
+    /** For an external test package: the package under test, which it may import without a dep. */
+    underTest?: ResolvedPackage,
+  ): Promise<Result<ResolvedPackage, AnalysisFailure[]>> {
+    const importPath = await importPathOf(target, this.reader);
+    if (!importPath.ok) return err([importPath.failure]);
+    let files: readonly ReadSource[];
+    if (preselected !== undefined) files = preselected;
+    else {
+      const selected = await selectSources(target, role, this.buildContext(), this.reader);
+      if (!selected.ok) return err([selected.failure]);
+      files = selected.value;
+    }
+    const sources = await assemblePackage(target, files, extraDeps, this.reader);
+    if (!sources.ok) return err([sources.failure]);
+    const deps = await this.resolveDeps([target, ...extraDeps]);
+    if (!deps.ok) return deps;
+    const imports = new Map<string, ResolvedPackage | undefined>();
+    const failures: AnalysisFailure[] = [];
+    const used = new Set<string>();
+    for (const file of sources.value.goFiles) {
+      for (const imp of (file.info as GoFileInfo).imports) {
+        if (imports.has(imp.path)) continue;
+        const dep = underTest?.importPath === imp.path ? { pkg: underTest } : deps.value.get(imp.path);
+        if (dep !== undefined) {
+          imports.set(imp.path, dep.pkg);
+          used.add(imp.path);
+        } else if (this.std.stdlib.has(imp.path) && !imp.path.startsWith('vendor/') && !isInternalTo(imp.path, 'std')) {
+          imports.set(imp.path, undefined);
+        } else if (imp.path === 'C') {
+          failures.push(diagnosticFailure('go-source', { severity: 'error', span: imp.span, message: 'import "C" (cgo) is not supported yet: pgobuild builds with CGO_ENABLED=0', sourceLine: lineOf(file.text, imp.span.line) }));
+        } else {
+          const hint = await this.suggestLabelFor(imp.path, sources.value, target);
+          failures.push(
+            diagnosticFailure('missing-dep', {
+              severity: 'error',
+              span: imp.span,
+              message: `import "${imp.path}" is not provided by any dep of ${shortLabel(target)}${hint}`,
+              sourceLine: lineOf(file.text, imp.span.line),
+            }),
+          );
+        }
+      }
+    }
+    if (failures.length > 0) return err(failures);
+    if (role === 'library') {
+      for (const [importPathOfDep, dep] of deps.value) {
+        if (!used.has(importPathOfDep) && dep.declaredIn === target) {
+          this.warnings.push({ severity: 'warning', span: dep.span, message: `dep ${dep.pkg.label} (import path "${importPathOfDep}") is not imported by any source of ${shortLabel(target)}`, sourceLine: '' });
+        }
+      }
+    }
+    return ok({ target, label: labelOf(target), importPath: importPath.value.importPath, module: importPath.value.module, sources: sources.value, imports });
+  }
+
+  /** The deps of targets, by the import path each provides. */
+  private async resolveDeps(targets: readonly DeclaredTarget[]): Promise<Result<Map<string, { pkg: ResolvedPackage; span: Diagnostic['span']; declaredIn: DeclaredTarget }>, AnalysisFailure[]>> {
+    const byImportPath = new Map<string, { pkg: ResolvedPackage; span: Diagnostic['span']; declaredIn: DeclaredTarget }>();
+    const failures: AnalysisFailure[] = [];
+    for (const target of targets) {
+      for (const dep of listAttr(target, 'deps')) {
+        const found = await this.findTarget(dep.value, target.pkg, dep.span);
+        if (!found.ok) {
+          failures.push(found.failure);
+          continue;
+        }
+        if (found.value.rule.name !== 'go_library') {
+          failures.push({ reason: 'wrong-target-kind', message: `${shortLabel(found.value)} is a ${found.value.rule.name}`, diagnostic: { severity: 'error', span: dep.span, message: `deps must be go_library targets, but ${shortLabel(found.value)} is a ${found.value.rule.name}`, sourceLine: '' } });
+          continue;
+        }
+        const pkg = await this.resolve(found.value);
+        if (!pkg.ok) {
+          failures.push(...pkg.failure);
+          continue;
+        }
+        const existing = byImportPath.get(pkg.value.importPath);
+        if (existing !== undefined && existing.pkg.label !== pkg.value.label) {
+          failures.push({ reason: 'import-conflict', message: `two deps provide "${pkg.value.importPath}"`, diagnostic: { severity: 'error', span: dep.span, message: `${pkg.value.label} and ${existing.pkg.label} both provide import path "${pkg.value.importPath}"`, sourceLine: '' } });
+          continue;
+        }
+        byImportPath.set(pkg.value.importPath, { pkg: pkg.value, span: dep.span, declaredIn: target });
+      }
+    }
+    return failures.length > 0 ? err(failures) : ok(byImportPath);
+  }
+
+  /** Loads the target a label names, with "did you mean" help for unknown packages and targets. */
+  async findTarget(text: string, currentPkg: string, span: Diagnostic['span']): Promise<Result<DeclaredTarget, AnalysisFailure>> {
+    const parts = parseLabel(text, currentPkg);
+    if (!parts.ok) return err({ reason: 'bad-label', message: parts.failure.message, diagnostic: { severity: 'error', span, message: parts.failure.message, sourceLine: '' } });
+    const pkg = await this.loader.load(parts.value.pkg);
+    if (!pkg.ok) return err(pkg.failure);
+    if (pkg.value === undefined) {
+      const message = `no such package '${parts.value.pkg}': no BUILD or BUILD.bazel file in ${parts.value.pkg === '' ? 'the workspace root' : parts.value.pkg}`;
+      return err({ reason: 'unknown-package', message, diagnostic: { severity: 'error', span, message, sourceLine: '' } });
+    }
+    const target = pkg.value.targets.get(parts.value.name);
+    if (target === undefined) {
+      const hint = nearestName(parts.value.name, pkg.value.targets.keys());
+      const message = `no such target '${labelOf(parts.value)}'${hint === undefined ? '' : `; did you mean '${shortLabel({ pkg: parts.value.pkg, name: hint })}'?`}`;
+      return err({ reason: 'unknown-target', message, diagnostic: { severity: 'error', span, message, sourceLine: '' } });
+    }
+    return ok(target);
+  }
+
+  /** For a missing import inside the main module, name the package that would provide it. */
+  private async suggestLabelFor(importPath: string, _sources: GoSources, target: DeclaredTarget): Promise<string> {
+    const mod = await this.reader.goModFor(target.pkg);
+    if (!mod.ok || mod.value === undefined) return '';
+    const m = mod.value;
+    if (importPath !== m.modulePath && !importPath.startsWith(`${m.modulePath}/`)) return '; pgobuild builds std-only modules: is it a typo?';
+    const modDir = path.posix.dirname(m.file) === '.' ? '' : path.posix.dirname(m.file);
+    const rel = importPath.slice(m.modulePath.length + 1);
+    const pkg = [modDir, rel].filter((s) => s !== '').join('/');
+    const loaded = await this.loader.load(pkg);
+    if (!loaded.ok || loaded.value === undefined) return '';
+    const lib = [...loaded.value.targets.values()].find((t) => t.rule.name === 'go_library');
+    return lib === undefined ? '' : `; add "${shortLabel(lib)}" to deps`;
+  }
+
+  private buildContext(): BuildContext {
+    const p = this.defaultConfig.platform;
+    return { goos: p.goos, goarch: p.goarch, goMinor: this.std.sdk.minor, cgoEnabled: p.cgoEnabled, compiler: 'gc', buildTags: [] };
+  }
+
+  // ---------------------------------------------------------------- nodes
+
+  private lang(module: GoMod | undefined): string | undefined {
+    const sdk = this.std.sdk;
+    const toolchain = sdk.version.replace(/^go/, '');
+    if (module !== undefined) {
+      const v = module.goVersion ?? '1.16';
+      if (compareGoVersions(v, toolchain) <= 0) return langVersion(v);
+      return sdk.minor >= 23 ? langVersion(toolchain) : undefined;
+    }
+    return sdk.minor >= 23 ? langVersion(toolchain) : undefined;
+  }
+
+  private async userCompileNode(pkg: ResolvedPackage, config: Configuration, variant?: { suffix: string; packagePath: string; overrides: Map<string, string> }): Promise<Result<string, AnalysisFailure[]>> {
+    const id = `compile:${pkg.label}${variant?.suffix ?? ''}@${config.id}`;
+    if (this.nodes.has(id)) return ok(id);
+    const deps: { importPath: string; nodeId: string }[] = [];
+    for (const [importPath, dep] of pkg.imports) {
+      if (importPath === 'unsafe') continue;
+      const override = variant?.overrides.get(importPath);
+      if (override !== undefined) {
+        deps.push({ importPath, nodeId: override });
+        continue;
+      }
+      const nodeId = dep === undefined ? await this.stdCompileNode(importPath, config) : await this.userCompileNode(dep, config);
+      if (!nodeId.ok) return nodeId;
+      deps.push({ importPath, nodeId: nodeId.value });
+    }
+    const isMain = pkg.sources.packageName === 'main' && variant === undefined;
+    if (isMain && !pkg.imports.has('runtime')) {
+      const runtime = await this.stdCompileNode('runtime', config);
+      if (!runtime.ok) return runtime;
+      deps.push({ importPath: 'runtime', nodeId: runtime.value });
+    }
+    deps.sort((a, b) => (a.importPath < b.importPath ? -1 : a.importPath > b.importPath ? 1 : 0));
+    const node: CompileNode = {
+      kind: 'compile',
+      id,
+      owner: shortLabel(pkg.target) + (variant?.suffix ?? ''),
+      config,
+      unit: {
+        importPath: variant?.packagePath ?? pkg.importPath,
+        packagePath: variant?.packagePath ?? (isMain ? 'main' : pkg.importPath),
+        standard: false,
+        dir: pkg.target.pkg,
+        goFiles: pkg.sources.goFiles,
+        sFiles: pkg.sources.sFiles,
+        hFiles: pkg.sources.hFiles,
+        embed: pkg.sources.embed,
+        importMap: [],
+        lang: this.lang(pkg.module),
+      },
+      deps,
+    };
+    this.nodes.set(id, node);
+    return ok(id);
+  }
+
+  private async stdCompileNode(importPath: string, config: Configuration): Promise<Result<string, AnalysisFailure[]>> {
+    const id = `compile:std/${importPath}@${config.id}`;
+    if (this.nodes.has(id)) return ok(id);
+    const sp = this.std.stdlib.get(importPath);
+    if (sp === undefined) return err([{ reason: 'stdlib-list-failed', message: `standard library package "${importPath}" not found in ${this.std.sdk.goroot}` }]);
+    const deps: { importPath: string; nodeId: string }[] = [];
+    for (const imp of sp.imports) {
+      if (imp === 'unsafe') continue;
+      const nodeId = await this.stdCompileNode(imp, config);
+      if (!nodeId.ok) return nodeId;
+      deps.push({ importPath: imp, nodeId: nodeId.value });
+    }
+    const goroot = this.std.sdk.goroot;
+    const files = async (names: readonly string[]): Promise<SourceFile[]> =>
+      Promise.all(names.map(async (name) => {
+        const absPath = path.join(goroot, sp.dir, name);
+        return { name, absPath, digest: await this.digester.digest(absPath) };
+      }));
+    const node: CompileNode = {
+      kind: 'compile',
+      id,
+      owner: importPath,
+      config,
+      unit: {
+        importPath,
+        packagePath: importPath,
+        standard: true,
+        dir: `${EXEC_ROOT.goroot}/${sp.dir}`,
+        goFiles: await files(sp.goFiles),
+        sFiles: await files(sp.sFiles),
+        hFiles: await files(sp.hFiles),
+        includedHeaders: await this.includedHeaders(path.join(goroot, sp.dir), [...sp.sFiles, ...sp.hFiles]),
+        importMap: Object.entries(sp.importMap).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        lang: this.std.sdk.minor >= 23 ? langVersion(this.std.sdk.version.replace(/^go/, '')) : undefined,
+      },
+      deps,
+    };
+    this.nodes.set(id, node);
+    return ok(id);
+  }
+
+  /**
+   * Headers that a std package's assembly includes from subdirectories (`#include "cgo/abi_amd64.h"`
+   * in runtime): cmd/go exposes all of GOROOT, a sandbox only what is declared, so find them.
+   */
+  private async includedHeaders(dir: string, names: readonly string[]): Promise<SourceFile[]> {
+    const found = new Map<string, SourceFile>();
+    const queue = [...names];
+    const seen = new Set(names);
+    while (queue.length > 0) {
+      const name = queue.pop() as string;
+      let text: string;
+      try {
+        text = await fsp.readFile(path.join(dir, name), 'utf8');
+      } catch {
+        continue;
+      }
+      for (const m of text.matchAll(/^\s*#include\s+"([^"]+)"/gm)) {
+        const inc = m[1] as string;
+        if (!inc.includes('/') || seen.has(inc)) continue;
+        seen.add(inc);
+        const absPath = path.join(dir, inc);
+        try {
+          found.set(inc, { name: inc, absPath, digest: await this.digester.digest(absPath) });
+          queue.push(inc);
+        } catch {
+          // Not relative to the package directory (e.g. an -I include path): nothing to add.
+        }
+      }
+    }
+    return [...found.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+  }
+
+  /** Every compile node reachable from `start` (excluding it), by import path. */
+  private transitiveDeps(start: string): { importPath: string; nodeId: string }[] {
+    const seen = new Map<string, string>();
+    const visit = (id: string): void => {
+      const node = this.nodes.get(id);
+      if (node?.kind !== 'compile') return;
+      for (const dep of node.deps) {
+        if (seen.has(dep.importPath)) continue;
+        seen.set(dep.importPath, dep.nodeId);
+        visit(dep.nodeId);
+      }
+    };
+    visit(start);
+    return [...seen].map(([importPath, nodeId]) => ({ importPath, nodeId })).sort((a, b) => (a.importPath < b.importPath ? -1 : 1));
+  }
+
+  private async binaryNode(target: DeclaredTarget, config: Configuration): Promise<Result<string, AnalysisFailure[]>> {
+    const pkg = await this.resolve(target);
+    if (!pkg.ok) return pkg;
+    if (pkg.value.sources.packageName !== 'main') {
+      const first = pkg.value.sources.goFiles[0] as ReadSource;
+      const span = (first.info as GoFileInfo).packageSpan;
+      return err([diagnosticFailure('go-source', { severity: 'error', span, message: `go_binary ${shortLabel(target)} must be package main, not package ${pkg.value.sources.packageName}`, sourceLine: lineOf(first.text, span.line) })]);
+    }
+    const main = await this.userCompileNode(pkg.value, config);
+    if (!main.ok) return main;
+    const id = `link:${pkg.value.label}@${config.id}`;
+    if (this.nodes.has(id)) return ok(id);
+    const mod = pkg.value.module;
+    const directives = pkg.value.sources.goFiles.flatMap((f) => (f.info as GoFileInfo).goDebug);
+    const godebug = defaultGodebug(this.std.sdk.goroot, mod?.goVersion, mod?.godebug ?? [], directives);
+    const p = config.platform;
+    const node: LinkNode = {
+      kind: 'link',
+      id,
+      owner: shortLabel(target),
+      config,
+      mainImportPath: pkg.value.importPath,
+      mainNodeId: main.value,
+      deps: this.transitiveDeps(main.value),
+      buildInfo: {
+        path: pkg.value.importPath,
+        mainModule: mod === undefined ? undefined : { path: mod.modulePath, version: '(devel)', sum: '' },
+        settings: buildSettings({
+          goMinor: this.std.sdk.minor,
+          goos: p.goos,
+          goarch: p.goarch,
+          archEnv: p.archEnv === undefined ? undefined : [p.archEnv, p.archLevel],
+          cgoEnabled: p.cgoEnabled,
+          defaultGodebug: godebug,
+          pgo: config.pgo?.basename,
+        }),
+      },
+      defaultGodebug: godebug,
+      stripDebug: false,
+      outputPath: path.posix.join('pgobuild-out', 'bin', target.pkg, target.name),
+    };
+    this.nodes.set(id, node);
+    return ok(id);
+  }
+
+  /**
+   * A go_test binary, as `go test` builds it: the package under test recompiled with its internal
+   * _test.go files (as a library: `-p <importpath>`), the external `_test` package, and a
+   * generated `_testmain.go` compiled as `-p main -dwarf=false` and linked with `-s -w`.
+   */
+  private async testBinaryNode(target: DeclaredTarget, config: Configuration): Promise<Result<string, AnalysisFailure[]>> {
+    const embedded: DeclaredTarget[] = [];
+    for (const e of listAttr(target, 'embed')) {
+      const found = await this.findTarget(e.value, target.pkg, e.span);
+      if (!found.ok) return err([found.failure]);
+      embedded.push(found.value);
+    }
+    const testFiles = await selectSources(target, 'test', this.buildContext(), this.reader);
+    if (!testFiles.ok) return err([testFiles.failure]);
+    const underTest = embedded[0];
+    let libFiles: ReadSource[] = [];
+    if (underTest !== undefined) {
+      const sel = await selectSources(underTest, 'library', this.buildContext(), this.reader);
+      if (!sel.ok) return err([sel.failure]);
+      libFiles = sel.value;
+    }
+    const basePackageName = libFiles.find((f) => f.info !== undefined)?.info?.packageName;
+    const isExternal = (f: ReadSource): boolean => f.info !== undefined && f.info.packageName.endsWith('_test') && f.info.packageName !== basePackageName;
+    const internalTests = testFiles.value.filter((f) => !isExternal(f));
+    const externalTests = testFiles.value.filter(isExternal);
+    const owner = underTest ?? target;
+    const failures: AnalysisFailure[] = [];
+    let internal: ResolvedPackage | undefined;
+    if (libFiles.length + internalTests.length > 0) {
+      const r = await this.resolveUncached(owner, owner === target ? [] : [target], 'test', [...libFiles, ...internalTests]);
+      if (r.ok) internal = r.value;
+      else failures.push(...r.failure);
+    }
+    let external: ResolvedPackage | undefined;
+    if (externalTests.length > 0) {
+      const r = await this.resolveUncached(target, owner === target ? [] : [owner], 'test', externalTests, internal);
+      if (r.ok) external = r.value;
+      else failures.push(...r.failure);
+    }
+    if (failures.length > 0) return err(failures);
+    const importPath = internal?.importPath ?? (await importPathOf(owner, this.reader));
+    const basePath = typeof importPath === 'string' ? importPath : importPath.ok ? importPath.value.importPath : shortLabel(target);
+    const suffix = ` [${shortLabel(target)}]`;
+    const overrides = new Map<string, string>();
+    let internalId: string | undefined;
+    if (internal !== undefined) {
+      const r = await this.userCompileNode(internal, config, { suffix, packagePath: internal.importPath, overrides: new Map() });
+      if (!r.ok) return r;
+      internalId = r.value;
+      overrides.set(internal.importPath, internalId);
+    }
+    let externalId: string | undefined;
+    if (external !== undefined) {
+      const r = await this.userCompileNode({ ...external, importPath: `${basePath}_test` }, config, { suffix: `_test${suffix}`, packagePath: `${basePath}_test`, overrides });
+      if (!r.ok) return r;
+      externalId = r.value;
+    }
+    // Generate _testmain.go from the test functions found in the test files.
+    const findAll = (files: readonly ReadSource[]): Result<ReturnType<typeof findTestFunctions> extends Result<infer T, unknown> ? T : never, Diagnostic> => {
+      const merged = { tests: [] as string[], benchmarks: [] as string[], fuzzTargets: [] as string[], examples: [] as { name: string; output: string; unordered: boolean; emptyOutput: boolean }[], hasTestMain: false };
+      for (const f of files) {
+        const found = findTestFunctions(f.display, f.text);
+        if (!found.ok) return found;
+        merged.tests.push(...found.value.tests);
+        merged.benchmarks.push(...found.value.benchmarks);
+        merged.fuzzTargets.push(...found.value.fuzzTargets);
+        merged.examples.push(...found.value.examples);
+        merged.hasTestMain ||= found.value.hasTestMain;
+      }
+      return ok(merged);
+    };
+    const internalFns = findAll(internalTests);
+    if (!internalFns.ok) return err([diagnosticFailure('go-source', internalFns.failure)]);
+    const externalFns = findAll(externalTests);
+    if (!externalFns.ok) return err([diagnosticFailure('go-source', externalFns.failure)]);
+    const testmainText = generateTestMain({
+      importPath: basePath,
+      internal: internal !== undefined ? internalFns.value : undefined,
+      external: external !== undefined ? externalFns.value : undefined,
+    });
+    const testmainInfo = scanGoFile('_testmain.go', testmainText);
+    if (!testmainInfo.ok) throw new Error(`generated _testmain.go does not scan: ${testmainInfo.failure.message}`);
+    const testmainDeps: { importPath: string; nodeId: string }[] = [];
+    for (const imp of testmainInfo.value.imports) {
+      if (imp.path === basePath && internalId !== undefined) testmainDeps.push({ importPath: imp.path, nodeId: internalId });
+      else if (imp.path === `${basePath}_test` && externalId !== undefined) testmainDeps.push({ importPath: imp.path, nodeId: externalId });
+      else {
+        const r = await this.stdCompileNode(imp.path, config);
+        if (!r.ok) return r;
+        testmainDeps.push({ importPath: imp.path, nodeId: r.value });
+      }
+    }
+    if (!testmainDeps.some((d) => d.importPath === 'runtime')) {
+      const r = await this.stdCompileNode('runtime', config);
+      if (!r.ok) return r;
+      testmainDeps.push({ importPath: 'runtime', nodeId: r.value });
+    }
+    const mainId = `compile:${labelOf(target)}[testmain]@${config.id}`;
+    this.nodes.set(mainId, {
+      kind: 'compile',
+      id: mainId,
+      owner: `${shortLabel(target)} [testmain]`,
+      config,
+      unit: {
+        importPath: `${basePath}.test`,
+        packagePath: 'main',
+        standard: false,
+        dir: `${target.pkg}/_testmain`,
+        goFiles: [],
+        generatedGoFiles: [{ name: '_testmain.go', content: testmainText }],
+        sFiles: [],
+        hFiles: [],
+        importMap: [],
+        lang: this.lang(internal?.module ?? external?.module),
+        omitDebug: true,
+      },
+      deps: testmainDeps,
+    });
+    const linkId = `link:${labelOf(target)}@${config.id}`;
+    const mod = (internal ?? external)?.module;
+    const link: LinkNode = {
+      kind: 'link',
+      id: linkId,
+      owner: shortLabel(target),
+      config,
+      mainImportPath: `${basePath}.test`,
+      mainNodeId: mainId,
+      deps: this.transitiveDeps(mainId),
+      buildInfo: { path: `${basePath}.test`, mainModule: mod === undefined ? undefined : { path: mod.modulePath, version: '(devel)', sum: '' }, settings: [] },
+      defaultGodebug: defaultGodebug(this.std.sdk.goroot, mod?.goVersion, mod?.godebug ?? [], []),
+      stripDebug: true,
+    };
+    this.nodes.set(linkId, link);
+    return ok(linkId);
+  }
+
+  private async testRunNode(target: DeclaredTarget, linkId: string, config: Configuration): Promise<string> {
+    const id = `test:${labelOf(target)}@${config.id}`;
+    const dataFiles: SourceFile[] = [];
+    const names = new Set<string>();
+    const owners = [target];
+    for (const e of listAttr(target, 'embed')) {
+      const found = await this.findTarget(e.value, target.pkg, e.span);
+      if (found.ok) owners.push(found.value);
+    }
+    for (const t of owners) for (const attr of ['srcs', 'embedsrcs']) for (const s of listAttr(t, attr)) names.add(`${t.pkg === '' ? '' : `${t.pkg}/`}${s.value.replace(/^:/, '')}`);
+    for (const rel of this.testdataFiles(target.pkg)) names.add(rel);
+    for (const display of [...names].sort()) {
+      const f = await this.reader.read(display);
+      if (f.ok) dataFiles.push({ name: path.posix.relative(target.pkg, display), absPath: f.value.absPath, digest: f.value.digest });
+    }
+    const node: TestRunNode = { kind: 'test-run', id, owner: shortLabel(target), config, linkNodeId: linkId, dir: target.pkg, dataFiles };
+    this.nodes.set(id, node);
+    return id;
+  }
+
+  /** Files under `<pkg>/testdata`, which `go test` lets tests read by convention. */
+  private testdataFiles(pkg: string): string[] {
+    const out: string[] = [];
+    const walk = (rel: string): void => {
+      let entries: import('node:fs').Dirent[];
+      try {
+        entries = require('node:fs').readdirSync(path.join(this.root, rel), { withFileTypes: true }) as import('node:fs').Dirent[];
+      } catch {
+        return;
+      }
+      for (const e of entries) {
+        const child = `${rel}/${e.name}`;
+        if (e.isDirectory()) walk(child);
+        else if (e.isFile()) out.push(child);
+      }
+    };
+    walk(pkg === '' ? 'testdata' : `${pkg}/testdata`);
+    return out;
+  }
+}
+
+function isInternalTo(importPath: string, _scope: 'std'): boolean {
+  // User code may not import std's internal packages (cmd/go's "use of internal package" rule).
+  return importPath === 'internal' || importPath.startsWith('internal/') || importPath.includes('/internal/') || importPath.endsWith('/internal');
+}
+
+function unreachableKind(x: never): never {
+  throw new Error(`unknown rule kind ${String(x)}`);
+}

@@ -1,0 +1,7 @@
+export * from './build-graph';
+export * from './configuration';
+export * from './failure';
+export * from './graph-builder';
+export * from './package-loader';
+export * from './rule-api';
+export * from './target-patterns';

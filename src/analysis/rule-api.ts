@@ -1,0 +1,57 @@
+import type { SourceSpan } from '../util';
+
+/**
+ * The public rule API: what a rule in `rules/` (or a workspace's own TypeScript rule) declares.
+ * A rule names its attributes and their types; pgobuild checks every call in a BUILD file against
+ * them (unknown attribute, wrong type, missing mandatory attribute) and hands the rule typed values.
+ */
+export type AttrType = 'string' | 'bool' | 'string_list' | 'label' | 'label_list';
+
+/** One attribute of a rule. */
+export interface AttrSpec {
+  readonly type: AttrType;
+  readonly mandatory?: boolean;
+  readonly doc: string;
+}
+
+/** The typed value of an attribute, with where it was written. */
+export type AttrValue =
+  | { readonly type: 'string'; readonly value: string; readonly span: SourceSpan }
+  | { readonly type: 'bool'; readonly value: boolean; readonly span: SourceSpan }
+  | { readonly type: 'string_list'; readonly value: readonly { readonly value: string; readonly span: SourceSpan }[]; readonly span: SourceSpan }
+  | { readonly type: 'label'; readonly value: string; readonly span: SourceSpan }
+  | { readonly type: 'label_list'; readonly value: readonly { readonly value: string; readonly span: SourceSpan }[]; readonly span: SourceSpan };
+
+/** The kinds of Go targets the build graph understands. */
+export type GoTargetKind = 'go_library' | 'go_binary' | 'go_test';
+
+/** A rule definition. */
+export interface RuleDefinition {
+  /** The function name BUILD files call, e.g. `go_library`. */
+  readonly name: GoTargetKind;
+  readonly doc: string;
+  readonly attrs: Readonly<Record<string, AttrSpec>>;
+}
+
+/** A target as declared in a BUILD file, after attribute checking. */
+export interface DeclaredTarget {
+  readonly rule: RuleDefinition;
+  /** Package (workspace-relative directory) and name. */
+  readonly pkg: string;
+  readonly name: string;
+  /** Span of the rule call (the callee name), for errors about the target as a whole. */
+  readonly span: SourceSpan;
+  readonly attrs: ReadonlyMap<string, AttrValue>;
+}
+
+/** Reads a string attribute, or the default. */
+export function stringAttr(t: DeclaredTarget, name: string, fallback: string): string {
+  const v = t.attrs.get(name);
+  return v?.type === 'string' || v?.type === 'label' ? v.value : fallback;
+}
+
+/** Reads a list attribute (strings or labels) with spans; empty when absent. */
+export function listAttr(t: DeclaredTarget, name: string): readonly { readonly value: string; readonly span: SourceSpan }[] {
+  const v = t.attrs.get(name);
+  return v?.type === 'string_list' || v?.type === 'label_list' ? v.value : [];
+}

@@ -1,0 +1,359 @@
+import * as fsp from 'node:fs/promises';
+import * as path from 'node:path';
+import type { GoSdk } from '../../toolchain';
+import { type Action, type ActionKey, actionKeyOf, actionKeyRecord } from '../actions';
+import type { BuildNode, CompileNode, LinkNode, TestRunNode } from '../analysis/build-graph';
+import { nodeDeps } from '../analysis/build-graph';
+import type { ActionCache, ActionResult, OutputFile } from '../cache';
+import type { EventSink } from '../events';
+import { type MaterializedInput, type SandboxFailure, Scheduler, Semaphore, runInSandbox } from '../exec';
+import { compileAction } from '../go/compile-action';
+import type { SourceFile } from '../go/compile-action';
+import { LINK_OUTPUT, linkAction } from '../go/link-action';
+import { testRunAction } from '../go/test-run-action';
+import type { FileDigester } from '../hashing';
+import { type Digest, type Result, err, ok, unreachable } from '../util';
+import { type ExplainLog, summarizeKey } from './explain-log';
+
+/** What a finished node produced: its main output blob (archive, binary, test log). */
+export interface NodeValue {
+  readonly digest: Digest;
+  readonly size: number;
+}
+
+/** Why a node failed. */
+export interface NodeFailure {
+  readonly reason: 'action-failed' | 'test-failed' | 'cancelled' | 'sandbox-io' | 'missing-output' | 'missing-input';
+  readonly message: string;
+  readonly output: string;
+}
+
+/** Options of a build run. */
+export interface RunnerOptions {
+  readonly root: string;
+  readonly sdk: GoSdk;
+  readonly cache: ActionCache;
+  readonly events: EventSink;
+  readonly digester: FileDigester;
+  readonly explain: ExplainLog;
+  readonly jobs: number;
+  readonly keepGoing: boolean;
+  readonly signal: AbortSignal;
+  /** Where sandboxes are created. */
+  readonly sandboxBase: string;
+  /** Include-file list of the SDK for packages with assembly. */
+  readonly includeFiles: readonly SourceFile[];
+}
+
+/** Totals of a run. */
+export interface RunSummary {
+  readonly executed: number;
+  readonly cached: number;
+  readonly failed: number;
+  readonly spawns: number;
+  readonly ok: boolean;
+  readonly values: ReadonlyMap<string, NodeValue>;
+  readonly testResults: ReadonlyMap<string, 'passed' | 'failed' | 'cached'>;
+}
+
+/**
+ * Executes an action graph: for each node, derive its action from its dependencies' outputs,
+ * key it, answer from the cache or run it in a sandbox (at most `jobs` at once), store its
+ * outputs. Actions with equal keys run once per build even when several nodes need them.
+ */
+export class BuildRunner {
+  private readonly semaphore: Semaphore;
+  private readonly actions = new Map<string, Action>();
+  /** Which node produced a blob, to rebuild it if its cache copy turns out corrupted. */
+  private readonly producers = new Map<Digest, string>();
+  private readonly inFlight = new Map<ActionKey, Promise<Result<{ result: ActionResult; status: 'executed' | 'cached' }, NodeFailure>>>();
+  private readonly testResults = new Map<string, 'passed' | 'failed' | 'cached'>();
+  private executed = 0;
+  private cached = 0;
+  private failed = 0;
+  private spawns = 0;
+  private done = 0;
+  private total = 0;
+  private readonly running = new Set<string>();
+
+  constructor(private readonly opts: RunnerOptions) {
+    this.semaphore = new Semaphore(opts.jobs);
+  }
+
+  /** Runs every node of `nodes`; returns totals and each node's value. */
+  async run(nodes: ReadonlyMap<string, BuildNode>): Promise<RunSummary> {
+    this.total = nodes.size;
+    const scheduler = new Scheduler<NodeValue, NodeFailure>({ keepGoing: this.opts.keepGoing, signal: this.opts.signal });
+    const jobs = [...nodes.values()].map((node) => ({
+      id: node.id,
+      deps: nodeDeps(node),
+      run: (signal: AbortSignal, depValues: ReadonlyMap<string, NodeValue>) => this.runNode(node, depValues, signal),
+    }));
+    const outcomes = await scheduler.run(jobs);
+    const values = new Map<string, NodeValue>();
+    for (const [id, outcome] of outcomes) {
+      const node = nodes.get(id) as BuildNode;
+      switch (outcome.status) {
+        case 'done':
+          values.set(id, outcome.value);
+          break;
+        case 'failed':
+          this.failed++;
+          if (outcome.failure.reason === 'test-failed') {
+            this.opts.events.emit({ type: 'test-result', target: node.owner, status: 'failed', durationMs: 0, output: outcome.failure.output });
+            this.testResults.set(node.owner, 'failed');
+          } else {
+            this.opts.events.emit({ type: 'action-failed', id, mnemonic: mnemonicOf(node), description: describe(node), message: outcome.failure.message, output: outcome.failure.output });
+          }
+          break;
+        case 'blocked':
+          this.opts.events.emit({ type: 'action-blocked', id, description: describe(node), blockedBy: outcome.by });
+          break;
+        case 'cancelled':
+        case 'not-run':
+          break;
+        default:
+          unreachable(outcome);
+      }
+    }
+    const allDone = [...outcomes.values()].every((o) => o.status === 'done');
+    return { executed: this.executed, cached: this.cached, failed: this.failed, spawns: this.spawns, ok: allDone, values, testResults: this.testResults };
+  }
+
+  private async runNode(node: BuildNode, deps: ReadonlyMap<string, NodeValue>, signal: AbortSignal): Promise<Result<NodeValue, NodeFailure>> {
+    const action = this.actionFor(node, deps);
+    this.actions.set(node.id, action);
+    const outcome = await this.execute(node, action, signal, false);
+    if (!outcome.ok) return outcome;
+    const { result } = outcome.value;
+    const main = node.kind === 'test-run' ? result.stdout : result.outputs[0];
+    if (main === undefined) return err({ reason: 'missing-output', message: `${node.id}: no output recorded`, output: '' });
+    this.producers.set(main.digest, node.id);
+    if (node.kind === 'link' && node.outputPath !== undefined) {
+      const placed = await this.placeOutput(node, main);
+      if (!placed.ok) return placed;
+    }
+    if (node.kind === 'test-run') {
+      const status = outcome.value.status === 'cached' ? 'cached' : 'passed';
+      this.testResults.set(node.owner, status);
+      const log = (await this.opts.cache.getBlob(main.digest, main.size)) ?? new Uint8Array();
+      this.opts.events.emit({ type: 'test-result', target: node.owner, status, durationMs: Number(result.metadata?.['durationMs'] ?? 0), output: Buffer.from(log).toString('utf8') });
+    }
+    return ok({ digest: main.digest, size: main.size });
+  }
+
+  private actionFor(node: BuildNode, deps: ReadonlyMap<string, NodeValue>): Action {
+    const value = (id: string): NodeValue => {
+      const v = deps.get(id);
+      if (v === undefined) throw new Error(`bug: dependency ${id} of ${node.id} has no value`);
+      return v;
+    };
+    switch (node.kind) {
+      case 'compile':
+        return compileAction(
+          { ...node.unit, deps: node.deps.map((d) => ({ importPath: d.importPath, archive: value(d.nodeId).digest })), profile: node.config.pgo?.compilerInput },
+          this.opts.sdk,
+          node.config.platform,
+          describe(node),
+          this.opts.includeFiles,
+        );
+      case 'link':
+        return linkAction(
+          {
+            mainImportPath: node.mainImportPath,
+            mainArchive: value(node.mainNodeId).digest,
+            deps: node.deps.map((d) => ({ importPath: d.importPath, archive: value(d.nodeId).digest })),
+            buildInfo: node.buildInfo,
+            defaultGodebug: node.defaultGodebug,
+            stripDebug: node.stripDebug,
+          },
+          this.opts.sdk,
+          node.config.platform,
+          describe(node),
+        );
+      case 'test-run':
+        return testRunAction(node.dir, value(node.linkNodeId).digest, node.dataFiles, node.config.platform, describe(node));
+      default:
+        return unreachable(node);
+    }
+  }
+
+  /** Answers an action from the cache, or runs it; equal keys share one execution. */
+  private execute(node: BuildNode, action: Action, signal: AbortSignal, force: boolean): Promise<Result<{ result: ActionResult; status: 'executed' | 'cached' }, NodeFailure>> {
+    const record = actionKeyRecord(action, this.opts.sdk.identity);
+    const key = actionKeyOf(record);
+    const pending = force ? undefined : this.inFlight.get(key);
+    if (pending !== undefined) {
+      // Another node with the same action (e.g. two binaries with identical profiles): share it.
+      return pending.then((r) => (r.ok ? ok({ result: r.value.result, status: 'cached' as const }) : r)).then((r) => {
+        if (r.ok) this.finish(node, action, key, 'cached', 0, record);
+        return r;
+      });
+    }
+    const run = (async (): Promise<Result<{ result: ActionResult; status: 'executed' | 'cached' }, NodeFailure>> => {
+      const started = Date.now();
+      const hit = force ? undefined : await this.opts.cache.getAction(key);
+      if (hit !== undefined && hit.exitCode === 0) {
+        this.finish(node, action, key, 'cached', Date.now() - started, record);
+        return ok({ result: hit, status: 'cached' });
+      }
+      const result = await this.runAction(node, action, key, signal);
+      if (!result.ok) return result;
+      this.finish(node, action, key, 'executed', Date.now() - started, record);
+      return ok({ result: result.value, status: 'executed' });
+    })();
+    this.inFlight.set(key, run);
+    return run;
+  }
+
+  private finish(node: BuildNode, action: Action, key: ActionKey, status: 'executed' | 'cached', durationMs: number, record: ReturnType<typeof actionKeyRecord>): void {
+    if (status === 'executed') this.executed++;
+    else this.cached++;
+    this.done++;
+    this.opts.events.emit({ type: 'action-finished', id: node.id, mnemonic: action.mnemonic, description: action.description, status, key, durationMs });
+    const pgo = node.config.pgo;
+    this.opts.explain.record(node.id, action.mnemonic, action.description, status, summarizeKey(key, record, pgo === undefined ? undefined : { digest: pgo.compilerInput, file: pgo.file, binary: pgo.forBinary }));
+    this.progress();
+  }
+
+  private progress(): void {
+    this.opts.events.emit({ type: 'progress', done: this.done, total: this.total, running: [...this.running] });
+  }
+
+  private async runAction(node: BuildNode, action: Action, key: ActionKey, signal: AbortSignal): Promise<Result<ActionResult, NodeFailure>> {
+    const inputs = await this.materializeInputs(action, signal);
+    if (!inputs.ok) return inputs;
+    const acquired = await this.semaphore.acquire(signal);
+    if (!acquired.ok) return err({ reason: 'cancelled', message: 'cancelled', output: '' });
+    const release = acquired.value;
+    const label = `${action.mnemonic} ${action.description}`;
+    this.running.add(label);
+    this.opts.events.emit({ type: 'action-started', id: node.id, mnemonic: action.mnemonic, description: action.description });
+    this.progress();
+    const started = Date.now();
+    let sandboxed;
+    try {
+      this.spawns += action.steps.filter((s) => s.kind === 'spawn').length;
+      sandboxed = await runInSandbox(action, inputs.value, { baseDir: this.opts.sandboxBase, goroot: this.opts.sdk.goroot }, signal);
+    } finally {
+      release();
+      this.running.delete(label);
+    }
+    const durationMs = Date.now() - started;
+    if (!sandboxed.ok) return err(sandboxFailure(node, sandboxed.failure));
+    const sandbox = sandboxed.value;
+    try {
+      const outputs: OutputFile[] = [];
+      for (const rel of action.outputs) {
+        const abs = sandbox.outputs.get(rel) as string;
+        const stored = await this.opts.cache.putFile(abs, { move: true });
+        outputs.push({ path: rel, digest: stored.digest, size: stored.size, executable: rel === LINK_OUTPUT });
+      }
+      let stdout: ActionResult['stdout'];
+      if (node.kind === 'test-run') {
+        const bytes = Buffer.from(sandbox.stdout + sandbox.stderr);
+        stdout = { digest: await this.opts.cache.putBlob(bytes), size: bytes.length };
+      }
+      const result: ActionResult = { outputs, exitCode: 0, stdout, metadata: { durationMs: String(durationMs) } };
+      await this.opts.cache.putAction(key, result);
+      return ok(result);
+    } finally {
+      await sandbox.dispose();
+    }
+  }
+
+  /**
+   * Makes every input available as a file: workspace and SDK files as they are, CAS blobs through
+   * a verified path. A blob that is missing or corrupt (the cache reported and evicted it) is
+   * rebuilt by re-running the node that produced it, without consulting the cache.
+   */
+  private async materializeInputs(action: Action, signal: AbortSignal): Promise<Result<MaterializedInput[], NodeFailure>> {
+    const out: MaterializedInput[] = [];
+    for (const input of action.inputs) {
+      if (input.source.kind === 'file') {
+        out.push({ path: input.path, absSource: input.source.absPath });
+        continue;
+      }
+      const executable = input.path.endsWith('.test');
+      let blob = await this.opts.cache.verifiedPath(input.digest, executable);
+      if (blob === undefined) {
+        const rebuilt = await this.rebuild(input.digest, signal);
+        if (!rebuilt.ok) return rebuilt;
+        blob = await this.opts.cache.verifiedPath(input.digest, executable);
+      }
+      if (blob === undefined) {
+        return err({ reason: 'missing-input', message: `input ${input.path} (${input.digest.slice(0, 12)}…) is missing from the cache and its producer did not reproduce it`, output: '' });
+      }
+      out.push({ path: input.path, absSource: blob });
+    }
+    return ok(out);
+  }
+
+  private async rebuild(digest: Digest, signal: AbortSignal): Promise<Result<void, NodeFailure>> {
+    const producer = this.producers.get(digest);
+    const action = producer === undefined ? undefined : this.actions.get(producer);
+    if (producer === undefined || action === undefined) {
+      return err({ reason: 'missing-input', message: `blob ${digest.slice(0, 12)}… is missing from the cache and no action of this build produces it`, output: '' });
+    }
+    const nodeStub = { id: producer, kind: 'compile', config: { platform: undefined, id: '' }, owner: action.description } as unknown as CompileNode;
+    const result = await this.execute(nodeStub, action, signal, true);
+    return result.ok ? ok(undefined) : result;
+  }
+
+  /** Copies a binary to its stable path under pgobuild-out unless it is already there. */
+  private async placeOutput(node: LinkNode, blob: { digest: Digest; size: number }): Promise<Result<void, NodeFailure>> {
+    const dest = path.join(this.opts.root, node.outputPath as string);
+    try {
+      const st = await fsp.stat(dest);
+      if (st.size === blob.size && (await this.opts.digester.digest(dest)) === blob.digest) return ok(undefined);
+    } catch {
+      // Not there yet.
+    }
+    let placed = await this.opts.cache.materialize(blob.digest, dest, true, blob.size);
+    if (!placed) {
+      const rebuilt = await this.rebuild(blob.digest, this.opts.signal);
+      if (!rebuilt.ok) return rebuilt;
+      placed = await this.opts.cache.materialize(blob.digest, dest, true, blob.size);
+    }
+    if (!placed) return err({ reason: 'missing-output', message: `could not place ${node.outputPath}`, output: '' });
+    this.opts.events.emit({ type: 'output', target: node.owner, path: node.outputPath as string });
+    return ok(undefined);
+  }
+}
+
+/** Progress/explain description: owner plus the profile digest when the configuration has one. */
+export function describe(node: BuildNode): string {
+  const pgo = node.config.pgo;
+  return pgo === undefined ? node.owner : `${node.owner} [pgo ${pgo.compilerInput.slice(0, 8)}…]`;
+}
+
+function mnemonicOf(node: BuildNode): string {
+  switch (node.kind) {
+    case 'compile':
+      return 'GoCompile';
+    case 'link':
+      return 'GoLink';
+    case 'test-run':
+      return 'GoTestRun';
+    default:
+      return unreachable(node);
+  }
+}
+
+function sandboxFailure(node: BuildNode, f: SandboxFailure): NodeFailure {
+  switch (f.reason) {
+    case 'action-failed':
+      if ((node as TestRunNode).kind === 'test-run' && f.exitCode !== null) {
+        return { reason: 'test-failed', message: `test exited with status ${f.exitCode}`, output: f.output };
+      }
+      return { reason: 'action-failed', message: f.exitCode !== null ? `${path.basename(f.argv[0] ?? '')} exited with status ${f.exitCode}` : `${path.basename(f.argv[0] ?? '')} killed by ${f.signal}`, output: f.output };
+    case 'missing-output':
+      return { reason: 'missing-output', message: `declared output ${f.path} was not created`, output: '' };
+    case 'cancelled':
+      return { reason: 'cancelled', message: 'cancelled', output: '' };
+    case 'sandbox-io':
+      return { reason: 'sandbox-io', message: f.message, output: '' };
+    default:
+      return unreachable(f);
+  }
+}

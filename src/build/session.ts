@@ -1,0 +1,150 @@
+import * as fsp from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { type GoSdk, loadGoSdk } from '../../toolchain';
+import { type AnalysisFailure, type BuildGraph, type Configuration, type DeclaredTarget, GraphBuilder, PackageLoader, expandPatterns } from '../analysis';
+import { DiskCache } from '../cache';
+import type { EventSink } from '../events';
+import type { SourceFile } from '../go/compile-action';
+import { type Platform, defaultPlatform } from '../go/platform';
+import { loadStdlib } from '../go/stdlib';
+import { FileDigester } from '../hashing';
+import { type Result, err, formatDiagnostic, ok } from '../util';
+import { BUILTIN_RULES } from '../../rules/go';
+import { BuildRunner, type RunSummary } from './build-runner';
+import { ExplainLog } from './explain-log';
+import { PgoResolver, parsePgoFlag } from './pgo-resolution';
+import { loadWorkspaceConfig } from './workspace-config';
+
+/** Options every command shares. */
+export interface SessionOptions {
+  readonly cwd: string;
+  readonly diskCache: string;
+  readonly jobs: number;
+  readonly keepGoing: boolean;
+  readonly events: EventSink;
+  readonly signal: AbortSignal;
+  /** Largest disk cache size before LRU eviction, in bytes. */
+  readonly maxCacheBytes: number;
+  /** `--pgo`: auto, off or a profile path (overrides every binary's `pgo`). */
+  readonly pgo?: string;
+}
+
+/** Everything loaded once per command: workspace, SDK, standard library, cache. */
+export interface Session {
+  readonly root: string;
+  readonly cwdPkg: string;
+  readonly sdk: GoSdk;
+  readonly platform: Platform;
+  readonly defaultConfig: Configuration;
+  readonly loader: PackageLoader;
+  readonly graphBuilder: GraphBuilder;
+  readonly cache: DiskCache;
+  readonly digester: FileDigester;
+  readonly includeFiles: readonly SourceFile[];
+  readonly pgo: PgoResolver;
+}
+
+/** Finds the workspace and loads what every command needs. */
+export async function openSession(opts: SessionOptions): Promise<Result<Session, AnalysisFailure[]>> {
+  const root = await findRoot(opts.cwd);
+  if (root === undefined) {
+    return err([{ reason: 'no-workspace', message: `${opts.cwd} is not inside a pgobuild workspace: no WORKSPACE, WORKSPACE.bazel or MODULE.bazel file in it or any parent directory` }]);
+  }
+  const config = await loadWorkspaceConfig(root);
+  if (!config.ok) return err([config.failure]);
+  const cache = new DiskCache(opts.diskCache, {
+    onEvent: (e) => opts.events.emit({ type: 'cache-corruption', what: e.what, id: e.id, path: e.path, detail: e.detail }),
+  });
+  const digester = await FileDigester.open(path.join(opts.diskCache, 'v1', 'statcache.json'));
+  const sdk = await loadGoSdk(config.value.goSdk, digester);
+  if (!sdk.ok) return err([{ reason: 'go-sdk-not-found', message: sdk.failure.message }]);
+  const platform = defaultPlatform(sdk.value.hostOs, sdk.value.hostArch);
+  const stdlib = await loadStdlib(sdk.value, platform, path.join(opts.diskCache, 'v1'));
+  if (!stdlib.ok) return err([{ reason: 'stdlib-list-failed', message: stdlib.failure.message }]);
+  const includeDir = path.join(sdk.value.goroot, 'pkg', 'include');
+  const includeFiles: SourceFile[] = [];
+  for (const name of (await fsp.readdir(includeDir)).sort()) {
+    const absPath = path.join(includeDir, name);
+    includeFiles.push({ name, absPath, digest: await digester.digest(absPath) });
+  }
+  const loader = new PackageLoader(root, BUILTIN_RULES);
+  const pgo = new PgoResolver(root, platform, sdk.value.minor, cache, opts.events, parsePgoFlag(opts.pgo, opts.cwd));
+  const defaultConfigResult = await pgo.defaultConfig();
+  if (!defaultConfigResult.ok) return err([defaultConfigResult.failure]);
+  const defaultConfig = defaultConfigResult.value;
+  const graphBuilder = new GraphBuilder(root, loader, { sdk: sdk.value, stdlib: stdlib.value, includeFiles }, digester, defaultConfig);
+  const rel = path.relative(root, opts.cwd).split(path.sep).join('/');
+  return ok({ root, cwdPkg: rel.startsWith('..') ? '' : rel, sdk: sdk.value, platform, defaultConfig, loader, graphBuilder, cache, digester, includeFiles, pgo });
+}
+
+async function findRoot(start: string): Promise<string | undefined> {
+  const { findWorkspaceRoot } = await import('../workspace');
+  return findWorkspaceRoot(start);
+}
+
+/** Expands patterns and builds the action graph (binaries in their own PGO configuration). */
+export async function analyze(
+  session: Session,
+  patterns: readonly string[],
+  withTests: boolean,
+): Promise<Result<{ targets: DeclaredTarget[]; graph: BuildGraph }, AnalysisFailure[]>> {
+  const targets = await expandPatterns(session.root, patterns, session.cwdPkg, session.loader, session.graphBuilder);
+  if (!targets.ok) return targets;
+  const selected = withTests ? targets.value.filter((t) => t.rule.name === 'go_test') : targets.value;
+  const graph = await session.graphBuilder.build(selected, (b) => session.pgo.configFor(b), withTests);
+  if (!graph.ok) return graph;
+  return ok({ targets: selected, graph: graph.value });
+}
+
+/** Runs an analysed graph with the session's cache; saves explain data and the stat cache. */
+export async function execute(session: Session, graph: BuildGraph, opts: SessionOptions): Promise<RunSummary> {
+  const explain = await ExplainLog.open(session.root);
+  explain.beginBuild();
+  const sandboxBase = path.join(os.tmpdir(), `pgobuild-sandbox-${process.getuid?.() ?? 'u'}`);
+  const runner = new BuildRunner({
+    root: session.root,
+    sdk: session.sdk,
+    cache: session.cache,
+    events: opts.events,
+    digester: session.digester,
+    explain,
+    jobs: opts.jobs,
+    keepGoing: opts.keepGoing,
+    signal: opts.signal,
+    sandboxBase,
+    includeFiles: session.includeFiles,
+  });
+  const summary = await runner.run(graph.nodes);
+  await explain.save();
+  await session.digester.save();
+  if (summary.executed > 0) await session.cache.collectGarbage(opts.maxCacheBytes);
+  return summary;
+}
+
+/** Emits analysis failures (and warnings) as diagnostics events. */
+export async function reportFailures(root: string, failures: readonly AnalysisFailure[], events: EventSink): Promise<void> {
+  for (const f of failures) {
+    if (f.diagnostic !== undefined) {
+      const d = await withSourceLine(root, f.diagnostic);
+      events.emit({ type: 'diagnostic', severity: d.severity, file: d.span.file, line: d.span.line, col: d.span.col, message: d.message, formatted: formatDiagnostic(d) });
+      for (const frame of f.stack ?? []) {
+        const s = await withSourceLine(root, frame);
+        events.emit({ type: 'diagnostic', severity: 'error', file: s.span.file, line: s.span.line, col: s.span.col, message: s.message, formatted: formatDiagnostic(s) });
+      }
+    } else {
+      events.emit({ type: 'diagnostic', severity: 'error', message: f.message, formatted: `error: ${f.message}` });
+    }
+  }
+}
+
+/** Fills a diagnostic's source line from its file when the producer did not have the text. */
+export async function withSourceLine<T extends { span: { file: string; line: number }; sourceLine: string }>(root: string, d: T): Promise<T> {
+  if (d.sourceLine !== '') return d;
+  try {
+    const text = await fsp.readFile(path.join(root, d.span.file), 'utf8');
+    return { ...d, sourceLine: (text.split('\n')[d.span.line - 1] ?? '').replace(/\r$/, '') };
+  } catch {
+    return d;
+  }
+}

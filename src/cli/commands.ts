@@ -1,0 +1,246 @@
+import { spawn } from 'node:child_process';
+import * as fsp from 'node:fs/promises';
+import * as path from 'node:path';
+import type { BuildNode, DeclaredTarget } from '../analysis';
+import { listAttr } from '../analysis';
+import { ExplainLog, type Session, type SessionOptions, analyze, execute, openSession, reportFailures } from '../build';
+import { describe } from '../build/build-runner';
+import { type Result, err, ok } from '../util';
+import { labelOf, parseLabel, shortLabel } from '../workspace';
+
+/** What every command receives from the CLI layer. */
+export interface CommonArgs extends SessionOptions {
+  readonly output: 'human' | 'json';
+}
+
+const EXIT_OK = 0;
+const EXIT_FAILURE = 1;
+const EXIT_USAGE = 2;
+
+async function session(args: CommonArgs): Promise<Session | number> {
+  const s = await openSession(args);
+  if (!s.ok) {
+    await reportFailures(args.cwd, s.failure, args.events);
+    return EXIT_USAGE;
+  }
+  return s.value;
+}
+
+/** Analyses and runs; shared by build, test and run. */
+async function buildAndRun(args: CommonArgs, patterns: readonly string[], command: 'build' | 'test' | 'run'): Promise<{ code: number; session?: Session; nodes?: ReadonlyMap<string, BuildNode>; roots?: readonly string[]; targets?: DeclaredTarget[] }> {
+  const started = Date.now();
+  args.events.emit({ type: 'command-started', command, patterns, jobs: args.jobs });
+  const s = await session(args);
+  if (typeof s === 'number') return { code: s };
+  const analysed = await analyze(s, patterns, command === 'test');
+  await reportFailures(s.root, s.graphBuilder.warnings.map((d) => ({ reason: 'missing-dep' as const, message: d.message, diagnostic: d })), args.events);
+  if (!analysed.ok) {
+    await reportFailures(s.root, analysed.failure, args.events);
+    args.events.emit({ type: 'command-finished', exitCode: EXIT_USAGE, executed: 0, cached: 0, failed: analysed.failure.length, durationMs: Date.now() - started, spawns: 0 });
+    return { code: EXIT_USAGE };
+  }
+  const { graph, targets } = analysed.value;
+  args.events.emit({ type: 'analysis-finished', targets: targets.length, actions: graph.nodes.size, durationMs: Date.now() - started });
+  const summary = await execute(s, graph, args);
+  const code = summary.ok ? EXIT_OK : EXIT_FAILURE;
+  args.events.emit({
+    type: 'command-finished',
+    exitCode: code,
+    executed: summary.executed + s.pgo.executed,
+    cached: summary.cached + s.pgo.cached,
+    failed: summary.failed,
+    durationMs: Date.now() - started,
+    spawns: summary.spawns,
+  });
+  return { code, session: s, nodes: graph.nodes, roots: graph.roots, targets };
+}
+
+/** `pgobuild build <patterns>`. */
+export async function buildCommand(args: CommonArgs, patterns: readonly string[]): Promise<number> {
+  return (await buildAndRun(args, patterns, 'build')).code;
+}
+
+/** `pgobuild test <patterns>`: builds and runs go_test targets; passing results are cached. */
+export async function testCommand(args: CommonArgs, patterns: readonly string[]): Promise<number> {
+  return (await buildAndRun(args, patterns, 'test')).code;
+}
+
+/** `pgobuild run <target> -- args`: builds one go_binary and runs it with the terminal attached. */
+export async function runCommand(args: CommonArgs, target: string, programArgs: readonly string[]): Promise<number> {
+  const built = await buildAndRun(args, [target], 'run');
+  if (built.code !== EXIT_OK || built.session === undefined || built.nodes === undefined || built.roots === undefined) return built.code;
+  const root = built.roots[0];
+  const node = root === undefined ? undefined : built.nodes.get(root);
+  if (node?.kind !== 'link' || node.outputPath === undefined) {
+    args.events.emit({ type: 'diagnostic', severity: 'error', message: `${target} is not a go_binary`, formatted: `error: ${target} is not a go_binary: only binaries can be run` });
+    return EXIT_USAGE;
+  }
+  const binary = path.join(built.session.root, node.outputPath);
+  return new Promise<number>((resolve) => {
+    const child = spawn(binary, programArgs, { stdio: 'inherit', cwd: args.cwd });
+    const forward = (sig: NodeJS.Signals): void => {
+      child.kill(sig);
+    };
+    process.on('SIGINT', forward);
+    child.on('exit', (code, signal) => {
+      process.off('SIGINT', forward);
+      resolve(code ?? (signal === null ? EXIT_FAILURE : 128 + 2));
+    });
+    child.on('error', () => resolve(EXIT_FAILURE));
+  });
+}
+
+/** `pgobuild clean [--expunge]`. */
+export async function cleanCommand(args: CommonArgs, expunge: boolean): Promise<number> {
+  const s = await session(args);
+  if (typeof s === 'number') return s;
+  await fsp.rm(path.join(s.root, 'pgobuild-out'), { recursive: true, force: true });
+  if (expunge) await fsp.rm(args.diskCache, { recursive: true, force: true });
+  return EXIT_OK;
+}
+
+/**
+ * `pgobuild query <expr>`: `//pattern`, `deps(expr)`, `rdeps(universe, expr)`, `kind('go_binary', expr)`.
+ * Prints labels, one per line, sorted (as `bazel query` does).
+ */
+export async function queryCommand(args: CommonArgs, expression: string): Promise<number> {
+  const s = await session(args);
+  if (typeof s === 'number') return s;
+  const result = await evaluateQuery(s, expression.trim());
+  if (!result.ok) {
+    await reportFailures(s.root, [{ reason: 'bad-pattern', message: result.failure }], args.events);
+    return EXIT_USAGE;
+  }
+  const labels = [...result.value.values()].map((t) => shortLabel(t)).sort();
+  if (args.output === 'json') process.stdout.write(`${JSON.stringify({ type: 'query-result', labels })}\n`);
+  else process.stdout.write(labels.map((l) => `${l}\n`).join(''));
+  return EXIT_OK;
+}
+
+type TargetSet = Map<string, DeclaredTarget>;
+
+async function evaluateQuery(s: Session, expr: string): Promise<Result<TargetSet, string>> {
+  const call = /^(\w+)\s*\(([\s\S]*)\)$/.exec(expr);
+  if (call === null) {
+    const { expandPatterns } = await import('../analysis');
+    const targets = await expandPatterns(s.root, [expr], s.cwdPkg, s.loader, s.graphBuilder);
+    if (!targets.ok) return err(targets.failure.map((f) => f.message).join('; '));
+    return ok(new Map(targets.value.map((t) => [labelOf(t), t])));
+  }
+  const fn = call[1] as string;
+  const argsText = splitArgs(call[2] as string);
+  switch (fn) {
+    case 'deps': {
+      if (argsText.length !== 1) return err('deps(expr) takes one argument');
+      const start = await evaluateQuery(s, argsText[0] as string);
+      if (!start.ok) return start;
+      return closure(s, start.value);
+    }
+    case 'rdeps': {
+      if (argsText.length !== 2) return err('rdeps(universe, expr) takes two arguments');
+      const universe = await evaluateQuery(s, argsText[0] as string);
+      if (!universe.ok) return universe;
+      const of = await evaluateQuery(s, argsText[1] as string);
+      if (!of.ok) return of;
+      const result = new Map<string, DeclaredTarget>();
+      for (const [label, t] of universe.value) {
+        const deps = await closure(s, new Map([[label, t]]));
+        if (!deps.ok) return deps;
+        if ([...of.value.keys()].some((l) => deps.value.has(l))) result.set(label, t);
+      }
+      return ok(result);
+    }
+    case 'kind': {
+      if (argsText.length !== 2) return err("kind('pattern', expr) takes two arguments");
+      const re = new RegExp((argsText[0] as string).replace(/^['"]|['"]$/g, ''));
+      const of = await evaluateQuery(s, argsText[1] as string);
+      if (!of.ok) return of;
+      return ok(new Map([...of.value].filter(([, t]) => re.test(t.rule.name))));
+    }
+    default:
+      return err(`unknown query function '${fn}': expected deps, rdeps or kind`);
+  }
+}
+
+/** The targets and everything they reach through deps and embed (including themselves). */
+async function closure(s: Session, start: TargetSet): Promise<Result<TargetSet, string>> {
+  const result = new Map(start);
+  const queue = [...start.values()];
+  while (queue.length > 0) {
+    const t = queue.pop() as DeclaredTarget;
+    for (const attr of ['deps', 'embed']) {
+      for (const dep of listAttr(t, attr)) {
+        const found = await s.graphBuilder.findTarget(dep.value, t.pkg, dep.span);
+        if (!found.ok) return err(found.failure.message);
+        const label = labelOf(found.value);
+        if (!result.has(label)) {
+          result.set(label, found.value);
+          queue.push(found.value);
+        }
+      }
+    }
+  }
+  return ok(result);
+}
+
+function splitArgs(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const c of text) {
+    if (c === '(') depth++;
+    if (c === ')') depth--;
+    if (c === ',' && depth === 0) {
+      out.push(current.trim());
+      current = '';
+    } else current += c;
+  }
+  if (current.trim() !== '') out.push(current.trim());
+  return out;
+}
+
+/**
+ * `pgobuild explain <target>`: for every action of the target's graph, whether the last build
+ * ran it or took it from the cache and, if it ran, which key component changed.
+ */
+export async function explainCommand(args: CommonArgs, target: string): Promise<number> {
+  const s = await session(args);
+  if (typeof s === 'number') return s;
+  const parts = parseLabel(target.replace(/^\/\/(.*)$/, '//$1'), s.cwdPkg);
+  if (!parts.ok) {
+    await reportFailures(s.root, [{ reason: 'bad-label', message: parts.failure.message }], args.events);
+    return EXIT_USAGE;
+  }
+  const analysed = await analyze(s, [target], false);
+  if (!analysed.ok) {
+    await reportFailures(s.root, analysed.failure, args.events);
+    return EXIT_USAGE;
+  }
+  const log = await ExplainLog.open(s.root);
+  const entries = log.entries();
+  const lines: string[] = [];
+  const json: unknown[] = [];
+  let executed = 0;
+  let cached = 0;
+  for (const node of analysed.value.graph.nodes.values()) {
+    const entry = entries[node.id];
+    if (entry === undefined) {
+      lines.push(`  not built  ${describe(node)}`);
+      json.push({ id: node.id, description: describe(node), status: 'not-built' });
+      continue;
+    }
+    if (entry.status === 'executed') executed++;
+    else cached++;
+    json.push({ id: node.id, mnemonic: entry.mnemonic, description: entry.description, status: entry.status, reasons: entry.reasons });
+    if (entry.status === 'cached') lines.push(`  cached     ${entry.mnemonic} ${entry.description}`);
+    else lines.push(`  executed   ${entry.mnemonic} ${entry.description}\n${entry.reasons.map((r) => `               because ${r}`).join('\n')}`);
+  }
+  if (args.output === 'json') {
+    for (const j of json) process.stdout.write(`${JSON.stringify({ type: 'explain', ...(j as object) })}\n`);
+  } else {
+    lines.sort((a, b) => (a.startsWith('  executed') === b.startsWith('  executed') ? 0 : a.startsWith('  executed') ? -1 : 1));
+    process.stdout.write(`Last build of ${target}: ${executed} executed, ${cached} cached\n${lines.join('\n')}\n`);
+  }
+  return EXIT_OK;
+}
+

@@ -1,0 +1,44 @@
+import type { Diagnostic } from '../util';
+
+/** Whether an action ran or came from the cache. */
+export type ActionStatus = 'executed' | 'cached';
+
+/**
+ * Everything the core reports. The core never prints: it emits these to a logger (human or
+ * `--output=json`, one JSON object per line). README.md documents each type.
+ */
+export type BuildEvent =
+  | { readonly type: 'command-started'; readonly command: string; readonly patterns: readonly string[]; readonly jobs: number }
+  | { readonly type: 'diagnostic'; readonly severity: Diagnostic['severity']; readonly file?: string; readonly line?: number; readonly col?: number; readonly message: string; readonly formatted: string }
+  | { readonly type: 'analysis-finished'; readonly targets: number; readonly actions: number; readonly durationMs: number }
+  | { readonly type: 'action-started'; readonly id: string; readonly mnemonic: string; readonly description: string }
+  | {
+      readonly type: 'action-finished';
+      readonly id: string;
+      readonly mnemonic: string;
+      readonly description: string;
+      readonly status: ActionStatus;
+      readonly key: string;
+      readonly durationMs: number;
+    }
+  | { readonly type: 'action-failed'; readonly id: string; readonly mnemonic: string; readonly description: string; readonly message: string; readonly output: string }
+  | { readonly type: 'action-blocked'; readonly id: string; readonly description: string; readonly blockedBy: string }
+  | { readonly type: 'progress'; readonly done: number; readonly total: number; readonly running: readonly string[] }
+  | { readonly type: 'cache-corruption'; readonly what: string; readonly id: string; readonly path: string; readonly detail: string }
+  | { readonly type: 'output'; readonly target: string; readonly path: string }
+  | { readonly type: 'test-result'; readonly target: string; readonly status: 'passed' | 'failed' | 'cached'; readonly durationMs: number; readonly output: string }
+  | {
+      readonly type: 'command-finished';
+      readonly exitCode: number;
+      readonly executed: number;
+      readonly cached: number;
+      readonly failed: number;
+      readonly durationMs: number;
+      /** Processes started (compile, asm, link, tests): 0 for a null build. */
+      readonly spawns: number;
+    };
+
+/** Receives events. Implementations: the human logger, the JSON logger, test collectors. */
+export interface EventSink {
+  emit(event: BuildEvent): void;
+}

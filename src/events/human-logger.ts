@@ -1,0 +1,94 @@
+import { unreachable } from '../util';
+import type { BuildEvent, EventSink } from './build-event';
+
+const COLORS = { red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m', dim: '\x1b[2m', reset: '\x1b[0m' } as const;
+
+/**
+ * Human output: on a TTY one status line `[ 42 / 310 ] GoCompile //lib/render [pgo 3f9a…]`
+ * rewritten in place, colors on; elsewhere one line per executed action. Diagnostics, failures
+ * and the summary go to stderr, as compilers do.
+ */
+export class HumanLogger implements EventSink {
+  private statusShown = false;
+  private readonly tty: boolean;
+
+  constructor(
+    private readonly err: NodeJS.WriteStream | NodeJS.WritableStream,
+    private readonly verbose = false,
+  ) {
+    this.tty = (err as NodeJS.WriteStream).isTTY === true && process.env['NO_COLOR'] === undefined;
+  }
+
+  private color(c: keyof typeof COLORS, text: string): string {
+    return this.tty ? `${COLORS[c]}${text}${COLORS.reset}` : text;
+  }
+
+  private line(text: string): void {
+    this.clearStatus();
+    this.err.write(`${text}\n`);
+  }
+
+  private clearStatus(): void {
+    if (this.statusShown) {
+      this.err.write('\r\x1b[K');
+      this.statusShown = false;
+    }
+  }
+
+  emit(event: BuildEvent): void {
+    switch (event.type) {
+      case 'command-started':
+      case 'action-started':
+        return;
+      case 'analysis-finished':
+        if (this.verbose) this.line(this.color('dim', `Analysed ${event.targets} targets: ${event.actions} actions (${event.durationMs} ms)`));
+        return;
+      case 'progress':
+        if (!this.tty) return;
+        this.clearStatus();
+        this.err.write(`[ ${event.done} / ${event.total} ] ${event.running.slice(0, 2).join(', ')}`.slice(0, ((this.err as NodeJS.WriteStream).columns ?? 100) - 1));
+        this.statusShown = true;
+        return;
+      case 'action-finished':
+        if (!this.tty && event.status === 'executed') this.line(`${event.mnemonic} ${event.description}`);
+        return;
+      case 'action-failed':
+        this.line(`${this.color('red', 'ERROR:')} ${event.mnemonic} ${event.description} failed: ${event.message}`);
+        if (event.output.trim() !== '') this.line(event.output.trimEnd());
+        return;
+      case 'action-blocked':
+        if (this.verbose) this.line(this.color('dim', `skipped ${event.description}: depends on failed ${event.blockedBy}`));
+        return;
+      case 'diagnostic':
+        this.line(event.severity === 'error' ? event.formatted.replace(': error:', `: ${this.color('red', 'error')}:`) : event.formatted.replace(': warning:', `: ${this.color('yellow', 'warning')}:`));
+        return;
+      case 'cache-corruption':
+        this.line(`${this.color('yellow', 'WARNING:')} corrupted cache ${event.what} ${event.id} (${event.detail}): evicted, rebuilding`);
+        return;
+      case 'output':
+        if (this.verbose) this.line(`  ${event.target} → ${event.path}`);
+        return;
+      case 'test-result': {
+        const status = event.status === 'failed' ? this.color('red', 'FAILED') : event.status === 'cached' ? this.color('green', 'PASSED') + ' (cached)' : this.color('green', 'PASSED');
+        this.line(`${event.target.padEnd(50)} ${status} in ${(event.durationMs / 1000).toFixed(1)}s`);
+        if (event.status === 'failed' && event.output.trim() !== '') this.line(event.output.trimEnd());
+        return;
+      }
+      case 'command-finished': {
+        this.clearStatus();
+        const total = event.executed + event.cached;
+        const secs = (event.durationMs / 1000).toFixed(2);
+        if (event.exitCode === 0 && event.executed === 0) {
+          this.line(`${this.color('green', 'Up to date:')} all ${total} actions cached, nothing to do (${secs}s)`);
+        } else if (event.exitCode === 0) {
+          this.line(`${this.color('green', 'Done:')} ${total} actions, ${event.executed} executed, ${event.cached} cached (${secs}s)`);
+        } else {
+          this.line(`${this.color('red', 'FAILED:')} ${event.failed} failed, ${event.executed} executed, ${event.cached} cached (${secs}s)`);
+        }
+        return;
+      }
+      default:
+        unreachable(event);
+    }
+  }
+}

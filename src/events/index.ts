@@ -1,0 +1,3 @@
+export * from './build-event';
+export * from './human-logger';
+export * from './json-logger';

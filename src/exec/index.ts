@@ -1,0 +1,8 @@
+// The executor: runs actions in sandboxes and DAGs of jobs with bounded, cancellable concurrency.
+export * from './ar-append';
+export * from './interrupt';
+export * from './placeholders';
+export * from './sandbox';
+export * from './scheduler';
+export * from './semaphore';
+export * from './spawn-process';

@@ -1,0 +1,362 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { Action, Step } from '../actions';
+import { err, ok, type Result } from '../util/result';
+import { unreachable } from '../util/unreachable';
+import { appendToArchive } from './ar-append';
+import { expandPlaceholders, type PlaceholderValues } from './placeholders';
+import { runProcess } from './spawn-process';
+
+/** One declared input, already available as a file on this machine. */
+export interface MaterializedInput {
+  /** Where the action sees it, relative to the exec root. */
+  readonly path: string;
+  /** An existing file to expose at `path`. */
+  readonly absSource: string;
+}
+
+/** Where and how sandboxes are made. */
+export interface SandboxOptions {
+  /** Directory under which fresh exec roots are created (made if missing). */
+  readonly baseDir: string;
+  /** The value of `${GOROOT}`. */
+  readonly goroot: string;
+  /** Leave the exec root in place when the action fails, for debugging. */
+  readonly keepOnFailure?: boolean;
+}
+
+/** Why an action did not produce its outputs. */
+export type SandboxFailure =
+  | {
+      readonly reason: 'action-failed';
+      /** Index of the failing step in `action.steps`. */
+      readonly step: number;
+      /**
+       * The expanded argv of a spawn step. An `ar-append` step is shown as cmd/go prints it:
+       * `pack r <archive> <members…>`.
+       */
+      readonly argv: string[];
+      readonly exitCode: number | null;
+      readonly signal: string | null;
+      /** Combined stdout+stderr with exec-root paths rewritten to relative ones. */
+      readonly output: string;
+    }
+  | { readonly reason: 'missing-output'; readonly path: string }
+  | { readonly reason: 'cancelled' }
+  | { readonly reason: 'sandbox-io'; readonly message: string };
+
+/** A successful run. The caller stores the outputs, then disposes of the exec root. */
+export interface SandboxResult {
+  readonly execRoot: string;
+  /** Declared output path (relative) → absolute path inside the exec root. */
+  readonly outputs: ReadonlyMap<string, string>;
+  /** stdout of all spawn steps, concatenated. */
+  readonly stdout: string;
+  /** stderr of all spawn steps, concatenated. */
+  readonly stderr: string;
+  /** Removes the exec root once outputs are stored. Safe to call more than once. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Runs an action in a fresh exec root under `opts.baseDir` that holds only its declared inputs,
+ * each a symlink to its materialized source (cheap, and undeclared files are simply absent).
+ * Steps run in order with placeholders expanded; every spawn gets exactly `action.env`.
+ *
+ * An input whose path is also a declared output is copied instead of linked, so that a step that
+ * rewrites its output in place cannot write through the link into the cache or the workspace.
+ *
+ * Malformed paths (absolute, or escaping the exec root with `..`) fail with `sandbox-io`: rules
+ * may be user-written, so this is reported rather than thrown.
+ */
+export async function runInSandbox(
+  action: Action,
+  inputs: readonly MaterializedInput[],
+  opts: SandboxOptions,
+  signal: AbortSignal,
+): Promise<Result<SandboxResult, SandboxFailure>> {
+  if (signal.aborted) {
+    return err({ reason: 'cancelled' });
+  }
+  let execRoot: string;
+  try {
+    await fs.mkdir(opts.baseDir, { recursive: true });
+    execRoot = await fs.mkdtemp(path.join(path.resolve(opts.baseDir), 'exec-'));
+  } catch (e) {
+    return err({
+      reason: 'sandbox-io',
+      message: `creating exec root under ${opts.baseDir}: ${errorMessage(e)}`,
+    });
+  }
+  const dispose = (): Promise<void> => fs.rm(execRoot, { recursive: true, force: true });
+
+  let result: Result<StepsOutcome, SandboxFailure>;
+  try {
+    result = await runSteps(action, inputs, opts, execRoot, signal);
+  } catch (e) {
+    // A bug: still do not leave the exec root behind.
+    await dispose();
+    throw e;
+  }
+  if (!result.ok) {
+    if (opts.keepOnFailure !== true) {
+      await dispose();
+    }
+    return result;
+  }
+  return ok({ execRoot, ...result.value, dispose });
+}
+
+/** The part of a successful run that does not depend on the lifecycle. */
+interface StepsOutcome {
+  readonly outputs: ReadonlyMap<string, string>;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+async function runSteps(
+  action: Action,
+  inputs: readonly MaterializedInput[],
+  opts: SandboxOptions,
+  execRoot: string,
+  signal: AbortSignal,
+): Promise<Result<StepsOutcome, SandboxFailure>> {
+  const values: PlaceholderValues = { execRoot, goroot: opts.goroot };
+  const expand = (s: string): string => expandPlaceholders(s, values);
+
+  const prepared = await prepareExecRoot(action, inputs, execRoot);
+  if (!prepared.ok) {
+    return prepared;
+  }
+
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(action.env)) {
+    env[name] = expand(value);
+  }
+
+  // Tools print absolute paths under the exec root; users should see the relative ones.
+  const rootSpellings = await spellingsOf(execRoot);
+  const relativize = (text: string): string => {
+    let out = text;
+    for (const root of rootSpellings) {
+      out = out
+        .split(root + path.sep)
+        .join('')
+        .split(root)
+        .join('.');
+    }
+    return out;
+  };
+
+  let stdout = '';
+  let stderr = '';
+  for (const [index, step] of action.steps.entries()) {
+    if (signal.aborted) {
+      return err({ reason: 'cancelled' });
+    }
+    const outcome = await runStep(step, index, execRoot, env, expand, relativize, signal);
+    if (!outcome.ok) {
+      return outcome;
+    }
+    stdout += outcome.value.stdout;
+    stderr += outcome.value.stderr;
+  }
+  if (signal.aborted) {
+    return err({ reason: 'cancelled' });
+  }
+
+  const outputs = new Map<string, string>();
+  for (const output of action.outputs) {
+    const abs = resolveInside(execRoot, output);
+    if (abs === undefined) {
+      return err({
+        reason: 'sandbox-io',
+        message: `output path ${JSON.stringify(output)} escapes the exec root`,
+      });
+    }
+    try {
+      const stat = await fs.stat(abs);
+      if (!stat.isFile()) {
+        return err({ reason: 'missing-output', path: output });
+      }
+    } catch {
+      return err({ reason: 'missing-output', path: output });
+    }
+    outputs.set(output, abs);
+  }
+  return ok({ outputs, stdout, stderr });
+}
+
+/** Links inputs into the fresh exec root and creates the directories outputs go to. */
+async function prepareExecRoot(
+  action: Action,
+  inputs: readonly MaterializedInput[],
+  execRoot: string,
+): Promise<Result<void, SandboxFailure>> {
+  const outputPaths = new Set(action.outputs.map((o) => path.normalize(o)));
+  const placed = new Map<string, string>();
+  try {
+    for (const input of inputs) {
+      const abs = resolveInside(execRoot, input.path);
+      if (abs === undefined) {
+        return err({
+          reason: 'sandbox-io',
+          message: `input path ${JSON.stringify(input.path)} escapes the exec root`,
+        });
+      }
+      const previous = placed.get(abs);
+      if (previous !== undefined) {
+        if (previous === input.absSource) {
+          continue;
+        }
+        return err({
+          reason: 'sandbox-io',
+          message: `input path ${input.path} is declared twice, from ${previous} and ${input.absSource}`,
+        });
+      }
+      placed.set(abs, input.absSource);
+      await fs.mkdir(path.dirname(abs), { recursive: true });
+      if (outputPaths.has(path.normalize(input.path))) {
+        await fs.copyFile(input.absSource, abs);
+      } else {
+        await fs.symlink(input.absSource, abs);
+      }
+    }
+    for (const output of action.outputs) {
+      const abs = resolveInside(execRoot, output);
+      if (abs === undefined) {
+        return err({
+          reason: 'sandbox-io',
+          message: `output path ${JSON.stringify(output)} escapes the exec root`,
+        });
+      }
+      await fs.mkdir(path.dirname(abs), { recursive: true });
+    }
+  } catch (e) {
+    return err({ reason: 'sandbox-io', message: `preparing exec root: ${errorMessage(e)}` });
+  }
+  return ok(undefined);
+}
+
+async function runStep(
+  step: Step,
+  index: number,
+  execRoot: string,
+  env: Readonly<Record<string, string>>,
+  expand: (s: string) => string,
+  relativize: (s: string) => string,
+  signal: AbortSignal,
+): Promise<Result<{ stdout: string; stderr: string }, SandboxFailure>> {
+  switch (step.kind) {
+    case 'spawn': {
+      const argv = step.argv.map(expand);
+      const cwd = resolveInside(execRoot, expand(step.cwd));
+      if (cwd === undefined) {
+        return err({
+          reason: 'sandbox-io',
+          message: `step ${index}: cwd ${JSON.stringify(step.cwd)} escapes the exec root`,
+        });
+      }
+      const outcome = await runProcess({ argv, cwd, env }, signal);
+      switch (outcome.kind) {
+        case 'cancelled':
+          return err({ reason: 'cancelled' });
+        case 'spawn-error':
+          return err({
+            reason: 'action-failed',
+            step: index,
+            argv,
+            exitCode: null,
+            signal: null,
+            output: relativize(outcome.message),
+          });
+        case 'exited':
+          if (outcome.exitCode !== 0 || outcome.signal !== null) {
+            return err({
+              reason: 'action-failed',
+              step: index,
+              argv,
+              exitCode: outcome.exitCode,
+              signal: outcome.signal,
+              output: relativize(outcome.combined),
+            });
+          }
+          return ok({ stdout: outcome.stdout, stderr: outcome.stderr });
+        default:
+          return unreachable(outcome);
+      }
+    }
+    case 'write-file': {
+      const abs = resolveInside(execRoot, expand(step.path));
+      if (abs === undefined) {
+        return err({
+          reason: 'sandbox-io',
+          message: `step ${index}: path ${JSON.stringify(step.path)} escapes the exec root`,
+        });
+      }
+      try {
+        await fs.mkdir(path.dirname(abs), { recursive: true });
+        await fs.writeFile(abs, expand(step.content));
+      } catch (e) {
+        return err({
+          reason: 'sandbox-io',
+          message: `step ${index}: writing ${step.path}: ${errorMessage(e)}`,
+        });
+      }
+      return ok({ stdout: '', stderr: '' });
+    }
+    case 'ar-append': {
+      const archive = expand(step.archive);
+      const members = step.members.map(expand);
+      const argv = ['pack', 'r', archive, ...members];
+      const archiveAbs = resolveInside(execRoot, archive);
+      const memberAbs = members.map((m) => resolveInside(execRoot, m));
+      if (archiveAbs === undefined || memberAbs.some((m) => m === undefined)) {
+        return err({
+          reason: 'sandbox-io',
+          message: `step ${index}: ${argv.join(' ')}: path escapes the exec root`,
+        });
+      }
+      try {
+        await appendToArchive(archiveAbs, memberAbs as string[]);
+      } catch (e) {
+        // A missing member or archive means an earlier step of the action did not do its job.
+        return err({
+          reason: 'action-failed',
+          step: index,
+          argv,
+          exitCode: null,
+          signal: null,
+          output: relativize(errorMessage(e)),
+        });
+      }
+      return ok({ stdout: '', stderr: '' });
+    }
+    default:
+      return unreachable(step);
+  }
+}
+
+/**
+ * Resolves a step or declared path against the exec root. Relative paths are taken from the exec
+ * root; absolute ones are accepted only inside it (they come from `${EXECROOT}` expansion).
+ * Returns undefined for anything outside.
+ */
+function resolveInside(execRoot: string, p: string): string | undefined {
+  const abs = path.resolve(execRoot, p);
+  if (abs === execRoot || abs.startsWith(execRoot + path.sep)) {
+    return abs;
+  }
+  return undefined;
+}
+
+/** The exec root as given and, when different, with symlinks resolved (as tools may print it). */
+async function spellingsOf(execRoot: string): Promise<string[]> {
+  const real = await fs.realpath(execRoot).catch(() => execRoot);
+  // Longest first, so that a spelling that extends the other is replaced whole.
+  return real === execRoot ? [execRoot] : [execRoot, real].sort((a, b) => b.length - a.length);
+}
+
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,78 @@
+import { goQuoteBytes } from './go-quote';
+
+/** One `build` line of the build info. */
+export interface BuildSetting {
+  readonly key: string;
+  readonly value: string;
+}
+
+/** What `go version -m` prints for a binary, as cmd/go computes it (reference §8). */
+export interface BuildInfo {
+  readonly path: string;
+  /** The main module, or undefined for a package outside any module. */
+  readonly mainModule?: { readonly path: string; readonly version: string; readonly sum: string };
+  readonly settings: readonly BuildSetting[];
+}
+
+/** Inputs that decide the build settings of a main package. */
+export interface BuildSettingsInput {
+  readonly goMinor: number;
+  readonly goos: string;
+  readonly goarch: string;
+  /** The arch variable, e.g. `['GOAMD64', 'v1']`, when the architecture has one. */
+  readonly archEnv?: readonly [string, string];
+  readonly cgoEnabled: boolean;
+  readonly defaultGodebug: string;
+  /** Basename of the profile under -trimpath, or undefined without PGO. */
+  readonly pgo?: string;
+}
+
+/**
+ * The settings cmd/go records under `-trimpath` with `-buildmode=exe` and the gc compiler, in
+ * cmd/go's order (reference §8.1): `-pgo` is appended last and, from Go 1.22, the whole list is
+ * then sorted bytewise by key.
+ */
+export function buildSettings(input: BuildSettingsInput): BuildSetting[] {
+  const settings: BuildSetting[] = [
+    { key: '-buildmode', value: 'exe' },
+    { key: '-compiler', value: 'gc' },
+    { key: '-trimpath', value: 'true' },
+  ];
+  if (input.defaultGodebug !== '') settings.push({ key: 'DefaultGODEBUG', value: input.defaultGodebug });
+  settings.push({ key: 'CGO_ENABLED', value: input.cgoEnabled ? '1' : '0' });
+  settings.push({ key: 'GOARCH', value: input.goarch });
+  settings.push({ key: 'GOOS', value: input.goos });
+  if (input.archEnv !== undefined) settings.push({ key: input.archEnv[0], value: input.archEnv[1] });
+  if (input.pgo !== undefined) {
+    settings.push({ key: '-pgo', value: input.pgo });
+    if (input.goMinor >= 22) settings.sort((a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)));
+  }
+  return settings;
+}
+
+const KEY_NEEDS_QUOTE = /[= \t\r\n"`]/;
+const VALUE_NEEDS_QUOTE = /[ \t\r\n"`]/;
+
+/** `runtime/debug.BuildInfo.String()` (cmd/go writes no `go` line). */
+export function buildInfoString(info: BuildInfo): string {
+  let s = `path\t${info.path}\n`;
+  if (info.mainModule !== undefined) {
+    const m = info.mainModule;
+    s += `mod\t${m.path}\t${m.version}\t${m.sum}\n`;
+  }
+  for (const { key, value } of info.settings) {
+    const k = key === '' || KEY_NEEDS_QUOTE.test(key) ? goQuoteBytes(Buffer.from(key)) : key;
+    const v = VALUE_NEEDS_QUOTE.test(value) ? goQuoteBytes(Buffer.from(value)) : value;
+    s += `build\t${k}=${v}\n`;
+  }
+  return s;
+}
+
+const MODINFO_START = Uint8Array.from([0x30, 0x77, 0xaf, 0x0c, 0x92, 0x74, 0x08, 0x02, 0x41, 0xe1, 0xc1, 0x07, 0xe6, 0xd6, 0x18, 0xe6]);
+const MODINFO_END = Uint8Array.from([0xf9, 0x32, 0x43, 0x31, 0x86, 0x18, 0x20, 0x72, 0x00, 0x82, 0x42, 0x10, 0x41, 0x16, 0xd8, 0xf2]);
+
+/** The `modinfo "…"` line of the link importcfg: magic-wrapped build info, Go-quoted. */
+export function modinfoLine(info: BuildInfo): string {
+  const body = Buffer.from(buildInfoString(info), 'utf8');
+  return `modinfo ${goQuoteBytes(Buffer.concat([MODINFO_START, body, MODINFO_END]))}\n`;
+}

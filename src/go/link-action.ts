@@ -1,0 +1,54 @@
+import type { GoSdk } from '../../toolchain';
+import type { Action } from '../actions';
+import type { Digest } from '../util';
+import { type BuildInfo, modinfoLine } from './build-info';
+import { EXEC_ROOT, inExecRoot } from './exec-root';
+import { type Platform, platformEnv } from './platform';
+
+/** Everything that decides how one binary is linked. */
+export interface LinkUnit {
+  /** Import path of the main package (listed under it, not as `main`, in importcfg.link). */
+  readonly mainImportPath: string;
+  readonly mainArchive: Digest;
+  /** Every transitive dependency archive, runtime's included. */
+  readonly deps: readonly { readonly importPath: string; readonly archive: Digest }[];
+  readonly buildInfo: BuildInfo;
+  readonly defaultGodebug: string;
+  /** Omit the symbol table and DWARF (`-s -w`), as cmd/go does for test binaries it runs. */
+  readonly stripDebug?: boolean;
+}
+
+/** Name of the linked binary inside the exec root. */
+export const LINK_OUTPUT = `${EXEC_ROOT.objdir}/exe/a.out`;
+
+/**
+ * The link action cmd/go runs under `-trimpath` (reference §7.10): importcfg.link with every
+ * archive and the magic-wrapped modinfo, `GOROOT=` (Go ≥ 1.23) or `GOROOT_FINAL=$GOROOT` (≤ 1.22).
+ */
+export function linkAction(unit: LinkUnit, sdk: GoSdk, platform: Platform, description: string): Action {
+  const mainPath = `${EXEC_ROOT.objdir}/_pkg_.a`;
+  let importcfg = `packagefile ${unit.mainImportPath}=${inExecRoot(mainPath)}\n`;
+  for (const dep of unit.deps) importcfg += `packagefile ${dep.importPath}=${inExecRoot(EXEC_ROOT.archive(dep.importPath))}\n`;
+  importcfg += modinfoLine(unit.buildInfo);
+  const argv = [sdk.toolArgv.link, '-o', inExecRoot(LINK_OUTPUT), '-importcfg', inExecRoot(`${EXEC_ROOT.objdir}/importcfg.link`)];
+  if (unit.stripDebug === true) argv.push('-s', '-w');
+  if (unit.defaultGodebug !== '') argv.push(`-X=runtime.godebugDefault=${unit.defaultGodebug}`);
+  argv.push('-buildmode=exe', `-extld=${sdk.cc}`, inExecRoot(mainPath));
+  const env: Record<string, string> = platformEnv(platform);
+  if (sdk.minor >= 23) env['GOROOT'] = '';
+  else env['GOROOT_FINAL'] = '$GOROOT';
+  return {
+    mnemonic: 'GoLink',
+    description,
+    steps: [
+      { kind: 'write-file', path: `${EXEC_ROOT.objdir}/importcfg.link`, content: importcfg },
+      { kind: 'spawn', cwd: '', argv },
+    ],
+    env,
+    inputs: [
+      { path: mainPath, digest: unit.mainArchive, source: { kind: 'cas' } },
+      ...unit.deps.map((d) => ({ path: EXEC_ROOT.archive(d.importPath), digest: d.archive, source: { kind: 'cas' as const } })),
+    ],
+    outputs: [LINK_OUTPUT],
+  };
+}

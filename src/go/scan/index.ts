@@ -1,0 +1,10 @@
+export * from './build-constraint';
+export * from './build-context';
+export * from './file-header';
+export * from './package-files';
+export * from './scan-go-file';
+export * from './test-functions';
+export * from './test-main';
+export { goQuote, goUnquote } from './go-quote';
+export { GoScanner } from './go-scanner';
+export type { GoScanError, GoToken, GoTokenKind } from './go-scanner';

@@ -1,0 +1,118 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
+import * as path from 'node:path';
+import xxhash from 'xxhash-wasm';
+import type { Digest } from '../util/digest';
+
+/** Version of the on-disk stat cache format; a different version is ignored and rewritten. */
+const STAT_CACHE_VERSION = 1;
+
+/**
+ * A file whose mtime is this close to "now" is re-hashed every time: it may still be changing
+ * within the filesystem's timestamp granularity (git's "racy clean" problem).
+ */
+const RACY_WINDOW_MS = 2000;
+
+interface StatCacheEntry {
+  /** `size:mtimeNs:ctimeNs:ino` of the file when `digest` was computed. */
+  readonly stat: string;
+  readonly digest: Digest;
+}
+
+type Hasher = Awaited<ReturnType<typeof xxhash>>;
+
+/**
+ * Computes SHA-256 digests of files, re-hashing a file only when its stat data changed since the
+ * last time (the stat cache). The cache is keyed by an xxhash64 fingerprint of the absolute path:
+ * a local, non-shared lookup where nobody can plant a collision, which is where DESIGN.md allows
+ * xxhash. Digests themselves are always SHA-256.
+ */
+export class FileDigester {
+  private readonly entries = new Map<string, StatCacheEntry>();
+  private readonly inFlight = new Map<string, Promise<Digest>>();
+  private dirty = false;
+  hashedBytes = 0;
+  hashedFiles = 0;
+  statHits = 0;
+
+  private constructor(
+    private readonly hasher: Hasher,
+    private readonly storePath: string | undefined,
+    private readonly now: () => number,
+  ) {}
+
+  /** Opens the stat cache stored at `storePath` (or a purely in-memory one when undefined). */
+  static async open(storePath: string | undefined, now: () => number = Date.now): Promise<FileDigester> {
+    const digester = new FileDigester(await xxhash(), storePath, now);
+    if (storePath !== undefined) await digester.load(storePath);
+    return digester;
+  }
+
+  private async load(storePath: string): Promise<void> {
+    let text: string;
+    try {
+      text = await fsp.readFile(storePath, 'utf8');
+    } catch {
+      return; // first run, or removed: start empty
+    }
+    try {
+      const parsed = JSON.parse(text) as { version?: number; entries?: Record<string, StatCacheEntry> };
+      if (parsed.version !== STAT_CACHE_VERSION || parsed.entries === undefined) return;
+      for (const [k, v] of Object.entries(parsed.entries)) this.entries.set(k, v);
+    } catch {
+      // A damaged stat cache only costs re-hashing; never trust half of it.
+      this.entries.clear();
+    }
+  }
+
+  /** Writes the stat cache back (atomically) if anything changed. */
+  async save(): Promise<void> {
+    if (!this.dirty || this.storePath === undefined) return;
+    const tmp = `${this.storePath}.${process.pid}.${Date.now()}.tmp`;
+    await fsp.mkdir(path.dirname(this.storePath), { recursive: true });
+    await fsp.writeFile(tmp, JSON.stringify({ version: STAT_CACHE_VERSION, entries: Object.fromEntries(this.entries) }));
+    await fsp.rename(tmp, this.storePath);
+    this.dirty = false;
+  }
+
+  /** SHA-256 of the file at `absPath` (symlinks followed). Throws on I/O errors: callers check existence first. */
+  digest(absPath: string): Promise<Digest> {
+    const pending = this.inFlight.get(absPath);
+    if (pending !== undefined) return pending;
+    const promise = this.compute(absPath).finally(() => this.inFlight.delete(absPath));
+    this.inFlight.set(absPath, promise);
+    return promise;
+  }
+
+  private async compute(absPath: string): Promise<Digest> {
+    const st = await fsp.stat(absPath, { bigint: true });
+    const stat = `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}`;
+    const key = this.hasher.h64ToString(absPath);
+    const cached = this.entries.get(key);
+    const racy = this.now() - Number(st.mtimeNs / 1000000n) < RACY_WINDOW_MS;
+    if (cached !== undefined && cached.stat === stat && !racy) {
+      this.statHits++;
+      return cached.digest;
+    }
+    const digest = await hashFile(absPath);
+    this.hashedFiles++;
+    this.hashedBytes += Number(st.size);
+    if (!racy) {
+      this.entries.set(key, { stat, digest });
+      this.dirty = true;
+    }
+    return digest;
+  }
+}
+
+/** SHA-256 of a file's contents, streamed. */
+export function hashFile(absPath: string): Promise<Digest> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    const stream = fs.createReadStream(absPath, { highWaterMark: 1 << 20 });
+    stream.on('data', (chunk) => hash.update(chunk));
+    stream.on('error', reject);
+    stream.on('end', () => resolve(hash.digest('hex') as Digest));
+  });
+}

@@ -1,0 +1,31 @@
+/**
+ * pprof profiles: decoding (protobufjs), and preprocessing into the Go compiler's serialized
+ * edge list, byte-identical to `go tool preprofile`.
+ */
+export { PPROF_PROTO_SCHEMA, pprofMessageType, type PprofMessageName } from './profile-proto';
+export type {
+  PprofProfile,
+  PprofValueType,
+  PprofSample,
+  PprofLabel,
+  PprofMapping,
+  PprofLocation,
+  PprofLine,
+  PprofFunction,
+} from './profile';
+export {
+  formatProfileFailure,
+  profileFailure,
+  type ProfileFailure,
+  type ProfileFailureReason,
+} from './profile-failure';
+export { decodeProfile } from './decode-profile';
+export { profileEdges, compareEdges, type WeightedEdge } from './profile-edges';
+export { compareUtf8 } from './compare-utf8';
+export { serializePreprocessed, PREPROFILE_HEADER } from './serialize-preprocessed';
+export {
+  preprocessProfileBytes,
+  preprocessProfileFile,
+  readProfileFile,
+} from './preprocess-profile';
+export { runPreprocessCommand, type PreprocessCommandIo } from './preprocess-command';

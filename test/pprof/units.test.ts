@@ -1,0 +1,155 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Writable } from 'node:stream';
+import {
+  compareEdges,
+  compareUtf8,
+  formatProfileFailure,
+  runPreprocessCommand,
+  serializePreprocessed,
+} from '../../src/pprof';
+
+describe('compareUtf8', () => {
+  it('orders like a bytewise comparison of the UTF-8 encodings', () => {
+    const alphabet = [
+      'a',
+      'b',
+      'z',
+      '\u00e9',
+      '\u07ff',
+      '\u0800',
+      '\ud7ff',
+      '\ue000',
+      '\uff46',
+      '\uffff',
+      '\u{10000}',
+      '\u{1f600}',
+      '\u{10ffff}',
+      '',
+    ];
+    const strings: string[] = [];
+    for (const x of alphabet)
+      for (const y of alphabet)
+        for (const z of ['', 'a', '\u{1f600}', '\uffff']) strings.push(x + y + z);
+    const encoded = strings.map((x) => Buffer.from(x, 'utf8'));
+    const mismatches: string[] = [];
+    strings.forEach((a, i) => {
+      strings.forEach((b, j) => {
+        const bytes = Math.sign(Buffer.compare(encoded[i] as Buffer, encoded[j] as Buffer));
+        if (Math.sign(compareUtf8(a, b)) !== bytes) {
+          mismatches.push(`${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+        }
+      });
+    });
+    expect(mismatches).toEqual([]);
+    // The pair that plain `<` gets wrong really is in the set.
+    expect('\u{1f600}' < '\uff46').toBe(true);
+    expect(compareUtf8('\u{1f600}', '\uff46')).toBeGreaterThan(0);
+  });
+});
+
+describe('serializePreprocessed', () => {
+  it('writes the header alone for no edges', () => {
+    expect(Buffer.from(serializePreprocessed([])).toString('utf8')).toBe('GO PREPROFILE V1\n');
+  });
+
+  it('writes three lines per edge, negative offsets and large weights in plain decimal', () => {
+    const edges = [
+      { caller: 'main.main', callee: 'main.f', callSiteOffset: -3, weight: 2 ** 40 },
+      { caller: 'p%2eq.T.M', callee: 'runtime.asyncPreempt', callSiteOffset: 0, weight: 1 },
+    ];
+    expect(Buffer.from(serializePreprocessed(edges)).toString('utf8')).toBe(
+      'GO PREPROFILE V1\nmain.main\nmain.f\n-3 1099511627776\np%2eq.T.M\nruntime.asyncPreempt\n0 1\n',
+    );
+  });
+
+  it('sorts by weight, then caller, callee and offset', () => {
+    const e = (caller: string, callee: string, callSiteOffset: number, weight: number) => ({
+      caller,
+      callee,
+      callSiteOffset,
+      weight,
+    });
+    const sorted = [
+      e('b', 'x', 1, 5),
+      e('a', 'y', 2, 5),
+      e('a', 'x', 9, 5),
+      e('a', 'x', -1, 5),
+      e('z', 'z', 0, 7),
+    ].sort(compareEdges);
+    expect(sorted).toEqual([
+      e('z', 'z', 0, 7),
+      e('a', 'x', -1, 5),
+      e('a', 'x', 9, 5),
+      e('a', 'y', 2, 5),
+      e('b', 'x', 1, 5),
+    ]);
+  });
+});
+
+describe('runPreprocessCommand', () => {
+  const FIXTURE = path.join(__dirname, '..', 'fixtures', 'profiles');
+
+  /** A writable that collects everything written to it. */
+  function sink(): { stream: Writable; text: () => string; bytes: () => Buffer } {
+    const chunks: Buffer[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        chunks.push(Buffer.from(chunk));
+        cb();
+      },
+    });
+    return {
+      stream,
+      text: () => Buffer.concat(chunks).toString('utf8'),
+      bytes: () => Buffer.concat(chunks),
+    };
+  }
+
+  it('writes to stdout without -o and to the file with it, resolving paths against cwd', async () => {
+    const out = sink();
+    const errs = sink();
+    const io = { stdout: out.stream, stderr: errs.stream, cwd: FIXTURE };
+    expect(await runPreprocessCommand('p2pool-observer-web.cpu.pprof', undefined, io)).toBe(0);
+    expect(out.text().startsWith('GO PREPROFILE V1\n')).toBe(true);
+    expect(errs.text()).toBe('');
+
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'pgobuild-preprocess-cmd-'));
+    try {
+      const toFile = { ...io, cwd: dir };
+      const input = path.join(FIXTURE, 'p2pool-observer-web.cpu.pprof');
+      expect(await runPreprocessCommand(input, 'out.preprofile', toFile)).toBe(0);
+      expect(Buffer.compare(await readFile(path.join(dir, 'out.preprofile')), out.bytes())).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('prints the formatted failure and returns 2', async () => {
+    const out = sink();
+    const errs = sink();
+    const io = { stdout: out.stream, stderr: errs.stream, cwd: FIXTURE };
+    expect(await runPreprocessCommand('markdown-server.heap.pprof', undefined, io)).toBe(2);
+    expect(out.text()).toBe('');
+    expect(errs.text()).toMatch(
+      /^markdown-server\.heap\.pprof: not a CPU profile: sample types are \[alloc_objects\/count /,
+    );
+    expect(await runPreprocessCommand('.', undefined, io)).toBe(2);
+    expect(errs.text()).toContain(
+      '.: is a directory: expected a pprof CPU profile file, found a directory\n',
+    );
+  });
+});
+
+describe('formatProfileFailure', () => {
+  it('names the file, the kind of problem and what was expected', () => {
+    expect(
+      formatProfileFailure({
+        reason: 'profile-unreadable',
+        file: 'cmd/api/default.pgo',
+        message: 'EACCES: permission denied',
+      }),
+    ).toBe('cmd/api/default.pgo: cannot read profile: EACCES: permission denied');
+  });
+});

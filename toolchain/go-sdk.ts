@@ -1,0 +1,100 @@
+import { execFile } from 'node:child_process';
+import * as fsp from 'node:fs/promises';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import type { FileDigester } from '../src/hashing';
+import { type Digest, type Result, err, ok, sha256 } from '../src/util';
+
+const execFileAsync = promisify(execFile);
+
+/** The Go tools pgobuild runs. Their digests are part of every action key. */
+export const GO_TOOLS = ['compile', 'asm', 'link', 'preprofile'] as const;
+/** Name of one tool pgobuild runs. */
+export type GoToolName = (typeof GO_TOOLS)[number];
+
+/** A selected Go SDK, pinned by its version and the SHA-256 of every tool binary it runs. */
+export interface GoSdk {
+  /** Absolute GOROOT. Never part of a key: only tool digests and the version are. */
+  readonly goroot: string;
+  /** Full version, e.g. `go1.26.8` (from `$GOROOT/VERSION`, experiment suffix removed). */
+  readonly version: string;
+  /** Minor version: 26 for go1.26.8. */
+  readonly minor: number;
+  readonly hostOs: string;
+  readonly hostArch: string;
+  /** Absolute paths of the tools, for running them. */
+  readonly toolPaths: Readonly<Record<GoToolName, string>>;
+  /** `${GOROOT}`-relative tool path used in argv (so keys hold no absolute path). */
+  readonly toolArgv: Readonly<Record<GoToolName, string>>;
+  readonly toolDigests: Readonly<Partial<Record<GoToolName, Digest>>>;
+  /** The C compiler cmd/go passes as `-extld` (from `go env CC`; unused while CGO_ENABLED=0). */
+  readonly cc: string;
+  /** SHA-256 over version and tool digests: the toolchain identity in action keys. */
+  readonly identity: Digest;
+}
+
+/** Why an SDK could not be selected. */
+export type GoSdkFailure = { readonly reason: 'go-sdk-not-found'; readonly message: string };
+
+/** How WORKSPACE's `go_sdk()` selected the SDK: a GOROOT path, or the `go` found on PATH. */
+export type GoSdkSelection = { readonly kind: 'path'; readonly goroot: string } | { readonly kind: 'host' };
+
+/** The oldest Go whose tools and flags pgobuild knows (see reference §1). */
+const MIN_GO_MINOR = 21;
+
+/**
+ * Finds and pins the Go SDK. `go env` runs with a clean environment (GOTOOLCHAIN=local, no GOFLAGS)
+ * so the user's shell cannot switch toolchains behind the build's back.
+ */
+export async function loadGoSdk(
+  selection: GoSdkSelection,
+  digester: FileDigester,
+): Promise<Result<GoSdk, GoSdkFailure>> {
+  const goBinary = selection.kind === 'path' ? path.join(selection.goroot, 'bin', 'go') : 'go';
+  let env: Record<string, string>;
+  try {
+    const { stdout } = await execFileAsync(goBinary, ['env', '-json', 'GOROOT', 'GOHOSTOS', 'GOHOSTARCH', 'CC', 'GOTOOLDIR'], {
+      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? '/', GOTOOLCHAIN: 'local', GOFLAGS: '', GOENV: 'off' },
+    });
+    env = JSON.parse(stdout) as Record<string, string>;
+  } catch (e) {
+    const where = selection.kind === 'path' ? `go_sdk(path = "${selection.goroot}")` : 'the `go` command on PATH';
+    return err({ reason: 'go-sdk-not-found', message: `cannot run ${where}: ${(e as Error).message.split('\n')[0]}` });
+  }
+  const goroot = env['GOROOT'] ?? '';
+  let versionText: string;
+  try {
+    versionText = await fsp.readFile(path.join(goroot, 'VERSION'), 'utf8');
+  } catch {
+    return err({ reason: 'go-sdk-not-found', message: `${goroot}: no VERSION file; not a Go SDK` });
+  }
+  const version = (versionText.split('\n')[0] ?? '').trim().replace(/[ -]X:.*$/, '');
+  const match = /^go1\.(\d+)/.exec(version);
+  if (match === null) return err({ reason: 'go-sdk-not-found', message: `${goroot}: unrecognized Go version "${version}"` });
+  const minor = Number(match[1]);
+  if (minor < MIN_GO_MINOR) {
+    return err({ reason: 'go-sdk-not-found', message: `${goroot}: ${version} is too old; pgobuild supports Go 1.${MIN_GO_MINOR} and newer` });
+  }
+  const hostOs = env['GOHOSTOS'] ?? '';
+  const hostArch = env['GOHOSTARCH'] ?? '';
+  const toolDir = path.join(goroot, 'pkg', 'tool', `${hostOs}_${hostArch}`);
+  const toolPaths = {} as Record<GoToolName, string>;
+  const toolArgv = {} as Record<GoToolName, string>;
+  const toolDigests: Partial<Record<GoToolName, Digest>> = {};
+  for (const tool of GO_TOOLS) {
+    toolPaths[tool] = path.join(toolDir, tool);
+    toolArgv[tool] = `\${GOROOT}/pkg/tool/${hostOs}_${hostArch}/${tool}`;
+    try {
+      toolDigests[tool] = await digester.digest(toolPaths[tool]);
+    } catch {
+      // preprofile exists only from Go 1.23; other tools must exist.
+      if (tool !== 'preprofile' || minor >= 23) {
+        return err({ reason: 'go-sdk-not-found', message: `${toolPaths[tool]}: missing Go tool` });
+      }
+    }
+  }
+  const identity = sha256(
+    JSON.stringify({ version, tools: GO_TOOLS.map((t) => [t, toolDigests[t] ?? null]) }),
+  );
+  return ok({ goroot, version, minor, hostOs, hostArch, toolPaths, toolArgv, toolDigests, cc: env['CC'] || 'gcc', identity });
+}
