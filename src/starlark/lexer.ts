@@ -135,7 +135,10 @@ class Lexer {
     const last = this.tokens[this.tokens.length - 1];
     const endPos: Position = last?.end ?? { line: 1, col: 1 };
     const after: Position = { line: endPos.line, col: endPos.col + 1 };
-    if (last !== undefined && last.kind !== 'newline') this.push('newline', '', endPos, after);
+    // Inside unclosed brackets the parser should report the end of file, not a newline.
+    if (last !== undefined && last.kind !== 'newline' && this.depth === 0) {
+      this.push('newline', '', endPos, after);
+    }
     while (this.indents.length > 1) {
       this.indents.pop();
       this.push('dedent', '', endPos, after);

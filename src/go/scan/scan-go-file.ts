@@ -87,7 +87,8 @@ export function scanGoFile(displayPath: string, text: string): Result<GoFileInfo
   }
   const parsed = new HeaderParser(src, extent.end).parse();
   if (!parsed.ok) return parsed;
-  const { packageName, packageOffset, packageNameStart, packageNameEnd, imports, comments } = parsed.value;
+  const { packageName, packageOffset, packageNameStart, packageNameEnd, imports, comments } =
+    parsed.value;
 
   const directives: GoDirective[] = [];
   for (const c of comments) {
@@ -241,7 +242,12 @@ class HeaderParser {
       const span = this.src.span(this.end - 1, this.end);
       const col = span.col + 1;
       const sourceLine = this.src.lineText(span.line);
-      return { severity: 'error', span: { ...span, col, endCol: col + 1 }, message: e.message, sourceLine };
+      return {
+        severity: 'error',
+        span: { ...span, col, endCol: col + 1 },
+        message: e.message,
+        sourceLine,
+      };
     }
     return this.src.error(e.offset, this.tokenEndAt(e.offset), e.message);
   }
@@ -373,7 +379,12 @@ class HeaderParser {
 function earliest(errors: readonly GoScanError[]): GoScanError {
   let best = errors[0];
   for (const e of errors) {
-    if (best === undefined || e.offset < best.offset || (e.offset === best.offset && e.message < best.message)) best = e;
+    if (
+      best === undefined ||
+      e.offset < best.offset ||
+      (e.offset === best.offset && e.message < best.message)
+    )
+      best = e;
   }
   if (best === undefined) throw new Error('earliest: no errors');
   return best;
