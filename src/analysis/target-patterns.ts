@@ -38,7 +38,9 @@ export async function expandPatterns(
         }
         const found = await graph.findTarget(shortLabel(p.label), '', { file: '<command line>', line: 1, col: 1, endCol: 1 });
         if (found.ok) add(found.value);
-        else failures.push({ ...found.failure, diagnostic: undefined });
+        // Unknown names come from the command line, not from a file: drop the placeholder span.
+        else if (found.failure.reason === 'unknown-target' || found.failure.reason === 'bad-label') failures.push({ ...found.failure, diagnostic: undefined });
+        else failures.push(found.failure);
         break;
       }
       case 'package': {

@@ -333,6 +333,136 @@ func ExampleSum_none() {
   });
 });
 
+/** A Go program printing, per test file, what go/parser + go/doc find (cmd/go's loadTestFuncs). */
+const oracleSource = `package main
+
+import (
+	"encoding/json"
+	"go/ast"
+	"go/doc"
+	"go/parser"
+	"go/token"
+	"os"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+type ex struct {
+	Name, Output        string
+	Unordered, EmptyOut bool
+}
+type res struct {
+	Tests, Benchmarks, Fuzz []string
+	Examples                []ex
+	TestMain                bool
+}
+
+func isTest(name, prefix string) bool {
+	if !strings.HasPrefix(name, prefix) {
+		return false
+	}
+	if len(name) == len(prefix) {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(name[len(prefix):])
+	return !unicode.IsLower(r)
+}
+
+func main() {
+	out := map[string]res{}
+	for _, file := range os.Args[1:] {
+		fset := token.NewFileSet()
+		f, err := parser.ParseFile(fset, file, nil, parser.ParseComments|parser.SkipObjectResolution)
+		if err != nil {
+			continue
+		}
+		r := res{Tests: []string{}, Benchmarks: []string{}, Fuzz: []string{}, Examples: []ex{}}
+		for _, d := range f.Decls {
+			n, ok := d.(*ast.FuncDecl)
+			if !ok || n.Recv != nil {
+				continue
+			}
+			name := n.Name.String()
+			switch {
+			case name == "TestMain":
+				r.TestMain = true // signature checks are covered elsewhere
+			case isTest(name, "Test"):
+				r.Tests = append(r.Tests, name)
+			case isTest(name, "Benchmark"):
+				r.Benchmarks = append(r.Benchmarks, name)
+			case isTest(name, "Fuzz"):
+				r.Fuzz = append(r.Fuzz, name)
+			}
+		}
+			exs := doc.Examples(f)
+		sort.Slice(exs, func(i, j int) bool { return exs[i].Order < exs[j].Order })
+		for _, e := range exs {
+			r.Examples = append(r.Examples, ex{"Example" + e.Name, e.Output, e.Unordered, e.EmptyOutput})
+		}
+		out[file] = r
+	}
+	json.NewEncoder(os.Stdout).Encode(out)
+}
+`;
+
+describe('findTestFunctions agrees with go/parser + go/doc on every std _test.go file', () => {
+  it('lists the same tests, benchmarks, fuzz targets and examples (with output)', () => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'pgobuild-testfuncs-oracle-'));
+    try {
+      fs.writeFileSync(path.join(work, 'go.mod'), 'module oracle\n\ngo 1.26\n');
+      fs.writeFileSync(path.join(work, 'main.go'), oracleSource);
+      const env = { ...process.env, GOFLAGS: '', GOTOOLCHAIN: 'local', GOPROXY: 'off' };
+      execFileSync(goBin, ['build', '-o', 'oracle', '.'], { cwd: work, env });
+      const goroot = execFileSync(goBin, ['env', 'GOROOT'], { encoding: 'utf8', env }).trim();
+      const files: string[] = [];
+      const walk = (d: string): void => {
+        for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+          if (e.isDirectory() && e.name !== 'testdata') walk(path.join(d, e.name));
+          else if (e.isFile() && e.name.endsWith('_test.go')) files.push(path.join(d, e.name));
+        }
+      };
+      walk(path.join(goroot, 'src'));
+      fs.writeFileSync(path.join(work, 'files'), files.join('\n'));
+      const oracle = JSON.parse(
+        execFileSync('sh', ['-c', 'xargs ./oracle < files'], {
+          cwd: work,
+          encoding: 'utf8',
+          maxBuffer: 256 << 20,
+        }),
+      ) as Record<string, unknown>;
+      const mismatches: string[] = [];
+      let compared = 0;
+      for (const file of files) {
+        const want = oracle[file];
+        if (want === undefined) continue; // go/parser rejects it (deliberately broken test data)
+        compared++;
+        const r = findTestFunctions(file, fs.readFileSync(file, 'utf8'));
+        const got = r.ok
+          ? {
+              Tests: r.value.tests,
+              Benchmarks: r.value.benchmarks,
+              Fuzz: r.value.fuzzTargets,
+              Examples: r.value.examples.map((e) => ({
+                Name: e.name,
+                Output: e.output,
+                Unordered: e.unordered,
+                EmptyOut: e.emptyOutput,
+              })),
+              TestMain: r.value.hasTestMain,
+            }
+          : r.failure.message;
+        if (JSON.stringify(got) !== JSON.stringify(want)) mismatches.push(file);
+      }
+      expect(mismatches).toEqual([]);
+      expect(compared).toBeGreaterThan(1000);
+    } finally {
+      fs.rmSync(work, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('generateTestMain without Go', () => {
   it('imports the package under test as _ when the test main names none of its functions', () => {
     const s = generateTestMain({

@@ -139,7 +139,7 @@ describe('evaluator: values and operators', () => {
 describe('evaluator: methods', () => {
   test('string methods', () => {
     expect(value('"{} and {name}, {{literal}}".format(1, name = "n")')).toBe('"1 and n, {literal}"');
-    expect(value('"{1}{0}{1!r}".format("a", "b")')).toBe('"bab\\"b\\""');
+    expect(value('"{1}{0}{1!r}".format("a", "b")')).toBe('"ba\\"b\\""');
     expect(value('", ".join(["a", "b", "c"])')).toBe('"a, b, c"');
     expect(value('["a,b,,c".split(","), " a  b ".split(), "a b c".split(" ", 1), "a.b.c".rsplit(".", 1)]')).toBe(
       '[["a", "b", "", "c"], ["a", "b"], ["a", "b c"], ["a.b", "c"]]',
