@@ -32,8 +32,8 @@ export function pgobuild(cwd: string, args: readonly string[], opts: { cache?: s
 }
 
 /** Starts the CLI without waiting (for kill tests). */
-export function pgobuildAsync(cwd: string, args: readonly string[], cache: string): ChildProcess {
-  return spawn(process.execPath, [CLI, ...args, `--disk_cache=${cache}`, '--output=json'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+export function pgobuildAsync(cwd: string, args: readonly string[], cache: string, env: NodeJS.ProcessEnv = process.env): ChildProcess {
+  return spawn(process.execPath, [CLI, ...args, `--disk_cache=${cache}`, '--output=json'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 /** Parses NDJSON events, ignoring non-JSON lines (a program's own output under `run`). */

@@ -89,7 +89,10 @@ function canonical(v: Value): string {
 }
 
 /** Evaluates a BUILD file with fake rules_go rules; .bzl loads are served from `files`. */
-function evaluateBuild(path: string, files: Record<string, string>): Result<Target[], StarlarkFailure> {
+function evaluateBuild(
+  path: string,
+  files: Record<string, string>,
+): Result<Target[], StarlarkFailure> {
   const targets: Target[] = [];
   const rule = (name: string): Value =>
     makeBuiltin(name, (args) => {
@@ -105,7 +108,11 @@ function evaluateBuild(path: string, files: Record<string, string>): Result<Targ
     'glob',
     makeBuiltin('glob', (args) => {
       const include = args.positional[0]?.value;
-      const isTest = include !== null && typeof include === 'object' && include.kind === 'list' && include.items[0] === '*_test.go';
+      const isTest =
+        include !== null &&
+        typeof include === 'object' &&
+        include.kind === 'list' &&
+        include.items[0] === '*_test.go';
       return ok(makeList(isTest ? ['render_test.go'] : ['render.go', 'color.go']));
     }),
   );
@@ -114,7 +121,8 @@ function evaluateBuild(path: string, files: Record<string, string>): Result<Targ
     makeBuiltin('select', (args) => {
       // Stand-in for the real select(): take the default branch.
       const d = args.positional[0]?.value;
-      if (d === null || d === undefined || typeof d !== 'object' || d.kind !== 'dict') return ok(null);
+      if (d === null || d === undefined || typeof d !== 'object' || d.kind !== 'dict')
+        return ok(null);
       return ok(d.entries.get(repr('//conditions:default'))?.value ?? null);
     }),
   );
@@ -153,7 +161,8 @@ describe('buildifier round trip', () => {
       writeFileSync(file, text);
     }
     execFileSync(BUILDIFIER, ['--mode=fix', ...Object.keys(SAMPLES).map((p) => join(dir, p))]);
-    for (const path of Object.keys(SAMPLES)) formatted[path] = readFileSync(join(dir, path), 'utf8');
+    for (const path of Object.keys(SAMPLES))
+      formatted[path] = readFileSync(join(dir, path), 'utf8');
   });
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -184,7 +193,9 @@ describe('buildifier round trip', () => {
 
   test('targets carry the expected attributes', () => {
     const targets = unwrap(evaluateBuild('lib/render/BUILD', formatted));
-    expect(targets.map((t) => `${t.rule}:${JSON.parse(t.attrs['name'] ?? '""') as string}`)).toEqual([
+    expect(
+      targets.map((t) => `${t.rule}:${JSON.parse(t.attrs['name'] ?? '""') as string}`),
+    ).toEqual([
       'package:',
       'go_library:render',
       'go_test:render_test',

@@ -4,16 +4,12 @@ import {
   makeBuiltin,
   parseFile,
   repr,
-  type SourceFile,
   type StarlarkFailure,
   type Value,
 } from '../../src/starlark';
 import { formatDiagnostic, type SourceSpan } from '../../src/util/diagnostic';
 import { err, ok } from '../../src/util/result';
 import { evaluate, failure, formatted, globals, message, recordingRule, value } from './helpers';
-
-// Keep the unused type import honest: SourceFile is part of the public API surface.
-export type _SourceFile = SourceFile;
 
 describe('evaluator: values and operators', () => {
   test('literals and collections', () => {
@@ -62,9 +58,9 @@ describe('evaluator: values and operators', () => {
     expect(value('[1 == True, "1" == 1, [1] == [1], {"a": 1} == {"a": 1}, (1,) == [1]]')).toBe(
       '[False, False, True, True, False]',
     );
-    expect(value('[1 in [1, 2], 3 not in (1, 2), "a" in {"a": 1}, "bc" in "abcd", "x" not in "abc"]')).toBe(
-      '[True, True, True, True, True]',
-    );
+    expect(
+      value('[1 in [1, 2], 3 not in (1, 2), "a" in {"a": 1}, "bc" in "abcd", "x" not in "abc"]'),
+    ).toBe('[True, True, True, True, True]');
   });
 
   test('logical operators return operands and short-circuit', () => {
@@ -80,9 +76,9 @@ describe('evaluator: values and operators', () => {
     expect(value('[l[0], l[-1], s[1], s[-1], {"k": 2}["k"], (5, 6)[1]]', prelude)).toBe(
       '[0, 4, "e", "o", 2, 6]',
     );
-    expect(value('[l[1:3], l[:2], l[3:], l[::-1], l[::2], l[-2:], l[10:], l[4:1:-1]]', prelude)).toBe(
-      '[[1, 2], [0, 1], [3, 4], [4, 3, 2, 1, 0], [0, 2, 4], [3, 4], [], [4, 3, 2]]',
-    );
+    expect(
+      value('[l[1:3], l[:2], l[3:], l[::-1], l[::2], l[-2:], l[10:], l[4:1:-1]]', prelude),
+    ).toBe('[[1, 2], [0, 1], [3, 4], [4, 3, 2, 1, 0], [0, 2, 4], [3, 4], [], [4, 3, 2]]');
     expect(value('[s[1:3], s[::-1], (1, 2, 3)[1:]]', prelude)).toBe('["el", "olleh", (2, 3)]');
   });
 
@@ -110,7 +106,10 @@ describe('evaluator: values and operators', () => {
   });
 
   test('assignment forms', () => {
-    const g = globals('a, b = 1, 2\n[c, (d, e)] = ["c", ("d", "e")]\nl = [1]\nl += [2]\nl[0] = 9\nn = 1\nn += 2\ndd = {}\ndd["k"] = 1\ndd["k"] += 1\n', 'build');
+    const g = globals(
+      'a, b = 1, 2\n[c, (d, e)] = ["c", ("d", "e")]\nl = [1]\nl += [2]\nl[0] = 9\nn = 1\nn += 2\ndd = {}\ndd["k"] = 1\ndd["k"] += 1\n',
+      'build',
+    );
     expect(['a', 'b', 'c', 'd', 'e', 'l', 'n', 'dd'].map((k) => repr(g.get(k) as Value))).toEqual([
       '1',
       '2',
@@ -124,9 +123,12 @@ describe('evaluator: values and operators', () => {
   });
 
   test('augmented assignment extends lists in place', () => {
-    expect(value('[a, b]', 'def f():\n    a = [1]\n    b = a\n    a += [2]\n    return a, b\na, b = f()')).toBe(
-      '[[1, 2], [1, 2]]',
-    );
+    expect(
+      value(
+        '[a, b]',
+        'def f():\n    a = [1]\n    b = a\n    a += [2]\n    return a, b\na, b = f()',
+      ),
+    ).toBe('[[1, 2], [1, 2]]');
   });
 
   test('unpacking errors', () => {
@@ -138,36 +140,44 @@ describe('evaluator: values and operators', () => {
 
 describe('evaluator: methods', () => {
   test('string methods', () => {
-    expect(value('"{} and {name}, {{literal}}".format(1, name = "n")')).toBe('"1 and n, {literal}"');
+    expect(value('"{} and {name}, {{literal}}".format(1, name = "n")')).toBe(
+      '"1 and n, {literal}"',
+    );
     expect(value('"{1}{0}{1!r}".format("a", "b")')).toBe('"ba\\"b\\""');
     expect(value('", ".join(["a", "b", "c"])')).toBe('"a, b, c"');
-    expect(value('["a,b,,c".split(","), " a  b ".split(), "a b c".split(" ", 1), "a.b.c".rsplit(".", 1)]')).toBe(
-      '[["a", "b", "", "c"], ["a", "b"], ["a", "b c"], ["a.b", "c"]]',
-    );
+    expect(
+      value(
+        '["a,b,,c".split(","), " a  b ".split(), "a b c".split(" ", 1), "a.b.c".rsplit(".", 1)]',
+      ),
+    ).toBe('[["a", "b", "", "c"], ["a", "b"], ["a", "b c"], ["a.b", "c"]]');
     expect(value('["  x  ".strip(), "xxhixx".strip("x"), "  x".lstrip(), "x  ".rstrip()]')).toBe(
       '["x", "hi", "x", "x"]',
     );
-    expect(value('["aaa".replace("a", "b"), "aaa".replace("a", "b", 2), "ab".replace("", "-")]')).toBe(
-      '["bbb", "bba", "-a-b-"]',
-    );
-    expect(value('["foo.go".endswith(".go"), "foo_test.go".endswith(("_test.go", ".s")), "//x".startswith("//")]')).toBe(
-      '[True, True, True]',
-    );
+    expect(
+      value('["aaa".replace("a", "b"), "aaa".replace("a", "b", 2), "ab".replace("", "-")]'),
+    ).toBe('["bbb", "bba", "-a-b-"]');
+    expect(
+      value(
+        '["foo.go".endswith(".go"), "foo_test.go".endswith(("_test.go", ".s")), "//x".startswith("//")]',
+      ),
+    ).toBe('[True, True, True]');
     expect(value('["Ab".upper(), "Ab".lower(), "hello world".title(), "hELLO".capitalize()]')).toBe(
       '["AB", "ab", "Hello World", "Hello"]',
     );
-    expect(value('["abcabc".find("c"), "abcabc".rfind("c"), "abc".find("z"), "abcabc".count("bc"), "abc".index("b")]')).toBe(
-      '[2, 5, -1, 2, 1]',
-    );
+    expect(
+      value(
+        '["abcabc".find("c"), "abcabc".rfind("c"), "abc".find("z"), "abcabc".count("bc"), "abc".index("b")]',
+      ),
+    ).toBe('[2, 5, -1, 2, 1]');
     expect(value('["a=b=c".partition("="), "a=b=c".rpartition("="), "x".partition("=")]')).toBe(
       '[("a", "=", "b=c"), ("a=b", "=", "c"), ("x", "", "")]',
     );
-    expect(value('["foo_test.go".removesuffix("_test.go"), "lib/x".removeprefix("lib/"), "ab".elems()]')).toBe(
-      '["foo", "x", ["a", "b"]]',
-    );
-    expect(value('["a1".isalnum(), "12".isdigit(), "ab".isalpha(), " ".isspace(), "".isdigit()]')).toBe(
-      '[True, True, True, True, False]',
-    );
+    expect(
+      value('["foo_test.go".removesuffix("_test.go"), "lib/x".removeprefix("lib/"), "ab".elems()]'),
+    ).toBe('["foo", "x", ["a", "b"]]');
+    expect(
+      value('["a1".isalnum(), "12".isdigit(), "ab".isalpha(), " ".isspace(), "".isdigit()]'),
+    ).toBe('[True, True, True, True, False]');
     expect(value('"a\\nb\\r\\nc".splitlines()')).toBe('["a", "b", "c"]');
   });
 
@@ -212,13 +222,19 @@ describe('evaluator: methods', () => {
   });
 
   test('method argument errors', () => {
-    expect(message('x = ",".join([1])')).toBe("in call to join(), element 0 has type 'int', want 'string'");
+    expect(message('x = ",".join([1])')).toBe(
+      "in call to join(), element 0 has type 'int', want 'string'",
+    );
     expect(message('x = "a".split(1)')).toBe(
       "in call to split(), parameter 'sep' got value of type 'int', want 'string'",
     );
     expect(message('x = "a".replace("a")')).toBe('replace() missing 1 required argument: new');
-    expect(message('x = "a".upper(1)')).toBe('upper() accepts no more than 0 positional arguments but got 1');
-    expect(message('x = "{} {}".format(1)')).toBe('format string needs more than 1 positional arguments');
+    expect(message('x = "a".upper(1)')).toBe(
+      'upper() accepts no more than 0 positional arguments but got 1',
+    );
+    expect(message('x = "{} {}".format(1)')).toBe(
+      'format string needs more than 1 positional arguments',
+    );
   });
 });
 
@@ -228,11 +244,13 @@ describe('evaluator: builtins', () => {
     expect(value('[str(1), str("a"), str([1, "a"]), str(None), repr("a")]')).toBe(
       '["1", "a", "[1, \\"a\\"]", "None", "\\"a\\""]',
     );
-    expect(value('[int("42"), int("-0x1f", 16), int("ff", 16), int("0o17", 0), int(True), int(7)]')).toBe(
-      '[42, -31, 255, 15, 1, 7]',
-    );
+    expect(
+      value('[int("42"), int("-0x1f", 16), int("ff", 16), int("0o17", 0), int(True), int(7)]'),
+    ).toBe('[42, -31, 255, 15, 1, 7]');
     expect(value('[bool(0), bool("x"), bool([]), bool()]')).toBe('[False, True, False, False]');
-    expect(value('[type(1), type(""), type(None), type([]), type(()), type({}), type(len), type(True)]')).toBe(
+    expect(
+      value('[type(1), type(""), type(None), type([]), type(()), type({}), type(len), type(True)]'),
+    ).toBe(
       '["int", "string", "NoneType", "list", "tuple", "dict", "builtin_function_or_method", "bool"]',
     );
     expect(value('type(f)', 'def f():\n    pass')).toBe('"function"');
@@ -247,26 +265,34 @@ describe('evaluator: builtins', () => {
     expect(value('[range(3), range(1, 4), range(5, 0, -2), range(0)]')).toBe(
       '[[0, 1, 2], [1, 2, 3], [5, 3, 1], []]',
     );
-    expect(value('[enumerate(["a", "b"]), enumerate(["a"], 1), zip([1, 2], "ab".elems()), reversed([1, 2])]')).toBe(
-      '[[(0, "a"), (1, "b")], [(1, "a")], [(1, "a"), (2, "b")], [2, 1]]',
+    expect(
+      value(
+        '[enumerate(["a", "b"]), enumerate(["a"], 1), zip([1, 2], "ab".elems()), reversed([1, 2])]',
+      ),
+    ).toBe('[[(0, "a"), (1, "b")], [(1, "a")], [(1, "a"), (2, "b")], [2, 1]]');
+    expect(value('[any([0, 1]), all([1, 0]), any([]), all([])]')).toBe(
+      '[True, False, False, True]',
     );
-    expect(value('[any([0, 1]), all([1, 0]), any([]), all([])]')).toBe('[True, False, False, True]');
   });
 
   test('sorted, min, max (with key functions defined in .bzl)', () => {
     expect(value('sorted([3, 1, 2])')).toBe('[1, 2, 3]');
     expect(value('sorted(["b", "A", "a"], reverse = True)')).toBe('["b", "a", "A"]');
     expect(value('sorted(["ccc", "a", "bb"], key = len)')).toBe('["a", "bb", "ccc"]');
-    expect(value('sorted([(2, "x"), (1, "y")], key = second)', 'def second(p):\n    return p[1]')).toBe(
-      '[(2, "x"), (1, "y")]',
+    expect(
+      value('sorted([(2, "x"), (1, "y")], key = second)', 'def second(p):\n    return p[1]'),
+    ).toBe('[(2, "x"), (1, "y")]');
+    expect(value('[min(3, 1, 2), max([1, 5, 2]), max(["a", "bbb"], key = len)]')).toBe(
+      '[1, 5, "bbb"]',
     );
-    expect(value('[min(3, 1, 2), max([1, 5, 2]), max(["a", "bbb"], key = len)]')).toBe('[1, 5, "bbb"]');
     expect(message('x = sorted([1, "a"])')).toBe('unsupported comparison: string <=> int');
     expect(message('x = max([])')).toBe('max() arg is an empty sequence');
   });
 
   test('hasattr, getattr, dir', () => {
-    expect(value('[hasattr("", "join"), hasattr([], "join"), getattr({}, "nope", 1)]')).toBe('[True, False, 1]');
+    expect(value('[hasattr("", "join"), hasattr([], "join"), getattr({}, "nope", 1)]')).toBe(
+      '[True, False, 1]',
+    );
     expect(value('getattr("a-b", "split")("-")')).toBe('["a", "b"]');
     expect(value('"append" in dir([])')).toBe('True');
   });
@@ -312,10 +338,9 @@ describe('evaluator: builtins', () => {
 
 describe('evaluator: functions (.bzl)', () => {
   test('parameters: defaults, keywords, *args, **kwargs, keyword-only', () => {
-    const prelude = [
-      'def f(a, b = 2, *rest, c = 3, **kw):',
-      '    return [a, b, rest, c, kw]',
-    ].join('\n');
+    const prelude = ['def f(a, b = 2, *rest, c = 3, **kw):', '    return [a, b, rest, c, kw]'].join(
+      '\n',
+    );
     expect(value('f(1)', prelude)).toBe('[1, 2, (), 3, {}]');
     expect(value('f(1, 5, 6, 7, c = 8, z = 9)', prelude)).toBe('[1, 5, (6, 7), 8, {"z": 9}]');
     expect(value('f(b = 1, a = 0)', prelude)).toBe('[0, 1, (), 3, {}]');
@@ -360,8 +385,12 @@ describe('evaluator: functions (.bzl)', () => {
         '                  ^~~~',
     );
     expect(message(`${prelude}x = f()`)).toBe('f() missing 1 required argument: name');
-    expect(message(`${prelude}x = f(1, 2, 3)`)).toBe('f() accepts no more than 2 positional arguments but got 3');
-    expect(message(`${prelude}x = f(1, name = 2)`)).toBe("f() got multiple values for parameter 'name'");
+    expect(message(`${prelude}x = f(1, 2, 3)`)).toBe(
+      'f() accepts no more than 2 positional arguments but got 3',
+    );
+    expect(message(`${prelude}x = f(1, name = 2)`)).toBe(
+      "f() got multiple values for parameter 'name'",
+    );
     expect(message(`${prelude}x = f(**{1: 2})`)).toBe('keywords must be strings, not int');
     expect(message(`${prelude}x = f(*1)`)).toBe('argument after * must be an iterable, not int');
   });
@@ -373,7 +402,9 @@ describe('evaluator: functions (.bzl)', () => {
   });
 
   test('recursion is rejected, as in Starlark', () => {
-    expect(message('def f(n):\n    return f(n - 1)\nx = f(3)')).toBe("function 'f' called recursively");
+    expect(message('def f(n):\n    return f(n - 1)\nx = f(3)')).toBe(
+      "function 'f' called recursively",
+    );
   });
 
   test('locals referenced before assignment', () => {
@@ -392,7 +423,10 @@ describe('evaluator: functions (.bzl)', () => {
       'bzl',
     );
     if (!bzl.ok) throw new Error('parse');
-    const exported = evaluateModule(bzl.value, { predeclared: new Map(), load: () => err(unused()) });
+    const exported = evaluateModule(bzl.value, {
+      predeclared: new Map(),
+      load: () => err(unused()),
+    });
     if (!exported.ok) throw new Error('eval');
     const f = failure('load("//lib:defs.bzl", "my_macro")\n\nmy_macro(name = "x")\n', 'build', {
       load: () => exported,
@@ -403,7 +437,7 @@ describe('evaluator: functions (.bzl)', () => {
     );
     if (f.reason !== 'build-file-eval') return;
     expect(f.stack.map(formatDiagnostic)).toEqual([
-      "pkg/BUILD:3:1: error: in call to 'my_macro'\nmy_macro(name = \"x\")\n^~~~~~~~",
+      'pkg/BUILD:3:1: error: in call to \'my_macro\'\nmy_macro(name = "x")\n^~~~~~~~',
       "lib/defs.bzl:5:5: error: in call to 'inner'\n    inner(name)\n    ^~~~~",
     ]);
   });
@@ -411,7 +445,9 @@ describe('evaluator: functions (.bzl)', () => {
   test('errors in a key function called by sorted keep their stack', () => {
     const f = failure('def k(x):\n    return x + 1\nr = sorted(["a"], key = k)\n');
     expect(f.diagnostic.message).toBe("unsupported operand type(s) for +: 'string' and 'int'");
-    expect(f.reason === 'build-file-eval' && f.stack.map((d) => d.message)).toEqual(["in call to 'k'"]);
+    expect(f.reason === 'build-file-eval' && f.stack.map((d) => d.message)).toEqual([
+      "in call to 'k'",
+    ]);
   });
 });
 
@@ -431,13 +467,15 @@ describe('evaluator: freezing', () => {
   test('mutating a loaded (frozen) value fails', () => {
     const lib = globals('SRCS = ["a.go"]\n');
     expect(
-      formatted('load("//lib:defs.bzl", "SRCS")\nSRCS.append("b.go")\n', 'build', { load: () => ok(lib) }),
+      formatted('load("//lib:defs.bzl", "SRCS")\nSRCS.append("b.go")\n', 'build', {
+        load: () => ok(lib),
+      }),
     ).toBe(
       'pkg/BUILD:2:6: error: trying to mutate a frozen list value\nSRCS.append("b.go")\n     ^~~~~~',
     );
-    expect(message('load("//lib:defs.bzl", "SRCS")\nSRCS += ["x"]\n', 'build', { load: () => ok(lib) })).toBe(
-      'trying to mutate a frozen list value',
-    );
+    expect(
+      message('load("//lib:defs.bzl", "SRCS")\nSRCS += ["x"]\n', 'build', { load: () => ok(lib) }),
+    ).toBe('trying to mutate a frozen list value');
   });
 
   test('mutation during iteration fails', () => {
@@ -454,8 +492,12 @@ describe('evaluator: freezing', () => {
 describe('evaluator: names and loads', () => {
   test('undefined names fail before anything runs, with a suggestion', () => {
     const calls: Record<string, string>[] = [];
-    const predeclared = new Map<string, Value>([['go_library', recordingRule('go_library', calls)]]);
-    expect(formatted('go_library(name = "a")\n\ngo_libary(name = "b")\n', 'build', { predeclared })).toBe(
+    const predeclared = new Map<string, Value>([
+      ['go_library', recordingRule('go_library', calls)],
+    ]);
+    expect(
+      formatted('go_library(name = "a")\n\ngo_libary(name = "b")\n', 'build', { predeclared }),
+    ).toBe(
       "pkg/BUILD:3:1: error: name 'go_libary' is not defined (did you mean 'go_library'?)\n" +
         'go_libary(name = "b")\n' +
         '^~~~~~~~~',
@@ -463,8 +505,12 @@ describe('evaluator: names and loads', () => {
     expect(calls).toEqual([]);
     expect(message('x = foo', 'build')).toBe("name 'foo' is not defined");
     // Undefined names inside functions are found even if the function is never called.
-    expect(message('def f():\n    return undefined_thing\n')).toBe("name 'undefined_thing' is not defined");
-    expect(message('def f(srcs):\n    return srcz\n')).toBe("name 'srcz' is not defined (did you mean 'srcs'?)");
+    expect(message('def f():\n    return undefined_thing\n')).toBe(
+      "name 'undefined_thing' is not defined",
+    );
+    expect(message('def f(srcs):\n    return srcz\n')).toBe(
+      "name 'srcz' is not defined (did you mean 'srcs'?)",
+    );
   });
 
   test('rules receive positional and named arguments with spans', () => {
@@ -486,11 +532,15 @@ describe('evaluator: names and loads', () => {
   test('a failing rule reports its diagnostic', () => {
     const rule = makeBuiltin('go_library', (args, ctx) => {
       const srcs = args.named.find((n) => n.name === 'srcs');
-      return srcs === undefined ? ok(null) : err(ctx.diagnostic(srcs.span, 'srcs must not be empty'));
+      return srcs === undefined
+        ? ok(null)
+        : err(ctx.diagnostic(srcs.span, 'srcs must not be empty'));
     });
-    expect(formatted('go_library(\n    name = "x",\n    srcs = [],\n)\n', 'build', { predeclared: new Map([['go_library', rule]]) })).toBe(
-      'pkg/BUILD:3:12: error: srcs must not be empty\n    srcs = [],\n           ^~',
-    );
+    expect(
+      formatted('go_library(\n    name = "x",\n    srcs = [],\n)\n', 'build', {
+        predeclared: new Map([['go_library', rule]]),
+      }),
+    ).toBe('pkg/BUILD:3:12: error: srcs must not be empty\n    srcs = [],\n           ^~');
   });
 
   test('predeclared names shadow universal ones', () => {
@@ -516,7 +566,10 @@ describe('evaluator: names and loads', () => {
   });
 
   test('load errors', () => {
-    const lib = new Map<string, Value>([['go_rule', 1], ['_private', 2]]);
+    const lib = new Map<string, Value>([
+      ['go_rule', 1],
+      ['_private', 2],
+    ]);
     const load = (): ReturnType<typeof ok<ReadonlyMap<string, Value>>> => ok(lib);
     expect(formatted('load("//lib:defs.bzl", "go_rul")\n', 'build', { load })).toBe(
       "pkg/BUILD:1:24: error: file '//lib:defs.bzl' does not contain symbol 'go_rul' (did you mean 'go_rule'?)\n" +
@@ -570,10 +623,14 @@ describe('evaluator: type errors point at the operand', () => {
     );
     expect(message('x = "a" < 1')).toBe("unsupported operand type(s) for <: 'string' and 'int'");
     expect(message('x = 1 in 2')).toBe("unsupported operand type(s) for in: 'int' and 'int'");
-    expect(message('x = 1 in "abc"')).toBe("'in <string>' requires string as left operand, not 'int'");
+    expect(message('x = 1 in "abc"')).toBe(
+      "'in <string>' requires string as left operand, not 'int'",
+    );
     expect(message('x = [] - []')).toBe("unsupported operand type(s) for -: 'list' and 'list'");
     expect(message('x = -"a"')).toBe("unsupported operand type for unary -: 'string'");
-    expect(message('x = 1 / 2')).toBe('floating-point division is not supported; use // for integer division');
+    expect(message('x = 1 / 2')).toBe(
+      'floating-point division is not supported; use // for integer division',
+    );
     expect(message('x = 1 // 0')).toBe('integer division by zero');
   });
 

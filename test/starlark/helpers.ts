@@ -32,7 +32,11 @@ function unexpectedLoad(): never {
 }
 
 /** Evaluates and returns the globals, failing the test with the diagnostic if evaluation fails. */
-export function globals(text: string, dialect: Dialect = 'bzl', env: Partial<EvalEnv> = {}): ReadonlyMap<string, Value> {
+export function globals(
+  text: string,
+  dialect: Dialect = 'bzl',
+  env: Partial<EvalEnv> = {},
+): ReadonlyMap<string, Value> {
   const r = evaluate(text, dialect, env);
   if (!r.ok) throw new Error(`unexpected failure:\n${formatDiagnostic(r.failure.diagnostic)}`);
   return r.value;
@@ -45,19 +49,31 @@ export function value(expr: string, prelude = ''): string {
 }
 
 /** The failure of evaluating `text`, which the test expects to fail. */
-export function failure(text: string, dialect: Dialect = 'bzl', env: Partial<EvalEnv> = {}): StarlarkFailure {
+export function failure(
+  text: string,
+  dialect: Dialect = 'bzl',
+  env: Partial<EvalEnv> = {},
+): StarlarkFailure {
   const r = evaluate(text, dialect, env);
   if (r.ok) throw new Error('expected a failure, but evaluation succeeded');
   return r.failure;
 }
 
 /** The formatted diagnostic of an expected failure. */
-export function formatted(text: string, dialect: Dialect = 'bzl', env: Partial<EvalEnv> = {}): string {
+export function formatted(
+  text: string,
+  dialect: Dialect = 'bzl',
+  env: Partial<EvalEnv> = {},
+): string {
   return formatDiagnostic(failure(text, dialect, env).diagnostic);
 }
 
 /** Just the message of an expected failure. */
-export function message(text: string, dialect: Dialect = 'bzl', env: Partial<EvalEnv> = {}): string {
+export function message(
+  text: string,
+  dialect: Dialect = 'bzl',
+  env: Partial<EvalEnv> = {},
+): string {
   return failure(text, dialect, env).diagnostic.message;
 }
 

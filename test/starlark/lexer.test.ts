@@ -138,7 +138,15 @@ describe('lexer', () => {
   });
 
   test('backslash-newline joins lines', () => {
-    expect(kinds('x = 1 + \\\n    2\n')).toEqual(['name:x', 'op:=', 'int:1', 'op:+', 'int:2', 'newline', 'eof']);
+    expect(kinds('x = 1 + \\\n    2\n')).toEqual([
+      'name:x',
+      'op:=',
+      'int:1',
+      'op:+',
+      'int:2',
+      'newline',
+      'eof',
+    ]);
   });
 
   test('CRLF line endings', () => {
@@ -162,12 +170,14 @@ describe('lexer', () => {
 
   test('int literal errors', () => {
     expect(lexError('x = 9007199254740992\n')).toBe(
-      'BUILD:1:5: error: int literal \'9007199254740992\' is too large (the limit is 2^53 - 1)\n' +
+      "BUILD:1:5: error: int literal '9007199254740992' is too large (the limit is 2^53 - 1)\n" +
         'x = 9007199254740992\n' +
         '    ^~~~~~~~~~~~~~~~',
     );
     expect(lexError('x = 1.5')).toContain('floating-point numbers are not supported');
-    expect(lexError('x = 012')).toContain("invalid int literal '012' (use the 0o prefix for octal)");
+    expect(lexError('x = 012')).toContain(
+      "invalid int literal '012' (use the 0o prefix for octal)",
+    );
     expect(lexError('x = 0x')).toContain("invalid int literal '0x'");
   });
 
@@ -209,12 +219,14 @@ describe('lexer', () => {
     expect(lexError('x = 1\ndoc = """never\nclosed\n')).toBe(
       'BUILD:2:7: error: unterminated string literal\ndoc = """never\n      ^~~',
     );
-    expect(lexError("s = r'abc")).toBe("BUILD:1:5: error: unterminated string literal\ns = r'abc\n    ^~");
+    expect(lexError("s = r'abc")).toBe(
+      "BUILD:1:5: error: unterminated string literal\ns = r'abc\n    ^~",
+    );
   });
 
   test('invalid escapes', () => {
     expect(lexError(String.raw`x = "a\qb"`)).toBe(
-      'BUILD:1:7: error: invalid escape sequence: \\q. Use \'\\\\\' to insert \'\\\'.\n' +
+      "BUILD:1:7: error: invalid escape sequence: \\q. Use '\\\\' to insert '\\'.\n" +
         'x = "a\\qb"\n' +
         '      ^~',
     );

@@ -18,7 +18,9 @@ function show(e: Expr): string {
     case 'list-comprehension':
     case 'dict-comprehension': {
       const clauses = e.clauses.map((c) =>
-        c.kind === 'for' ? `for ${show(c.target)} in ${show(c.iterable)}` : `if ${show(c.condition)}`,
+        c.kind === 'for'
+          ? `for ${show(c.target)} in ${show(c.iterable)}`
+          : `if ${show(c.condition)}`,
       );
       const body = e.value === undefined ? show(e.body) : `${show(e.body)}: ${show(e.value)}`;
       return `(${e.kind === 'list-comprehension' ? 'listcomp' : 'dictcomp'} ${body} ${clauses.join(' ')})`;
@@ -239,7 +241,9 @@ describe('parser: syntax errors', () => {
   });
 
   test('statements in the wrong place', () => {
-    expect(syntaxError('return 1\n', 'bzl')).toContain('return statements must be inside a function');
+    expect(syntaxError('return 1\n', 'bzl')).toContain(
+      'return statements must be inside a function',
+    );
     expect(syntaxError('def f():\n    break\n', 'bzl')).toBe(
       'pkg/BUILD:2:5: error: break statement not within a loop\n    break\n    ^~~~~',
     );
@@ -271,13 +275,21 @@ describe('parser: syntax errors', () => {
       'required parameter may not follow optional',
     );
     expect(syntaxError('def f(a, a):\n    pass\n', 'bzl')).toContain('duplicate parameter: a');
-    expect(syntaxError('def f(**k, a):\n    pass\n', 'bzl')).toContain('no parameter may follow **kwargs');
+    expect(syntaxError('def f(**k, a):\n    pass\n', 'bzl')).toContain(
+      'no parameter may follow **kwargs',
+    );
   });
 
   test('load errors', () => {
-    expect(syntaxError('load("//a.bzl")\n')).toContain('load statement must import at least one symbol');
-    expect(syntaxError('load(x, "a")\n')).toContain("expected a label string but found identifier 'x'");
-    expect(syntaxError('load("//a.bzl", "not valid")\n')).toContain("'not valid' is not a valid identifier");
+    expect(syntaxError('load("//a.bzl")\n')).toContain(
+      'load statement must import at least one symbol',
+    );
+    expect(syntaxError('load(x, "a")\n')).toContain(
+      "expected a label string but found identifier 'x'",
+    );
+    expect(syntaxError('load("//a.bzl", "not valid")\n')).toContain(
+      "'not valid' is not a valid identifier",
+    );
   });
 
   test('comparisons do not chain', () => {
@@ -285,8 +297,12 @@ describe('parser: syntax errors', () => {
   });
 
   test('unsupported constructs get a clear message', () => {
-    expect(syntaxError('f = lambda x: x\n', 'bzl')).toContain('lambda expressions are not supported');
-    expect(syntaxError('x = (a for a in b)\n')).toContain('generator expressions are not supported');
+    expect(syntaxError('f = lambda x: x\n', 'bzl')).toContain(
+      'lambda expressions are not supported',
+    );
+    expect(syntaxError('x = (a for a in b)\n')).toContain(
+      'generator expressions are not supported',
+    );
   });
 
   test('globals may be rebound in BUILD files but not in .bzl files', () => {

@@ -18,10 +18,26 @@ import { ok } from '../../src/util/result';
 describe('values', () => {
   test('typeName', () => {
     expect(
-      ['s', 1, true, null, makeList([]), makeTuple([]), makeDict(), makeBuiltin('f', () => ok(null))].map(
-        typeName,
-      ),
-    ).toEqual(['string', 'int', 'bool', 'NoneType', 'list', 'tuple', 'dict', 'builtin_function_or_method']);
+      [
+        's',
+        1,
+        true,
+        null,
+        makeList([]),
+        makeTuple([]),
+        makeDict(),
+        makeBuiltin('f', () => ok(null)),
+      ].map(typeName),
+    ).toEqual([
+      'string',
+      'int',
+      'bool',
+      'NoneType',
+      'list',
+      'tuple',
+      'dict',
+      'builtin_function_or_method',
+    ]);
   });
 
   test('repr quotes and escapes strings, Starlark style', () => {
@@ -43,7 +59,10 @@ describe('values', () => {
     const strings = keys.map((k) => (k.ok ? k.value : 'ERR'));
     expect(new Set(strings).size).toBe(5);
     expect(hashKey(makeList([]))).toEqual({ ok: false, failure: "unhashable type: 'list'" });
-    expect(hashKey(makeTuple([makeList([])]))).toEqual({ ok: false, failure: "unhashable type: 'list'" });
+    expect(hashKey(makeTuple([makeList([])]))).toEqual({
+      ok: false,
+      failure: "unhashable type: 'list'",
+    });
   });
 
   test('equality and ordering', () => {

@@ -49,8 +49,9 @@ func Instrument(reg *metrics.Registry, route string, next http.Handler) http.Han
 	latency := reg.Histogram("http_request_duration_seconds{route=" + label + "}")
 	// Resolve the counters once: the per-request path must not take the
 	// registry lock.
+	// 1xx responses are never final, so classes start at 2xx.
 	var byClass [6]*metrics.Counter
-	for class := 1; class <= 5; class++ {
+	for class := 2; class <= 5; class++ {
 		byClass[class] = reg.Counter("http_requests_total{route=" + label + ",code=\"" + strconv.Itoa(class) + "xx\"}")
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -58,7 +59,7 @@ func Instrument(reg *metrics.Registry, route string, next http.Handler) http.Han
 		rec := &statusRecorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r)
 		latency.Record(time.Since(start))
-		if class := rec.code() / 100; class >= 1 && class <= 5 {
+		if class := rec.code() / 100; class >= 2 && class <= 5 {
 			byClass[class].Inc()
 		}
 	})

@@ -42,9 +42,9 @@ func TestParse(t *testing.T) {
 
 func TestParseErrors(t *testing.T) {
 	cases := map[string]string{
-		"":                        "remote_addr",
-		"1.2.3.4 - -":             "time",
-		"1.2.3.4 - - [bad]":       "time",
+		"":                  "remote_addr",
+		"1.2.3.4 - -":       "time",
+		"1.2.3.4 - - [bad]": "time",
 		"1.2.3.4 - - [21/Foo/2025:05:15:02 +0000] \"GET / HTTP/1.1\" 200 1 \"-\" \"-\" 0.1": "time",
 		"1.2.3.4 - - [21/Nov/2025:05:15:02 +0000] \"GET /\" 200 1 \"-\" \"-\" 0.1":          "request",
 		"1.2.3.4 - - [21/Nov/2025:05:15:02 +0000] \"GET / HTTP/1.1\" 999 1 \"-\" \"-\" 0.1": "status",
