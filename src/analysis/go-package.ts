@@ -14,6 +14,8 @@ export interface ReadSource extends SourceFile {
   readonly display: string;
   readonly text: string;
   readonly info?: GoFileInfo;
+  /** Why a .go file's header could not be read; reported only if the file is selected. */
+  readonly scanError?: Diagnostic;
 }
 
 /** The Go files of one compiled package, selected by build constraints, with their imports. */
@@ -57,8 +59,7 @@ export class SourceReader {
     const base = { name: path.basename(display), absPath, digest: sha256(bytes), display, text };
     if (!display.endsWith('.go')) return ok(base);
     const info = scanGoFile(display, text);
-    if (!info.ok) return err(`\0${JSON.stringify(info.failure)}`);
-    return ok({ ...base, info: info.value });
+    return ok(info.ok ? { ...base, info: info.value } : { ...base, scanError: info.failure });
   }
 
   /** The go.mod governing workspace directory `dir` (nearest at or above it), if any. */
@@ -86,9 +87,8 @@ export class SourceReader {
   }
 }
 
-/** Decodes the scan diagnostic smuggled through `SourceReader.read`'s string failure. */
+/** A source file that could not be read. */
 function readFailure(message: string, span: SourceSpan, display: string): AnalysisFailure {
-  if (message.startsWith('\0')) return diagnosticFailure('go-source', JSON.parse(message.slice(1)) as Diagnostic);
   return { reason: 'missing-source', message: `source file ${display} ${message}`, diagnostic: { severity: 'error', span, message: `source file '${display}' ${message}`, sourceLine: '' } };
 }
 
@@ -134,10 +134,12 @@ export async function selectSources(
       return err({ reason: 'bad-attribute', message: `unsupported source ${display}`, diagnostic: { severity: 'error', span: src.span, message: `'${rel}' is not a .go, .s or .h file (cgo is not supported yet)`, sourceLine: '' } });
     }
     if (isTest !== (role === 'test') && name.endsWith('.go')) continue;
-    const nameForConstraints = isTest ? name.replace(/_test\.go$/, '.go') : name;
-    const matches = matchesBuildContext(nameForConstraints, file.value.info, ctx, file.value.text);
+    // Constraints first, as go/build does: a file excluded for this platform may not even parse.
+    const matches = matchesBuildContext(name, undefined, ctx, file.value.text);
     if (!matches.ok) return err(diagnosticFailure('go-source', matches.failure));
-    if (matches.value) selected.push(file.value);
+    if (!matches.value) continue;
+    if (file.value.scanError !== undefined) return err(diagnosticFailure('go-source', file.value.scanError));
+    selected.push(file.value);
   }
   return ok(selected);
 }

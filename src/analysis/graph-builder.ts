@@ -5,7 +5,7 @@ import type { SourceFile } from '../go/compile-action';
 import { defaultGodebug } from '../go/default-godebug';
 import { EXEC_ROOT } from '../go/exec-root';
 import { type GoMod, compareGoVersions, langVersion } from '../go/go-mod';
-import { type BuildContext, type GoFileInfo, findTestFunctions, generateTestMain, scanGoFile } from '../go/scan';
+import { type BuildContext, type GoFileInfo, type TestFunctions, combineTestFunctions, findTestFunctions, generateTestMain, scanGoFile } from '../go/scan';
 import type { FileDigester } from '../hashing';
 import { type Diagnostic, type Result, err, ok } from '../util';
 import { labelOf, nearestName, parseLabel, shortLabel } from '../workspace';
@@ -490,25 +490,24 @@ export class GraphBuilder {
       externalId = r.value;
     }
     // Generate _testmain.go from the test functions found in the test files.
-    const findAll = (files: readonly ReadSource[]): Result<ReturnType<typeof findTestFunctions> extends Result<infer T, unknown> ? T : never, Diagnostic> => {
-      const merged = { tests: [] as string[], benchmarks: [] as string[], fuzzTargets: [] as string[], examples: [] as { name: string; output: string; unordered: boolean; emptyOutput: boolean }[], hasTestMain: false };
+    const findAll = (files: readonly ReadSource[]): Result<TestFunctions, Diagnostic> => {
+      const parts: TestFunctions[] = [];
       for (const f of files) {
         const found = findTestFunctions(f.display, f.text);
         if (!found.ok) return found;
-        merged.tests.push(...found.value.tests);
-        merged.benchmarks.push(...found.value.benchmarks);
-        merged.fuzzTargets.push(...found.value.fuzzTargets);
-        merged.examples.push(...found.value.examples);
-        merged.hasTestMain ||= found.value.hasTestMain;
+        parts.push(found.value);
       }
-      return ok(merged);
+      return combineTestFunctions(parts);
     };
     const internalFns = findAll(internalTests);
     if (!internalFns.ok) return err([diagnosticFailure('go-source', internalFns.failure)]);
     const externalFns = findAll(externalTests);
     if (!externalFns.ok) return err([diagnosticFailure('go-source', externalFns.failure)]);
+    const both = combineTestFunctions([internalFns.value, externalFns.value]);
+    if (!both.ok) return err([diagnosticFailure('go-source', both.failure)]);
     const testmainText = generateTestMain({
       importPath: basePath,
+      modulePath: (internal ?? external)?.module?.modulePath,
       internal: internal !== undefined ? internalFns.value : undefined,
       external: external !== undefined ? externalFns.value : undefined,
     });

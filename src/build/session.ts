@@ -101,7 +101,7 @@ export async function analyze(
 export async function execute(session: Session, graph: BuildGraph, opts: SessionOptions): Promise<RunSummary> {
   const explain = await ExplainLog.open(session.root);
   explain.beginBuild();
-  const sandboxBase = path.join(os.tmpdir(), `pgobuild-sandbox-${process.getuid?.() ?? 'u'}`);
+  const sandboxBase = await sandboxBaseFor(process.pid);
   const runner = new BuildRunner({
     root: session.root,
     sdk: session.sdk,
@@ -116,10 +116,35 @@ export async function execute(session: Session, graph: BuildGraph, opts: Session
     includeFiles: session.includeFiles,
   });
   const summary = await runner.run(graph.nodes);
+  await fsp.rm(sandboxBase, { recursive: true, force: true });
   await explain.save();
   await session.digester.save();
   if (summary.executed > 0) await session.cache.collectGarbage(opts.maxCacheBytes);
   return summary;
+}
+
+/**
+ * A per-process directory for sandboxes, so concurrent builds never share one. Directories left by
+ * processes that no longer exist (a build killed with SIGKILL) are removed here.
+ */
+async function sandboxBaseFor(pid: number): Promise<string> {
+  const parent = path.join(os.tmpdir(), `pgobuild-sandbox-${process.getuid?.() ?? 'user'}`);
+  await fsp.mkdir(parent, { recursive: true });
+  for (const entry of await fsp.readdir(parent)) {
+    const owner = Number(entry);
+    if (!Number.isInteger(owner) || owner === pid || isAlive(owner)) continue;
+    await fsp.rm(path.join(parent, entry), { recursive: true, force: true });
+  }
+  return path.join(parent, String(pid));
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Emits analysis failures (and warnings) as diagnostics events. */

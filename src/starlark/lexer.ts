@@ -48,6 +48,16 @@ const OPERATORS: readonly string[] = [
   '.',
 ];
 
+/** {@link OPERATORS} grouped by first character (keeping longest-first order), for speed. */
+const OPERATORS_BY_FIRST_CHAR: ReadonlyMap<string, readonly string[]> = (() => {
+  const m = new Map<string, string[]>();
+  for (const op of OPERATORS) {
+    const c = op[0] as string;
+    m.set(c, [...(m.get(c) ?? []), op]);
+  }
+  return m;
+})();
+
 const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
   n: '\n',
   t: '\t',
@@ -235,7 +245,7 @@ class Lexer {
       return undefined;
     }
     if (isDigit(c) || (c === '.' && isDigit(text[this.pos + 1] ?? ''))) return this.number(start);
-    for (const op of OPERATORS) {
+    for (const op of OPERATORS_BY_FIRST_CHAR.get(c) ?? []) {
       if (text.startsWith(op, this.pos)) {
         this.pos += op.length;
         if (op === '(' || op === '[' || op === '{') this.depth++;

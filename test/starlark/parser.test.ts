@@ -312,3 +312,39 @@ describe('parser: syntax errors', () => {
     );
   });
 });
+
+describe('parser: layouts buildifier and humans produce', () => {
+  test('comments, docstrings, multi-line headers and trailing whitespace', () => {
+    const text = [
+      '"""Module docstring."""',
+      "load(':a.bzl', 'x')  # trailing comment",
+      '',
+      'def f(',
+      '        a,',
+      '        b = [',
+      '            1,  # one',
+      '            2,',
+      '        ],',
+      '):  # comment after colon',
+      '    """Function docstring."""',
+      '',
+      '    # a comment at a different indentation',
+      '  # and another',
+      '    if a:',
+      '        return {k: (v if v else 0) for k, v in b}',
+      '    elif b:  return f(a,)',
+      '    return None',
+      '   ',
+      '',
+    ].join('\n');
+    const stmts = parse(text);
+    expect(stmts.map((s) => s.kind)).toEqual(['expr', 'load', 'def']);
+    const def = stmts[2];
+    expect(def?.kind === 'def' && def.body.map((s) => s.kind)).toEqual(['expr', 'if', 'return']);
+  });
+
+  test('a file may end inside a block without a final newline', () => {
+    const stmts = parse('def f():\n    if x:\n        return 1');
+    expect(stmts.length).toBe(1);
+  });
+});
