@@ -5,9 +5,18 @@ export const goLibrary: RuleDefinition = {
   name: 'go_library',
   doc: 'A Go package that other targets depend on.',
   attrs: {
-    srcs: { type: 'label_list', doc: 'Go (.go), assembly (.s) and header (.h) files of the package.' },
-    deps: { type: 'label_list', doc: 'go_library targets this package imports (standard library imports need none).' },
-    importpath: { type: 'string', doc: 'Import path; defaults to the go.mod module path plus the package directory.' },
+    srcs: {
+      type: 'label_list',
+      doc: 'Go (.go), assembly (.s) and header (.h) files of the package.',
+    },
+    deps: {
+      type: 'label_list',
+      doc: 'go_library targets this package imports (standard library imports need none).',
+    },
+    importpath: {
+      type: 'string',
+      doc: 'Import path; defaults to the go.mod module path plus the package directory.',
+    },
     embedsrcs: { type: 'label_list', doc: 'Files that //go:embed patterns may match.' },
   },
 };
@@ -20,7 +29,10 @@ export const goBinary: RuleDefinition = {
     srcs: { type: 'label_list', doc: 'Source files of the main package.' },
     deps: { type: 'label_list', doc: 'go_library targets the main package imports.' },
     embedsrcs: { type: 'label_list', doc: 'Files that //go:embed patterns may match.' },
-    importpath: { type: 'string', doc: 'Import path of the main package (recorded as `path` in the build info).' },
+    importpath: {
+      type: 'string',
+      doc: 'Import path of the main package (recorded as `path` in the build info).',
+    },
     pgo: {
       type: 'string',
       doc: '"auto" (default): default.pgo in the package directory if present; "off"; or a profile (":label" or a workspace-relative path).',
@@ -35,8 +47,14 @@ export const goTest: RuleDefinition = {
   attrs: {
     srcs: { type: 'label_list', doc: '_test.go files (internal and/or external test package).' },
     deps: { type: 'label_list', doc: 'go_library targets the test files import.' },
-    embed: { type: 'label_list', doc: 'The go_library (or go_binary) under test, whose sources are compiled with the internal test files.' },
-    embedsrcs: { type: 'label_list', doc: 'Files that //go:embed patterns in the test files may match.' },
+    embed: {
+      type: 'label_list',
+      doc: 'The go_library (or go_binary) under test, whose sources are compiled with the internal test files.',
+    },
+    embedsrcs: {
+      type: 'label_list',
+      doc: 'Files that //go:embed patterns in the test files may match.',
+    },
   },
 };
 

@@ -37,7 +37,8 @@ export interface GoSdk {
 export type GoSdkFailure = { readonly reason: 'go-sdk-not-found'; readonly message: string };
 
 /** How WORKSPACE's `go_sdk()` selected the SDK: a GOROOT path, or the `go` found on PATH. */
-export type GoSdkSelection = { readonly kind: 'path'; readonly goroot: string } | { readonly kind: 'host' };
+export type GoSdkSelection =
+  { readonly kind: 'path'; readonly goroot: string } | { readonly kind: 'host' };
 
 /** The oldest Go whose tools and flags pgobuild knows (see reference §1). */
 const MIN_GO_MINOR = 21;
@@ -53,13 +54,29 @@ export async function loadGoSdk(
   const goBinary = selection.kind === 'path' ? path.join(selection.goroot, 'bin', 'go') : 'go';
   let env: Record<string, string>;
   try {
-    const { stdout } = await execFileAsync(goBinary, ['env', '-json', 'GOROOT', 'GOHOSTOS', 'GOHOSTARCH', 'CC', 'GOTOOLDIR'], {
-      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? '/', GOTOOLCHAIN: 'local', GOFLAGS: '', GOENV: 'off' },
-    });
+    const { stdout } = await execFileAsync(
+      goBinary,
+      ['env', '-json', 'GOROOT', 'GOHOSTOS', 'GOHOSTARCH', 'CC', 'GOTOOLDIR'],
+      {
+        env: {
+          PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+          HOME: process.env['HOME'] ?? '/',
+          GOTOOLCHAIN: 'local',
+          GOFLAGS: '',
+          GOENV: 'off',
+        },
+      },
+    );
     env = JSON.parse(stdout) as Record<string, string>;
   } catch (e) {
-    const where = selection.kind === 'path' ? `go_sdk(path = "${selection.goroot}")` : 'the `go` command on PATH';
-    return err({ reason: 'go-sdk-not-found', message: `cannot run ${where}: ${(e as Error).message.split('\n')[0]}` });
+    const where =
+      selection.kind === 'path'
+        ? `go_sdk(path = "${selection.goroot}")`
+        : 'the `go` command on PATH';
+    return err({
+      reason: 'go-sdk-not-found',
+      message: `cannot run ${where}: ${(e as Error).message.split('\n')[0]}`,
+    });
   }
   const goroot = env['GOROOT'] ?? '';
   let versionText: string;
@@ -70,10 +87,17 @@ export async function loadGoSdk(
   }
   const version = (versionText.split('\n')[0] ?? '').trim().replace(/[ -]X:.*$/, '');
   const match = /^go1\.(\d+)/.exec(version);
-  if (match === null) return err({ reason: 'go-sdk-not-found', message: `${goroot}: unrecognized Go version "${version}"` });
+  if (match === null)
+    return err({
+      reason: 'go-sdk-not-found',
+      message: `${goroot}: unrecognized Go version "${version}"`,
+    });
   const minor = Number(match[1]);
   if (minor < MIN_GO_MINOR) {
-    return err({ reason: 'go-sdk-not-found', message: `${goroot}: ${version} is too old; pgobuild supports Go 1.${MIN_GO_MINOR} and newer` });
+    return err({
+      reason: 'go-sdk-not-found',
+      message: `${goroot}: ${version} is too old; pgobuild supports Go 1.${MIN_GO_MINOR} and newer`,
+    });
   }
   const hostOs = env['GOHOSTOS'] ?? '';
   const hostArch = env['GOHOSTARCH'] ?? '';
@@ -96,5 +120,16 @@ export async function loadGoSdk(
   const identity = sha256(
     JSON.stringify({ version, tools: GO_TOOLS.map((t) => [t, toolDigests[t] ?? null]) }),
   );
-  return ok({ goroot, version, minor, hostOs, hostArch, toolPaths, toolArgv, toolDigests, cc: env['CC'] || 'gcc', identity });
+  return ok({
+    goroot,
+    version,
+    minor,
+    hostOs,
+    hostArch,
+    toolPaths,
+    toolArgv,
+    toolDigests,
+    cc: env['CC'] || 'gcc',
+    identity,
+  });
 }

@@ -30,7 +30,8 @@ export interface ActionKeyRecord {
 
 /** Builds the key record of an action run with the given toolchain identity. */
 export function actionKeyRecord(action: Action, toolchainIdentity: string): ActionKeyRecord {
-  const byFirst = (a: readonly [string, string], b: readonly [string, string]): number => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+  const byFirst = (a: readonly [string, string], b: readonly [string, string]): number =>
+    a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
   return {
     schema: ACTION_KEY_SCHEMA,
     mnemonic: action.mnemonic,

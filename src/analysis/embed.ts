@@ -12,14 +12,22 @@ export interface EmbedResolution {
  * matched directory contributes every file below it except names starting with `.` or `_` (unless
  * the pattern has the `all:` prefix). A pattern matching nothing is an error, as in cmd/go.
  */
-export function resolveEmbedPatterns(patterns: readonly string[], available: readonly string[]): Result<EmbedResolution, { pattern: string; message: string }> {
+export function resolveEmbedPatterns(
+  patterns: readonly string[],
+  available: readonly string[],
+): Result<EmbedResolution, { pattern: string; message: string }> {
   const result: Record<string, string[]> = {};
   const all = new Set<string>();
   for (const pattern of patterns) {
     const allPrefix = pattern.startsWith('all:');
     const glob = allPrefix ? pattern.slice(4) : pattern;
     const re = globToRegExp(glob);
-    if (re === undefined || glob === '' || glob.startsWith('/') || glob.split('/').some((e) => e === '.' || e === '..' || e === '')) {
+    if (
+      re === undefined ||
+      glob === '' ||
+      glob.startsWith('/') ||
+      glob.split('/').some((e) => e === '.' || e === '..' || e === '')
+    ) {
       return err({ pattern, message: 'invalid pattern syntax' });
     }
     const matched: string[] = [];
@@ -34,7 +42,11 @@ export function resolveEmbedPatterns(patterns: readonly string[], available: rea
         break;
       }
     }
-    if (matched.length === 0) return err({ pattern, message: 'no matching files found (is the file listed in embedsrcs?)' });
+    if (matched.length === 0)
+      return err({
+        pattern,
+        message: 'no matching files found (is the file listed in embedsrcs?)',
+      });
     matched.sort();
     result[pattern] = [...new Set(matched)];
     for (const f of matched) all.add(f);

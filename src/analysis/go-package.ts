@@ -24,7 +24,10 @@ export interface GoSources {
   readonly goFiles: readonly ReadSource[];
   readonly sFiles: readonly ReadSource[];
   readonly hFiles: readonly ReadSource[];
-  readonly embed?: { readonly patterns: Readonly<Record<string, readonly string[]>>; readonly files: readonly SourceFile[] };
+  readonly embed?: {
+    readonly patterns: Readonly<Record<string, readonly string[]>>;
+    readonly files: readonly SourceFile[];
+  };
 }
 
 /**
@@ -53,7 +56,9 @@ export class SourceReader {
     try {
       bytes = await fsp.readFile(absPath);
     } catch (e) {
-      return err((e as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : (e as Error).message);
+      return err(
+        (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : (e as Error).message,
+      );
     }
     const text = bytes.toString('utf8');
     const base = { name: path.basename(display), absPath, digest: sha256(bytes), display, text };
@@ -89,21 +94,46 @@ export class SourceReader {
 
 /** A source file that could not be read. */
 function readFailure(message: string, span: SourceSpan, display: string): AnalysisFailure {
-  return { reason: 'missing-source', message: `source file ${display} ${message}`, diagnostic: { severity: 'error', span, message: `source file '${display}' ${message}`, sourceLine: '' } };
+  return {
+    reason: 'missing-source',
+    message: `source file ${display} ${message}`,
+    diagnostic: {
+      severity: 'error',
+      span,
+      message: `source file '${display}' ${message}`,
+      sourceLine: '',
+    },
+  };
 }
 
 /** The import path of a library or binary target: its `importpath`, or module path + directory. */
-export async function importPathOf(target: DeclaredTarget, reader: SourceReader): Promise<Result<{ importPath: string; module?: GoMod }, AnalysisFailure>> {
+export async function importPathOf(
+  target: DeclaredTarget,
+  reader: SourceReader,
+): Promise<Result<{ importPath: string; module?: GoMod }, AnalysisFailure>> {
   const mod = await reader.goModFor(target.pkg);
   if (!mod.ok) return mod;
   const explicit = stringAttr(target, 'importpath', '');
   if (explicit !== '') return ok({ importPath: explicit, module: mod.value });
   if (mod.value === undefined) {
-    return err({ reason: 'bad-attribute', message: `${target.rule.name} '${target.name}' has no importpath and no go.mod above ${target.pkg}`, diagnostic: { severity: 'error', span: target.span, message: `${target.rule.name} '${target.name}': set importpath, or add a go.mod above the package`, sourceLine: '' } });
+    return err({
+      reason: 'bad-attribute',
+      message: `${target.rule.name} '${target.name}' has no importpath and no go.mod above ${target.pkg}`,
+      diagnostic: {
+        severity: 'error',
+        span: target.span,
+        message: `${target.rule.name} '${target.name}': set importpath, or add a go.mod above the package`,
+        sourceLine: '',
+      },
+    });
   }
-  const modDir = path.posix.dirname(mod.value.file) === '.' ? '' : path.posix.dirname(mod.value.file);
+  const modDir =
+    path.posix.dirname(mod.value.file) === '.' ? '' : path.posix.dirname(mod.value.file);
   const rel = modDir === '' ? target.pkg : target.pkg.slice(modDir.length + 1);
-  return ok({ importPath: rel === '' ? mod.value.modulePath : `${mod.value.modulePath}/${rel}`, module: mod.value });
+  return ok({
+    importPath: rel === '' ? mod.value.modulePath : `${mod.value.modulePath}/${rel}`,
+    module: mod.value,
+  });
 }
 
 /** Which files of a target to select. */
@@ -123,7 +153,16 @@ export async function selectSources(
   for (const src of listAttr(target, 'srcs')) {
     const rel = src.value.replace(/^:/, '');
     if (rel.startsWith('//') || rel.includes(':')) {
-      return err({ reason: 'bad-attribute', message: `srcs must name files of this package`, diagnostic: { severity: 'error', span: src.span, message: `srcs must name files in package //${target.pkg} (got '${src.value}')`, sourceLine: '' } });
+      return err({
+        reason: 'bad-attribute',
+        message: `srcs must name files of this package`,
+        diagnostic: {
+          severity: 'error',
+          span: src.span,
+          message: `srcs must name files in package //${target.pkg} (got '${src.value}')`,
+          sourceLine: '',
+        },
+      });
     }
     const display = target.pkg === '' ? rel : `${target.pkg}/${rel}`;
     const file = await reader.read(display);
@@ -131,14 +170,24 @@ export async function selectSources(
     const name = file.value.name;
     const isTest = name.endsWith('_test.go');
     if (!/\.(go|s|h)$/.test(name)) {
-      return err({ reason: 'bad-attribute', message: `unsupported source ${display}`, diagnostic: { severity: 'error', span: src.span, message: `'${rel}' is not a .go, .s or .h file (cgo is not supported yet)`, sourceLine: '' } });
+      return err({
+        reason: 'bad-attribute',
+        message: `unsupported source ${display}`,
+        diagnostic: {
+          severity: 'error',
+          span: src.span,
+          message: `'${rel}' is not a .go, .s or .h file (cgo is not supported yet)`,
+          sourceLine: '',
+        },
+      });
     }
     if (isTest !== (role === 'test') && name.endsWith('.go')) continue;
     // Constraints first, as go/build does: a file excluded for this platform may not even parse.
     const matches = matchesBuildContext(name, undefined, ctx, file.value.text);
     if (!matches.ok) return err(diagnosticFailure('go-source', matches.failure));
     if (!matches.value) continue;
-    if (file.value.scanError !== undefined) return err(diagnosticFailure('go-source', file.value.scanError));
+    if (file.value.scanError !== undefined)
+      return err(diagnosticFailure('go-source', file.value.scanError));
     selected.push(file.value);
   }
   return ok(selected);
@@ -158,24 +207,48 @@ export async function assemblePackage(
   const goFiles = files.filter((f) => f.name.endsWith('.go'));
   const first = goFiles[0]?.info;
   if (first === undefined) {
-    return err({ reason: 'missing-source', message: `${target.rule.name} '${target.name}' has no Go files for this platform`, diagnostic: { severity: 'error', span: target.span, message: `no buildable Go source files in ${target.rule.name} '${target.name}'`, sourceLine: '' } });
+    return err({
+      reason: 'missing-source',
+      message: `${target.rule.name} '${target.name}' has no Go files for this platform`,
+      diagnostic: {
+        severity: 'error',
+        span: target.span,
+        message: `no buildable Go source files in ${target.rule.name} '${target.name}'`,
+        sourceLine: '',
+      },
+    });
   }
   for (const f of goFiles) {
     const info = f.info as GoFileInfo;
     if (info.packageName !== first.packageName) {
-      return err(diagnosticFailure('go-source', { severity: 'error', span: info.packageSpan, message: `found packages ${first.packageName} (${goFiles[0]?.name}) and ${info.packageName} (${f.name})`, sourceLine: lineOf(f.text, info.packageSpan.line) }));
+      return err(
+        diagnosticFailure('go-source', {
+          severity: 'error',
+          span: info.packageSpan,
+          message: `found packages ${first.packageName} (${goFiles[0]?.name}) and ${info.packageName} (${f.name})`,
+          sourceLine: lineOf(f.text, info.packageSpan.line),
+        }),
+      );
     }
   }
   const patterns = goFiles.flatMap((f) => (f.info as GoFileInfo).embedPatterns);
   let embed: GoSources['embed'];
   if (patterns.length > 0) {
     const available: string[] = [];
-    for (const t of [target, ...embedTargets]) for (const e of listAttr(t, 'embedsrcs')) available.push(e.value.replace(/^:/, ''));
+    for (const t of [target, ...embedTargets])
+      for (const e of listAttr(t, 'embedsrcs')) available.push(e.value.replace(/^:/, ''));
     const resolved = resolveEmbedPatterns([...new Set(patterns.map((p) => p.pattern))], available);
     if (!resolved.ok) {
       const at = patterns.find((p) => p.pattern === resolved.failure.pattern);
       const file = goFiles.find((f) => f.display === at?.span.file);
-      return err(diagnosticFailure('embed-pattern', { severity: 'error', span: at?.span ?? target.span, message: `pattern ${resolved.failure.pattern}: ${resolved.failure.message}`, sourceLine: file === undefined || at === undefined ? '' : lineOf(file.text, at.span.line) }));
+      return err(
+        diagnosticFailure('embed-pattern', {
+          severity: 'error',
+          span: at?.span ?? target.span,
+          message: `pattern ${resolved.failure.pattern}: ${resolved.failure.message}`,
+          sourceLine: file === undefined || at === undefined ? '' : lineOf(file.text, at.span.line),
+        }),
+      );
     }
     const embedFiles: SourceFile[] = [];
     for (const rel of resolved.value.files) {

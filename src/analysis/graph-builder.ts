@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { buildSettings } from '../go/build-info';
@@ -5,14 +6,37 @@ import type { SourceFile } from '../go/compile-action';
 import { defaultGodebug } from '../go/default-godebug';
 import { EXEC_ROOT } from '../go/exec-root';
 import { type GoMod, compareGoVersions, langVersion } from '../go/go-mod';
-import { type BuildContext, type GoFileInfo, type TestFunctions, combineTestFunctions, findTestFunctions, generateTestMain, scanGoFile } from '../go/scan';
+import {
+  type BuildContext,
+  type GoFileInfo,
+  type TestFunctions,
+  combineTestFunctions,
+  findTestFunctions,
+  generateTestMain,
+  scanGoFile,
+} from '../go/scan';
 import type { FileDigester } from '../hashing';
 import { type Diagnostic, type Result, err, ok } from '../util';
 import { labelOf, nearestName, parseLabel, shortLabel } from '../workspace';
-import type { BuildGraph, BuildNode, CompileNode, LinkNode, StdContext, TestRunNode } from './build-graph';
+import type {
+  BuildGraph,
+  BuildNode,
+  CompileNode,
+  LinkNode,
+  StdContext,
+  TestRunNode,
+} from './build-graph';
 import type { Configuration } from './configuration';
 import { type AnalysisFailure, diagnosticFailure } from './failure';
-import { type GoSources, type ReadSource, SourceReader, assemblePackage, importPathOf, lineOf, selectSources } from './go-package';
+import {
+  type GoSources,
+  type ReadSource,
+  SourceReader,
+  assemblePackage,
+  importPathOf,
+  lineOf,
+  selectSources,
+} from './go-package';
 import type { PackageLoader } from './package-loader';
 import { type DeclaredTarget, listAttr } from './rule-api';
 
@@ -28,7 +52,9 @@ interface ResolvedPackage {
 }
 
 /** How a configuration is chosen for a binary (PGO resolution plugs in here). */
-export type ConfigForBinary = (binary: DeclaredTarget) => Promise<Result<Configuration, AnalysisFailure>>;
+export type ConfigForBinary = (
+  binary: DeclaredTarget,
+) => Promise<Result<Configuration, AnalysisFailure>>;
 
 /**
  * Turns declared targets into the action graph: one compile node per (package, configuration),
@@ -38,7 +64,10 @@ export type ConfigForBinary = (binary: DeclaredTarget) => Promise<Result<Configu
  */
 export class GraphBuilder {
   private readonly nodes = new Map<string, BuildNode>();
-  private readonly resolved = new Map<string, Promise<Result<ResolvedPackage, AnalysisFailure[]>>>();
+  private readonly resolved = new Map<
+    string,
+    Promise<Result<ResolvedPackage, AnalysisFailure[]>>
+  >();
   readonly warnings: Diagnostic[] = [];
   private readonly reader: SourceReader;
 
@@ -53,7 +82,11 @@ export class GraphBuilder {
   }
 
   /** Builds the graph for `targets`; `withTests` adds a run node per go_test (the `test` command). */
-  async build(targets: readonly DeclaredTarget[], configFor: ConfigForBinary, withTests: boolean): Promise<Result<BuildGraph, AnalysisFailure[]>> {
+  async build(
+    targets: readonly DeclaredTarget[],
+    configFor: ConfigForBinary,
+    withTests: boolean,
+  ): Promise<Result<BuildGraph, AnalysisFailure[]>> {
     const roots: string[] = [];
     const failures: AnalysisFailure[] = [];
     for (const target of targets) {
@@ -65,7 +98,11 @@ export class GraphBuilder {
     return ok({ nodes: this.nodes, roots });
   }
 
-  private async rootFor(target: DeclaredTarget, configFor: ConfigForBinary, withTests: boolean): Promise<Result<string, AnalysisFailure[]>> {
+  private async rootFor(
+    target: DeclaredTarget,
+    configFor: ConfigForBinary,
+    withTests: boolean,
+  ): Promise<Result<string, AnalysisFailure[]>> {
     switch (target.rule.name) {
       case 'go_library': {
         const pkg = await this.resolve(target);
@@ -138,14 +175,26 @@ export class GraphBuilder {
     for (const file of sources.value.goFiles) {
       for (const imp of (file.info as GoFileInfo).imports) {
         if (imports.has(imp.path)) continue;
-        const dep = underTest?.importPath === imp.path ? { pkg: underTest } : deps.value.get(imp.path);
+        const dep =
+          underTest?.importPath === imp.path ? { pkg: underTest } : deps.value.get(imp.path);
         if (dep !== undefined) {
           imports.set(imp.path, dep.pkg);
           used.add(imp.path);
-        } else if (this.std.stdlib.has(imp.path) && !imp.path.startsWith('vendor/') && !isInternalTo(imp.path, 'std')) {
+        } else if (
+          this.std.stdlib.has(imp.path) &&
+          !imp.path.startsWith('vendor/') &&
+          !isInternalTo(imp.path, 'std')
+        ) {
           imports.set(imp.path, undefined);
         } else if (imp.path === 'C') {
-          failures.push(diagnosticFailure('go-source', { severity: 'error', span: imp.span, message: 'import "C" (cgo) is not supported yet: pgobuild builds with CGO_ENABLED=0', sourceLine: lineOf(file.text, imp.span.line) }));
+          failures.push(
+            diagnosticFailure('go-source', {
+              severity: 'error',
+              span: imp.span,
+              message: 'import "C" (cgo) is not supported yet: pgobuild builds with CGO_ENABLED=0',
+              sourceLine: lineOf(file.text, imp.span.line),
+            }),
+          );
         } else {
           const hint = await this.suggestLabelFor(imp.path, sources.value, target);
           failures.push(
@@ -163,16 +212,38 @@ export class GraphBuilder {
     if (role === 'library') {
       for (const [importPathOfDep, dep] of deps.value) {
         if (!used.has(importPathOfDep) && dep.declaredIn === target) {
-          this.warnings.push({ severity: 'warning', span: dep.span, message: `dep ${dep.pkg.label} (import path "${importPathOfDep}") is not imported by any source of ${shortLabel(target)}`, sourceLine: '' });
+          this.warnings.push({
+            severity: 'warning',
+            span: dep.span,
+            message: `dep ${dep.pkg.label} (import path "${importPathOfDep}") is not imported by any source of ${shortLabel(target)}`,
+            sourceLine: '',
+          });
         }
       }
     }
-    return ok({ target, label: labelOf(target), importPath: importPath.value.importPath, module: importPath.value.module, sources: sources.value, imports });
+    return ok({
+      target,
+      label: labelOf(target),
+      importPath: importPath.value.importPath,
+      module: importPath.value.module,
+      sources: sources.value,
+      imports,
+    });
   }
 
   /** The deps of targets, by the import path each provides. */
-  private async resolveDeps(targets: readonly DeclaredTarget[]): Promise<Result<Map<string, { pkg: ResolvedPackage; span: Diagnostic['span']; declaredIn: DeclaredTarget }>, AnalysisFailure[]>> {
-    const byImportPath = new Map<string, { pkg: ResolvedPackage; span: Diagnostic['span']; declaredIn: DeclaredTarget }>();
+  private async resolveDeps(
+    targets: readonly DeclaredTarget[],
+  ): Promise<
+    Result<
+      Map<string, { pkg: ResolvedPackage; span: Diagnostic['span']; declaredIn: DeclaredTarget }>,
+      AnalysisFailure[]
+    >
+  > {
+    const byImportPath = new Map<
+      string,
+      { pkg: ResolvedPackage; span: Diagnostic['span']; declaredIn: DeclaredTarget }
+    >();
     const failures: AnalysisFailure[] = [];
     for (const target of targets) {
       for (const dep of listAttr(target, 'deps')) {
@@ -182,7 +253,16 @@ export class GraphBuilder {
           continue;
         }
         if (found.value.rule.name !== 'go_library') {
-          failures.push({ reason: 'wrong-target-kind', message: `${shortLabel(found.value)} is a ${found.value.rule.name}`, diagnostic: { severity: 'error', span: dep.span, message: `deps must be go_library targets, but ${shortLabel(found.value)} is a ${found.value.rule.name}`, sourceLine: '' } });
+          failures.push({
+            reason: 'wrong-target-kind',
+            message: `${shortLabel(found.value)} is a ${found.value.rule.name}`,
+            diagnostic: {
+              severity: 'error',
+              span: dep.span,
+              message: `deps must be go_library targets, but ${shortLabel(found.value)} is a ${found.value.rule.name}`,
+              sourceLine: '',
+            },
+          });
           continue;
         }
         const pkg = await this.resolve(found.value);
@@ -192,40 +272,75 @@ export class GraphBuilder {
         }
         const existing = byImportPath.get(pkg.value.importPath);
         if (existing !== undefined && existing.pkg.label !== pkg.value.label) {
-          failures.push({ reason: 'import-conflict', message: `two deps provide "${pkg.value.importPath}"`, diagnostic: { severity: 'error', span: dep.span, message: `${pkg.value.label} and ${existing.pkg.label} both provide import path "${pkg.value.importPath}"`, sourceLine: '' } });
+          failures.push({
+            reason: 'import-conflict',
+            message: `two deps provide "${pkg.value.importPath}"`,
+            diagnostic: {
+              severity: 'error',
+              span: dep.span,
+              message: `${pkg.value.label} and ${existing.pkg.label} both provide import path "${pkg.value.importPath}"`,
+              sourceLine: '',
+            },
+          });
           continue;
         }
-        byImportPath.set(pkg.value.importPath, { pkg: pkg.value, span: dep.span, declaredIn: target });
+        byImportPath.set(pkg.value.importPath, {
+          pkg: pkg.value,
+          span: dep.span,
+          declaredIn: target,
+        });
       }
     }
     return failures.length > 0 ? err(failures) : ok(byImportPath);
   }
 
   /** Loads the target a label names, with "did you mean" help for unknown packages and targets. */
-  async findTarget(text: string, currentPkg: string, span: Diagnostic['span']): Promise<Result<DeclaredTarget, AnalysisFailure>> {
+  async findTarget(
+    text: string,
+    currentPkg: string,
+    span: Diagnostic['span'],
+  ): Promise<Result<DeclaredTarget, AnalysisFailure>> {
     const parts = parseLabel(text, currentPkg);
-    if (!parts.ok) return err({ reason: 'bad-label', message: parts.failure.message, diagnostic: { severity: 'error', span, message: parts.failure.message, sourceLine: '' } });
+    if (!parts.ok)
+      return err({
+        reason: 'bad-label',
+        message: parts.failure.message,
+        diagnostic: { severity: 'error', span, message: parts.failure.message, sourceLine: '' },
+      });
     const pkg = await this.loader.load(parts.value.pkg);
     if (!pkg.ok) return err(pkg.failure);
     if (pkg.value === undefined) {
       const message = `no such package '${parts.value.pkg}': no BUILD or BUILD.bazel file in ${parts.value.pkg === '' ? 'the workspace root' : parts.value.pkg}`;
-      return err({ reason: 'unknown-package', message, diagnostic: { severity: 'error', span, message, sourceLine: '' } });
+      return err({
+        reason: 'unknown-package',
+        message,
+        diagnostic: { severity: 'error', span, message, sourceLine: '' },
+      });
     }
     const target = pkg.value.targets.get(parts.value.name);
     if (target === undefined) {
       const hint = nearestName(parts.value.name, pkg.value.targets.keys());
       const message = `no such target '${labelOf(parts.value)}'${hint === undefined ? '' : `; did you mean '${shortLabel({ pkg: parts.value.pkg, name: hint })}'?`}`;
-      return err({ reason: 'unknown-target', message, diagnostic: { severity: 'error', span, message, sourceLine: '' } });
+      return err({
+        reason: 'unknown-target',
+        message,
+        diagnostic: { severity: 'error', span, message, sourceLine: '' },
+      });
     }
     return ok(target);
   }
 
   /** For a missing import inside the main module, name the package that would provide it. */
-  private async suggestLabelFor(importPath: string, _sources: GoSources, target: DeclaredTarget): Promise<string> {
+  private async suggestLabelFor(
+    importPath: string,
+    _sources: GoSources,
+    target: DeclaredTarget,
+  ): Promise<string> {
     const mod = await this.reader.goModFor(target.pkg);
     if (!mod.ok || mod.value === undefined) return '';
     const m = mod.value;
-    if (importPath !== m.modulePath && !importPath.startsWith(`${m.modulePath}/`)) return '; pgobuild builds std-only modules: is it a typo?';
+    if (importPath !== m.modulePath && !importPath.startsWith(`${m.modulePath}/`))
+      return '; pgobuild builds std-only modules: is it a typo?';
     const modDir = path.posix.dirname(m.file) === '.' ? '' : path.posix.dirname(m.file);
     const rel = importPath.slice(m.modulePath.length + 1);
     const pkg = [modDir, rel].filter((s) => s !== '').join('/');
@@ -237,7 +352,14 @@ export class GraphBuilder {
 
   private buildContext(): BuildContext {
     const p = this.defaultConfig.platform;
-    return { goos: p.goos, goarch: p.goarch, goMinor: this.std.sdk.minor, cgoEnabled: p.cgoEnabled, compiler: 'gc', buildTags: [] };
+    return {
+      goos: p.goos,
+      goarch: p.goarch,
+      goMinor: this.std.sdk.minor,
+      cgoEnabled: p.cgoEnabled,
+      compiler: 'gc',
+      buildTags: [],
+    };
   }
 
   // ---------------------------------------------------------------- nodes
@@ -253,7 +375,11 @@ export class GraphBuilder {
     return sdk.minor >= 23 ? langVersion(toolchain) : undefined;
   }
 
-  private async userCompileNode(pkg: ResolvedPackage, config: Configuration, variant?: { suffix: string; packagePath: string; overrides: Map<string, string> }): Promise<Result<string, AnalysisFailure[]>> {
+  private async userCompileNode(
+    pkg: ResolvedPackage,
+    config: Configuration,
+    variant?: { suffix: string; packagePath: string; overrides: Map<string, string> },
+  ): Promise<Result<string, AnalysisFailure[]>> {
     const id = `compile:${pkg.label}${variant?.suffix ?? ''}@${config.id}`;
     if (this.nodes.has(id)) return ok(id);
     const deps: { importPath: string; nodeId: string }[] = [];
@@ -264,7 +390,10 @@ export class GraphBuilder {
         deps.push({ importPath, nodeId: override });
         continue;
       }
-      const nodeId = dep === undefined ? await this.stdCompileNode(importPath, config) : await this.userCompileNode(dep, config);
+      const nodeId =
+        dep === undefined
+          ? await this.stdCompileNode(importPath, config)
+          : await this.userCompileNode(dep, config);
       if (!nodeId.ok) return nodeId;
       deps.push({ importPath, nodeId: nodeId.value });
     }
@@ -298,11 +427,20 @@ export class GraphBuilder {
     return ok(id);
   }
 
-  private async stdCompileNode(importPath: string, config: Configuration): Promise<Result<string, AnalysisFailure[]>> {
+  private async stdCompileNode(
+    importPath: string,
+    config: Configuration,
+  ): Promise<Result<string, AnalysisFailure[]>> {
     const id = `compile:std/${importPath}@${config.id}`;
     if (this.nodes.has(id)) return ok(id);
     const sp = this.std.stdlib.get(importPath);
-    if (sp === undefined) return err([{ reason: 'stdlib-list-failed', message: `standard library package "${importPath}" not found in ${this.std.sdk.goroot}` }]);
+    if (sp === undefined)
+      return err([
+        {
+          reason: 'stdlib-list-failed',
+          message: `standard library package "${importPath}" not found in ${this.std.sdk.goroot}`,
+        },
+      ]);
     const deps: { importPath: string; nodeId: string }[] = [];
     for (const imp of sp.imports) {
       if (imp === 'unsafe') continue;
@@ -312,10 +450,12 @@ export class GraphBuilder {
     }
     const goroot = this.std.sdk.goroot;
     const files = async (names: readonly string[]): Promise<SourceFile[]> =>
-      Promise.all(names.map(async (name) => {
-        const absPath = path.join(goroot, sp.dir, name);
-        return { name, absPath, digest: await this.digester.digest(absPath) };
-      }));
+      Promise.all(
+        names.map(async (name) => {
+          const absPath = path.join(goroot, sp.dir, name);
+          return { name, absPath, digest: await this.digester.digest(absPath) };
+        }),
+      );
     const node: CompileNode = {
       kind: 'compile',
       id,
@@ -329,9 +469,15 @@ export class GraphBuilder {
         goFiles: await files(sp.goFiles),
         sFiles: await files(sp.sFiles),
         hFiles: await files(sp.hFiles),
-        includedHeaders: await this.includedHeaders(path.join(goroot, sp.dir), [...sp.sFiles, ...sp.hFiles]),
+        includedHeaders: await this.includedHeaders(path.join(goroot, sp.dir), [
+          ...sp.sFiles,
+          ...sp.hFiles,
+        ]),
         importMap: Object.entries(sp.importMap).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-        lang: this.std.sdk.minor >= 23 ? langVersion(this.std.sdk.version.replace(/^go/, '')) : undefined,
+        lang:
+          this.std.sdk.minor >= 23
+            ? langVersion(this.std.sdk.version.replace(/^go/, ''))
+            : undefined,
       },
       deps,
     };
@@ -384,16 +530,28 @@ export class GraphBuilder {
       }
     };
     visit(start);
-    return [...seen].map(([importPath, nodeId]) => ({ importPath, nodeId })).sort((a, b) => (a.importPath < b.importPath ? -1 : 1));
+    return [...seen]
+      .map(([importPath, nodeId]) => ({ importPath, nodeId }))
+      .sort((a, b) => (a.importPath < b.importPath ? -1 : 1));
   }
 
-  private async binaryNode(target: DeclaredTarget, config: Configuration): Promise<Result<string, AnalysisFailure[]>> {
+  private async binaryNode(
+    target: DeclaredTarget,
+    config: Configuration,
+  ): Promise<Result<string, AnalysisFailure[]>> {
     const pkg = await this.resolve(target);
     if (!pkg.ok) return pkg;
     if (pkg.value.sources.packageName !== 'main') {
       const first = pkg.value.sources.goFiles[0] as ReadSource;
       const span = (first.info as GoFileInfo).packageSpan;
-      return err([diagnosticFailure('go-source', { severity: 'error', span, message: `go_binary ${shortLabel(target)} must be package main, not package ${pkg.value.sources.packageName}`, sourceLine: lineOf(first.text, span.line) })]);
+      return err([
+        diagnosticFailure('go-source', {
+          severity: 'error',
+          span,
+          message: `go_binary ${shortLabel(target)} must be package main, not package ${pkg.value.sources.packageName}`,
+          sourceLine: lineOf(first.text, span.line),
+        }),
+      ]);
     }
     const main = await this.userCompileNode(pkg.value, config);
     if (!main.ok) return main;
@@ -401,7 +559,12 @@ export class GraphBuilder {
     if (this.nodes.has(id)) return ok(id);
     const mod = pkg.value.module;
     const directives = pkg.value.sources.goFiles.flatMap((f) => (f.info as GoFileInfo).goDebug);
-    const godebug = defaultGodebug(this.std.sdk.goroot, mod?.goVersion, mod?.godebug ?? [], directives);
+    const godebug = defaultGodebug(
+      this.std.sdk.goroot,
+      mod?.goVersion,
+      mod?.godebug ?? [],
+      directives,
+    );
     const p = config.platform;
     const node: LinkNode = {
       kind: 'link',
@@ -413,7 +576,8 @@ export class GraphBuilder {
       deps: this.transitiveDeps(main.value),
       buildInfo: {
         path: pkg.value.importPath,
-        mainModule: mod === undefined ? undefined : { path: mod.modulePath, version: '(devel)', sum: '' },
+        mainModule:
+          mod === undefined ? undefined : { path: mod.modulePath, version: '(devel)', sum: '' },
         settings: buildSettings({
           goMinor: this.std.sdk.minor,
           goos: p.goos,
@@ -437,7 +601,10 @@ export class GraphBuilder {
    * _test.go files (as a library: `-p <importpath>`), the external `_test` package, and a
    * generated `_testmain.go` compiled as `-p main -dwarf=false` and linked with `-s -w`.
    */
-  private async testBinaryNode(target: DeclaredTarget, config: Configuration): Promise<Result<string, AnalysisFailure[]>> {
+  private async testBinaryNode(
+    target: DeclaredTarget,
+    config: Configuration,
+  ): Promise<Result<string, AnalysisFailure[]>> {
     const embedded: DeclaredTarget[] = [];
     for (const e of listAttr(target, 'embed')) {
       const found = await this.findTarget(e.value, target.pkg, e.span);
@@ -454,38 +621,63 @@ export class GraphBuilder {
       libFiles = sel.value;
     }
     const basePackageName = libFiles.find((f) => f.info !== undefined)?.info?.packageName;
-    const isExternal = (f: ReadSource): boolean => f.info !== undefined && f.info.packageName.endsWith('_test') && f.info.packageName !== basePackageName;
+    const isExternal = (f: ReadSource): boolean =>
+      f.info !== undefined &&
+      f.info.packageName.endsWith('_test') &&
+      f.info.packageName !== basePackageName;
     const internalTests = testFiles.value.filter((f) => !isExternal(f));
     const externalTests = testFiles.value.filter(isExternal);
     const owner = underTest ?? target;
     const failures: AnalysisFailure[] = [];
     let internal: ResolvedPackage | undefined;
     if (libFiles.length + internalTests.length > 0) {
-      const r = await this.resolveUncached(owner, owner === target ? [] : [target], 'test', [...libFiles, ...internalTests]);
+      const r = await this.resolveUncached(owner, owner === target ? [] : [target], 'test', [
+        ...libFiles,
+        ...internalTests,
+      ]);
       if (r.ok) internal = r.value;
       else failures.push(...r.failure);
     }
     let external: ResolvedPackage | undefined;
     if (externalTests.length > 0) {
-      const r = await this.resolveUncached(target, owner === target ? [] : [owner], 'test', externalTests, internal);
+      const r = await this.resolveUncached(
+        target,
+        owner === target ? [] : [owner],
+        'test',
+        externalTests,
+        internal,
+      );
       if (r.ok) external = r.value;
       else failures.push(...r.failure);
     }
     if (failures.length > 0) return err(failures);
     const importPath = internal?.importPath ?? (await importPathOf(owner, this.reader));
-    const basePath = typeof importPath === 'string' ? importPath : importPath.ok ? importPath.value.importPath : shortLabel(target);
+    const basePath =
+      typeof importPath === 'string'
+        ? importPath
+        : importPath.ok
+          ? importPath.value.importPath
+          : shortLabel(target);
     const suffix = ` [${shortLabel(target)}]`;
     const overrides = new Map<string, string>();
     let internalId: string | undefined;
     if (internal !== undefined) {
-      const r = await this.userCompileNode(internal, config, { suffix, packagePath: internal.importPath, overrides: new Map() });
+      const r = await this.userCompileNode(internal, config, {
+        suffix,
+        packagePath: internal.importPath,
+        overrides: new Map(),
+      });
       if (!r.ok) return r;
       internalId = r.value;
       overrides.set(internal.importPath, internalId);
     }
     let externalId: string | undefined;
     if (external !== undefined) {
-      const r = await this.userCompileNode({ ...external, importPath: `${basePath}_test` }, config, { suffix: `_test${suffix}`, packagePath: `${basePath}_test`, overrides });
+      const r = await this.userCompileNode(
+        { ...external, importPath: `${basePath}_test` },
+        config,
+        { suffix: `_test${suffix}`, packagePath: `${basePath}_test`, overrides },
+      );
       if (!r.ok) return r;
       externalId = r.value;
     }
@@ -512,11 +704,14 @@ export class GraphBuilder {
       external: external !== undefined ? externalFns.value : undefined,
     });
     const testmainInfo = scanGoFile('_testmain.go', testmainText);
-    if (!testmainInfo.ok) throw new Error(`generated _testmain.go does not scan: ${testmainInfo.failure.message}`);
+    if (!testmainInfo.ok)
+      throw new Error(`generated _testmain.go does not scan: ${testmainInfo.failure.message}`);
     const testmainDeps: { importPath: string; nodeId: string }[] = [];
     for (const imp of testmainInfo.value.imports) {
-      if (imp.path === basePath && internalId !== undefined) testmainDeps.push({ importPath: imp.path, nodeId: internalId });
-      else if (imp.path === `${basePath}_test` && externalId !== undefined) testmainDeps.push({ importPath: imp.path, nodeId: externalId });
+      if (imp.path === basePath && internalId !== undefined)
+        testmainDeps.push({ importPath: imp.path, nodeId: internalId });
+      else if (imp.path === `${basePath}_test` && externalId !== undefined)
+        testmainDeps.push({ importPath: imp.path, nodeId: externalId });
       else {
         const r = await this.stdCompileNode(imp.path, config);
         if (!r.ok) return r;
@@ -559,7 +754,12 @@ export class GraphBuilder {
       mainImportPath: `${basePath}.test`,
       mainNodeId: mainId,
       deps: this.transitiveDeps(mainId),
-      buildInfo: { path: `${basePath}.test`, mainModule: mod === undefined ? undefined : { path: mod.modulePath, version: '(devel)', sum: '' }, settings: [] },
+      buildInfo: {
+        path: `${basePath}.test`,
+        mainModule:
+          mod === undefined ? undefined : { path: mod.modulePath, version: '(devel)', sum: '' },
+        settings: [],
+      },
       defaultGodebug: defaultGodebug(this.std.sdk.goroot, mod?.goVersion, mod?.godebug ?? [], []),
       stripDebug: true,
     };
@@ -567,7 +767,11 @@ export class GraphBuilder {
     return ok(linkId);
   }
 
-  private async testRunNode(target: DeclaredTarget, linkId: string, config: Configuration): Promise<string> {
+  private async testRunNode(
+    target: DeclaredTarget,
+    linkId: string,
+    config: Configuration,
+  ): Promise<string> {
     const id = `test:${labelOf(target)}@${config.id}`;
     const dataFiles: SourceFile[] = [];
     const names = new Set<string>();
@@ -576,13 +780,29 @@ export class GraphBuilder {
       const found = await this.findTarget(e.value, target.pkg, e.span);
       if (found.ok) owners.push(found.value);
     }
-    for (const t of owners) for (const attr of ['srcs', 'embedsrcs']) for (const s of listAttr(t, attr)) names.add(`${t.pkg === '' ? '' : `${t.pkg}/`}${s.value.replace(/^:/, '')}`);
+    for (const t of owners)
+      for (const attr of ['srcs', 'embedsrcs'])
+        for (const s of listAttr(t, attr))
+          names.add(`${t.pkg === '' ? '' : `${t.pkg}/`}${s.value.replace(/^:/, '')}`);
     for (const rel of this.testdataFiles(target.pkg)) names.add(rel);
     for (const display of [...names].sort()) {
       const f = await this.reader.read(display);
-      if (f.ok) dataFiles.push({ name: path.posix.relative(target.pkg, display), absPath: f.value.absPath, digest: f.value.digest });
+      if (f.ok)
+        dataFiles.push({
+          name: path.posix.relative(target.pkg, display),
+          absPath: f.value.absPath,
+          digest: f.value.digest,
+        });
     }
-    const node: TestRunNode = { kind: 'test-run', id, owner: shortLabel(target), config, linkNodeId: linkId, dir: target.pkg, dataFiles };
+    const node: TestRunNode = {
+      kind: 'test-run',
+      id,
+      owner: shortLabel(target),
+      config,
+      linkNodeId: linkId,
+      dir: target.pkg,
+      dataFiles,
+    };
     this.nodes.set(id, node);
     return id;
   }
@@ -591,9 +811,9 @@ export class GraphBuilder {
   private testdataFiles(pkg: string): string[] {
     const out: string[] = [];
     const walk = (rel: string): void => {
-      let entries: import('node:fs').Dirent[];
+      let entries: fs.Dirent[];
       try {
-        entries = require('node:fs').readdirSync(path.join(this.root, rel), { withFileTypes: true }) as import('node:fs').Dirent[];
+        entries = fs.readdirSync(path.join(this.root, rel), { withFileTypes: true });
       } catch {
         return;
       }
@@ -610,7 +830,12 @@ export class GraphBuilder {
 
 function isInternalTo(importPath: string, _scope: 'std'): boolean {
   // User code may not import std's internal packages (cmd/go's "use of internal package" rule).
-  return importPath === 'internal' || importPath.startsWith('internal/') || importPath.includes('/internal/') || importPath.endsWith('/internal');
+  return (
+    importPath === 'internal' ||
+    importPath.startsWith('internal/') ||
+    importPath.includes('/internal/') ||
+    importPath.endsWith('/internal')
+  );
 }
 
 function unreachableKind(x: never): never {

@@ -30,8 +30,14 @@ export interface LoadedPackage {
  * lifetime of the loader (one command).
  */
 export class PackageLoader {
-  private readonly packages = new Map<string, Promise<Result<LoadedPackage | undefined, AnalysisFailure>>>();
-  private readonly bzlModules = new Map<string, Result<ReadonlyMap<string, Value>, StarlarkFailure>>();
+  private readonly packages = new Map<
+    string,
+    Promise<Result<LoadedPackage | undefined, AnalysisFailure>>
+  >();
+  private readonly bzlModules = new Map<
+    string,
+    Result<ReadonlyMap<string, Value>, StarlarkFailure>
+  >();
   private readonly rulesByName: ReadonlyMap<string, RuleDefinition>;
 
   constructor(
@@ -51,7 +57,9 @@ export class PackageLoader {
     return loaded;
   }
 
-  private async loadUncached(pkg: string): Promise<Result<LoadedPackage | undefined, AnalysisFailure>> {
+  private async loadUncached(
+    pkg: string,
+  ): Promise<Result<LoadedPackage | undefined, AnalysisFailure>> {
     const buildFile = await buildFileOf(this.root, pkg);
     if (buildFile === undefined) return ok(undefined);
     const text = await fs.promises.readFile(path.join(this.root, buildFile), 'utf8');
@@ -68,10 +76,20 @@ export class PackageLoader {
     return ok({ pkg, buildFile, targets });
   }
 
-  private loadBzl(label: string, span: SourceSpan, currentPkg: string): Result<ReadonlyMap<string, Value>, StarlarkFailure> {
+  private loadBzl(
+    label: string,
+    span: SourceSpan,
+    currentPkg: string,
+  ): Result<ReadonlyMap<string, Value>, StarlarkFailure> {
     const parts = parseLabel(label, currentPkg);
-    if (!parts.ok) return err({ reason: 'load-failed', diagnostic: spanDiagnostic(span, parts.failure.message), cause: { reason: 'load-not-found', message: parts.failure.message } });
-    const file = parts.value.pkg === '' ? parts.value.name : `${parts.value.pkg}/${parts.value.name}`;
+    if (!parts.ok)
+      return err({
+        reason: 'load-failed',
+        diagnostic: spanDiagnostic(span, parts.failure.message),
+        cause: { reason: 'load-not-found', message: parts.failure.message },
+      });
+    const file =
+      parts.value.pkg === '' ? parts.value.name : `${parts.value.pkg}/${parts.value.name}`;
     const cached = this.bzlModules.get(file);
     if (cached !== undefined) return cached;
     let text: string;
@@ -79,7 +97,11 @@ export class PackageLoader {
       text = fs.readFileSync(path.join(this.root, file), 'utf8');
     } catch {
       const message = `cannot load '${label}': file ${file} does not exist`;
-      return err({ reason: 'load-failed', diagnostic: spanDiagnostic(span, message), cause: { reason: 'load-not-found', message } });
+      return err({
+        reason: 'load-failed',
+        diagnostic: spanDiagnostic(span, message),
+        cause: { reason: 'load-not-found', message },
+      });
     }
     const parsed = parseFile(file, text, 'bzl');
     const result: Result<ReadonlyMap<string, Value>, StarlarkFailure> = parsed.ok
@@ -90,7 +112,11 @@ export class PackageLoader {
       : parsed;
     const final: Result<ReadonlyMap<string, Value>, StarlarkFailure> = result.ok
       ? ok(new Map([...result.value].filter(([k]) => !k.startsWith('_'))))
-      : err({ reason: 'load-failed', diagnostic: spanDiagnostic(span, `error loading '${label}'`), cause: result.failure });
+      : err({
+          reason: 'load-failed',
+          diagnostic: spanDiagnostic(span, `error loading '${label}'`),
+          cause: result.failure,
+        });
     this.bzlModules.set(file, final);
     return final;
   }
@@ -101,27 +127,56 @@ export class PackageLoader {
    * except when their functions are called from a BUILD file (the calls then reach the BUILD
    * file's builtins through the macro's caller — not supported yet, see README).
    */
-  private predeclared(pkg: string, targets: Map<string, DeclaredTarget> | undefined, fileText: string): ReadonlyMap<string, Value> {
+  private predeclared(
+    pkg: string,
+    targets: Map<string, DeclaredTarget> | undefined,
+    fileText: string,
+  ): ReadonlyMap<string, Value> {
     const names = new Map<string, Value>();
     for (const rule of this.rulesByName.values()) {
       names.set(rule.name, this.ruleFunction(rule, pkg, targets, fileText));
     }
     names.set('glob', this.globFunction(pkg));
-    names.set('package', builtin('package', () => ok(null)));
+    names.set(
+      'package',
+      builtin('package', () => ok(null)),
+    );
     return names;
   }
 
-  private ruleFunction(rule: RuleDefinition, pkg: string, targets: Map<string, DeclaredTarget> | undefined, fileText: string): BuiltinFunction {
+  private ruleFunction(
+    rule: RuleDefinition,
+    pkg: string,
+    targets: Map<string, DeclaredTarget> | undefined,
+    fileText: string,
+  ): BuiltinFunction {
     return builtin(rule.name, (args, ctx) => {
-      if (targets === undefined) return err(ctx.diagnostic(ctx.callSpan, `${rule.name} cannot be called while loading a .bzl file`));
+      if (targets === undefined)
+        return err(
+          ctx.diagnostic(ctx.callSpan, `${rule.name} cannot be called while loading a .bzl file`),
+        );
       const first = args.positional[0];
-      if (first !== undefined) return err(ctx.diagnostic(first.span, `${rule.name} only accepts keyword arguments (name = ..., srcs = ...)`));
+      if (first !== undefined)
+        return err(
+          ctx.diagnostic(
+            first.span,
+            `${rule.name} only accepts keyword arguments (name = ..., srcs = ...)`,
+          ),
+        );
       let name: string | undefined;
       const attrs = new Map<string, AttrValue>();
       for (const arg of args.named) {
         if (arg.name === 'name') {
-          if (typeof arg.value !== 'string' || !/^[A-Za-z0-9_.+=,@~-][A-Za-z0-9_./+=,@~-]*$/.test(arg.value)) {
-            return err(ctx.diagnostic(arg.span, `invalid target name: expected a non-empty string of letters, digits and _.-+=,@~/`));
+          if (
+            typeof arg.value !== 'string' ||
+            !/^[A-Za-z0-9_.+=,@~-][A-Za-z0-9_./+=,@~-]*$/.test(arg.value)
+          ) {
+            return err(
+              ctx.diagnostic(
+                arg.span,
+                `invalid target name: expected a non-empty string of letters, digits and _.-+=,@~/`,
+              ),
+            );
           }
           name = arg.value;
           continue;
@@ -131,17 +186,39 @@ export class PackageLoader {
         if (spec === undefined) {
           const known = ['name', ...Object.keys(rule.attrs)];
           const hint = nearestName(arg.name, known);
-          return err(ctx.diagnostic(arg.nameSpan, `${rule.name} has no attribute '${arg.name}'${hint === undefined ? '' : `; did you mean '${hint}'?`}`));
+          return err(
+            ctx.diagnostic(
+              arg.nameSpan,
+              `${rule.name} has no attribute '${arg.name}'${hint === undefined ? '' : `; did you mean '${hint}'?`}`,
+            ),
+          );
         }
-        const typed = typeAttr(spec.type, arg.value, arg.span, ctx, `${rule.name}.${arg.name}`, fileText);
+        const typed = typeAttr(
+          spec.type,
+          arg.value,
+          arg.span,
+          ctx,
+          `${rule.name}.${arg.name}`,
+          fileText,
+        );
         if (!typed.ok) return typed;
         attrs.set(arg.name, typed.value);
       }
-      if (name === undefined) return err(ctx.diagnostic(ctx.callSpan, `${rule.name} requires a 'name' attribute`));
+      if (name === undefined)
+        return err(ctx.diagnostic(ctx.callSpan, `${rule.name} requires a 'name' attribute`));
       for (const [attrName, spec] of Object.entries(rule.attrs)) {
-        if (spec.mandatory === true && !attrs.has(attrName)) return err(ctx.diagnostic(ctx.callSpan, `${rule.name} '${name}' is missing mandatory attribute '${attrName}'`));
+        if (spec.mandatory === true && !attrs.has(attrName))
+          return err(
+            ctx.diagnostic(
+              ctx.callSpan,
+              `${rule.name} '${name}' is missing mandatory attribute '${attrName}'`,
+            ),
+          );
       }
-      if (targets.has(name)) return err(ctx.diagnostic(ctx.callSpan, `target '${name}' is already declared in this package`));
+      if (targets.has(name))
+        return err(
+          ctx.diagnostic(ctx.callSpan, `target '${name}' is already declared in this package`),
+        );
       targets.set(name, { rule, pkg, name, span: ctx.callSpan, attrs });
       return ok(null);
     });
@@ -151,49 +228,86 @@ export class PackageLoader {
     return builtin('glob', (args, ctx) => {
       const include = args.positional[0] ?? args.named.find((a) => a.name === 'include');
       const exclude = args.named.find((a) => a.name === 'exclude');
-      if (include === undefined) return err(ctx.diagnostic(ctx.callSpan, 'glob requires a list of include patterns'));
+      if (include === undefined)
+        return err(ctx.diagnostic(ctx.callSpan, 'glob requires a list of include patterns'));
       const inc = stringList(include.value, include.span, ctx, 'glob include');
       if (!inc.ok) return inc;
-      const exc = exclude === undefined ? ok<string[]>([]) : stringList(exclude.value, exclude.span, ctx, 'glob exclude');
+      const exc =
+        exclude === undefined
+          ? ok<string[]>([])
+          : stringList(exclude.value, exclude.span, ctx, 'glob exclude');
       if (!exc.ok) return exc;
       const files = glob(this.root, pkg, inc.value, exc.value);
-      if (!files.ok) return err(ctx.diagnostic(include.span, `invalid glob pattern '${files.failure.pattern}': ${files.failure.message}`));
+      if (!files.ok)
+        return err(
+          ctx.diagnostic(
+            include.span,
+            `invalid glob pattern '${files.failure.pattern}': ${files.failure.message}`,
+          ),
+        );
       return ok({ kind: 'list', items: files.value, frozen: false });
     });
   }
 }
 
-function builtin(name: string, call: (args: CallArgs, ctx: CallContext) => Result<Value, Diagnostic>): BuiltinFunction {
+function builtin(
+  name: string,
+  call: (args: CallArgs, ctx: CallContext) => Result<Value, Diagnostic>,
+): BuiltinFunction {
   return { kind: 'builtin', name, call };
 }
 
-function stringList(v: Value, span: SourceSpan, ctx: CallContext, what: string): Result<string[], Diagnostic> {
+function stringList(
+  v: Value,
+  span: SourceSpan,
+  ctx: CallContext,
+  what: string,
+): Result<string[], Diagnostic> {
   if (typeof v !== 'object' || v === null || (v.kind !== 'list' && v.kind !== 'tuple')) {
     return err(ctx.diagnostic(span, `${what}: expected a list of strings, got ${typeName(v)}`));
   }
   const out: string[] = [];
   for (const item of v.items) {
-    if (typeof item !== 'string') return err(ctx.diagnostic(span, `${what}: expected a list of strings, but an element is ${typeName(item)}`));
+    if (typeof item !== 'string')
+      return err(
+        ctx.diagnostic(
+          span,
+          `${what}: expected a list of strings, but an element is ${typeName(item)}`,
+        ),
+      );
     out.push(item);
   }
   return ok(out);
 }
 
-function typeAttr(type: AttrValue['type'], v: Value, span: SourceSpan, ctx: CallContext, what: string, fileText: string): Result<AttrValue, Diagnostic> {
+function typeAttr(
+  type: AttrValue['type'],
+  v: Value,
+  span: SourceSpan,
+  ctx: CallContext,
+  what: string,
+  fileText: string,
+): Result<AttrValue, Diagnostic> {
   switch (type) {
     case 'string':
     case 'label':
-      if (typeof v !== 'string') return err(ctx.diagnostic(span, `${what}: expected a string, got ${typeName(v)}`));
+      if (typeof v !== 'string')
+        return err(ctx.diagnostic(span, `${what}: expected a string, got ${typeName(v)}`));
       return ok({ type, value: v, span });
     case 'bool':
-      if (typeof v !== 'boolean') return err(ctx.diagnostic(span, `${what}: expected True or False, got ${typeName(v)}`));
+      if (typeof v !== 'boolean')
+        return err(ctx.diagnostic(span, `${what}: expected True or False, got ${typeName(v)}`));
       return ok({ type, value: v, span });
     case 'string_list':
     case 'label_list': {
       const list = stringList(v, span, ctx, what);
       if (!list.ok) return list;
       // Elements carry the list's span: the evaluator tracks spans per argument, not per element.
-      return ok({ type, value: list.value.map((value) => ({ value, span: elementSpan(fileText, span, value) })), span });
+      return ok({
+        type,
+        value: list.value.map((value) => ({ value, span: elementSpan(fileText, span, value) })),
+        span,
+      });
     }
     default:
       return unreachableAttr(type);
@@ -215,7 +329,8 @@ function elementSpan(fileText: string, listSpan: SourceSpan, value: string): Sou
     const from = line === listSpan.line ? listSpan.col - 1 : 0;
     for (const quote of ['"', "'"]) {
       const idx = text.indexOf(`${quote}${value}${quote}`, from);
-      if (idx >= 0) return { file: listSpan.file, line, col: idx + 1, endCol: idx + value.length + 3 };
+      if (idx >= 0)
+        return { file: listSpan.file, line, col: idx + 1, endCol: idx + value.length + 3 };
     }
     if (line > listSpan.line && /^\s*[\])]/.test(text)) break;
   }

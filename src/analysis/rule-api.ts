@@ -18,9 +18,17 @@ export interface AttrSpec {
 export type AttrValue =
   | { readonly type: 'string'; readonly value: string; readonly span: SourceSpan }
   | { readonly type: 'bool'; readonly value: boolean; readonly span: SourceSpan }
-  | { readonly type: 'string_list'; readonly value: readonly { readonly value: string; readonly span: SourceSpan }[]; readonly span: SourceSpan }
+  | {
+      readonly type: 'string_list';
+      readonly value: readonly { readonly value: string; readonly span: SourceSpan }[];
+      readonly span: SourceSpan;
+    }
   | { readonly type: 'label'; readonly value: string; readonly span: SourceSpan }
-  | { readonly type: 'label_list'; readonly value: readonly { readonly value: string; readonly span: SourceSpan }[]; readonly span: SourceSpan };
+  | {
+      readonly type: 'label_list';
+      readonly value: readonly { readonly value: string; readonly span: SourceSpan }[];
+      readonly span: SourceSpan;
+    };
 
 /** The kinds of Go targets the build graph understands. */
 export type GoTargetKind = 'go_library' | 'go_binary' | 'go_test';
@@ -51,7 +59,10 @@ export function stringAttr(t: DeclaredTarget, name: string, fallback: string): s
 }
 
 /** Reads a list attribute (strings or labels) with spans; empty when absent. */
-export function listAttr(t: DeclaredTarget, name: string): readonly { readonly value: string; readonly span: SourceSpan }[] {
+export function listAttr(
+  t: DeclaredTarget,
+  name: string,
+): readonly { readonly value: string; readonly span: SourceSpan }[] {
   const v = t.attrs.get(name);
   return v?.type === 'string_list' || v?.type === 'label_list' ? v.value : [];
 }

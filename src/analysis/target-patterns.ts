@@ -36,10 +36,16 @@ export async function expandPatterns(
           failures.push(await unknownPackage(root, p.label.pkg, loader));
           continue;
         }
-        const found = await graph.findTarget(shortLabel(p.label), '', { file: '<command line>', line: 1, col: 1, endCol: 1 });
+        const found = await graph.findTarget(shortLabel(p.label), '', {
+          file: '<command line>',
+          line: 1,
+          col: 1,
+          endCol: 1,
+        });
         if (found.ok) add(found.value);
         // Unknown names come from the command line, not from a file: drop the placeholder span.
-        else if (found.failure.reason === 'unknown-target' || found.failure.reason === 'bad-label') failures.push({ ...found.failure, diagnostic: undefined });
+        else if (found.failure.reason === 'unknown-target' || found.failure.reason === 'bad-label')
+          failures.push({ ...found.failure, diagnostic: undefined });
         else failures.push(found.failure);
         break;
       }
@@ -53,7 +59,10 @@ export async function expandPatterns(
       case 'recursive': {
         const pkgs = await discoverPackages(root, p.pkg);
         if (pkgs.length === 0) {
-          failures.push({ reason: 'unknown-package', message: `no packages match '${text}': no BUILD or BUILD.bazel file at or below ${p.pkg === '' ? 'the workspace root' : p.pkg}` });
+          failures.push({
+            reason: 'unknown-package',
+            message: `no packages match '${text}': no BUILD or BUILD.bazel file at or below ${p.pkg === '' ? 'the workspace root' : p.pkg}`,
+          });
           continue;
         }
         for (const pkgName of pkgs) {
@@ -70,7 +79,11 @@ export async function expandPatterns(
   return failures.length > 0 ? err(failures) : ok([...targets.values()]);
 }
 
-async function unknownPackage(root: string, pkg: string, _loader: PackageLoader): Promise<AnalysisFailure> {
+async function unknownPackage(
+  root: string,
+  pkg: string,
+  _loader: PackageLoader,
+): Promise<AnalysisFailure> {
   const all = await discoverPackages(root, '');
   const hint = nearestName(pkg, all);
   return {

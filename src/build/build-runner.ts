@@ -6,7 +6,13 @@ import type { BuildNode, CompileNode, LinkNode, TestRunNode } from '../analysis/
 import { nodeDeps } from '../analysis/build-graph';
 import type { ActionCache, ActionResult, OutputFile } from '../cache';
 import type { EventSink } from '../events';
-import { type MaterializedInput, type SandboxFailure, Scheduler, Semaphore, runInSandbox } from '../exec';
+import {
+  type MaterializedInput,
+  type SandboxFailure,
+  Scheduler,
+  Semaphore,
+  runInSandbox,
+} from '../exec';
 import { compileAction } from '../go/compile-action';
 import type { SourceFile } from '../go/compile-action';
 import { LINK_OUTPUT, linkAction } from '../go/link-action';
@@ -23,7 +29,13 @@ export interface NodeValue {
 
 /** Why a node failed. */
 export interface NodeFailure {
-  readonly reason: 'action-failed' | 'test-failed' | 'cancelled' | 'sandbox-io' | 'missing-output' | 'missing-input';
+  readonly reason:
+    | 'action-failed'
+    | 'test-failed'
+    | 'cancelled'
+    | 'sandbox-io'
+    | 'missing-output'
+    | 'missing-input';
   readonly message: string;
   readonly output: string;
 }
@@ -66,7 +78,10 @@ export class BuildRunner {
   private readonly actions = new Map<string, Action>();
   /** Which node produced a blob, to rebuild it if its cache copy turns out corrupted. */
   private readonly producers = new Map<Digest, string>();
-  private readonly inFlight = new Map<ActionKey, Promise<Result<{ result: ActionResult; status: 'executed' | 'cached' }, NodeFailure>>>();
+  private readonly inFlight = new Map<
+    ActionKey,
+    Promise<Result<{ result: ActionResult; status: 'executed' | 'cached' }, NodeFailure>>
+  >();
   private readonly testResults = new Map<string, 'passed' | 'failed' | 'cached'>();
   private executed = 0;
   private cached = 0;
@@ -83,11 +98,15 @@ export class BuildRunner {
   /** Runs every node of `nodes`; returns totals and each node's value. */
   async run(nodes: ReadonlyMap<string, BuildNode>): Promise<RunSummary> {
     this.total = nodes.size;
-    const scheduler = new Scheduler<NodeValue, NodeFailure>({ keepGoing: this.opts.keepGoing, signal: this.opts.signal });
+    const scheduler = new Scheduler<NodeValue, NodeFailure>({
+      keepGoing: this.opts.keepGoing,
+      signal: this.opts.signal,
+    });
     const jobs = [...nodes.values()].map((node) => ({
       id: node.id,
       deps: nodeDeps(node),
-      run: (signal: AbortSignal, depValues: ReadonlyMap<string, NodeValue>) => this.runNode(node, depValues, signal),
+      run: (signal: AbortSignal, depValues: ReadonlyMap<string, NodeValue>) =>
+        this.runNode(node, depValues, signal),
     }));
     const outcomes = await scheduler.run(jobs);
     const values = new Map<string, NodeValue>();
@@ -100,14 +119,32 @@ export class BuildRunner {
         case 'failed':
           this.failed++;
           if (outcome.failure.reason === 'test-failed') {
-            this.opts.events.emit({ type: 'test-result', target: node.owner, status: 'failed', durationMs: 0, output: outcome.failure.output });
+            this.opts.events.emit({
+              type: 'test-result',
+              target: node.owner,
+              status: 'failed',
+              durationMs: 0,
+              output: outcome.failure.output,
+            });
             this.testResults.set(node.owner, 'failed');
           } else {
-            this.opts.events.emit({ type: 'action-failed', id, mnemonic: mnemonicOf(node), description: describe(node), message: outcome.failure.message, output: outcome.failure.output });
+            this.opts.events.emit({
+              type: 'action-failed',
+              id,
+              mnemonic: mnemonicOf(node),
+              description: describe(node),
+              message: outcome.failure.message,
+              output: outcome.failure.output,
+            });
           }
           break;
         case 'blocked':
-          this.opts.events.emit({ type: 'action-blocked', id, description: describe(node), blockedBy: outcome.by });
+          this.opts.events.emit({
+            type: 'action-blocked',
+            id,
+            description: describe(node),
+            blockedBy: outcome.by,
+          });
           break;
         case 'cancelled':
         case 'not-run':
@@ -117,17 +154,34 @@ export class BuildRunner {
       }
     }
     const allDone = [...outcomes.values()].every((o) => o.status === 'done');
-    return { executed: this.executed, cached: this.cached, failed: this.failed, spawns: this.spawns, ok: allDone, values, testResults: this.testResults };
+    return {
+      executed: this.executed,
+      cached: this.cached,
+      failed: this.failed,
+      spawns: this.spawns,
+      ok: allDone,
+      values,
+      testResults: this.testResults,
+    };
   }
 
-  private async runNode(node: BuildNode, deps: ReadonlyMap<string, NodeValue>, signal: AbortSignal): Promise<Result<NodeValue, NodeFailure>> {
+  private async runNode(
+    node: BuildNode,
+    deps: ReadonlyMap<string, NodeValue>,
+    signal: AbortSignal,
+  ): Promise<Result<NodeValue, NodeFailure>> {
     const action = this.actionFor(node, deps);
     this.actions.set(node.id, action);
     const outcome = await this.execute(node, action, signal, false);
     if (!outcome.ok) return outcome;
     const { result } = outcome.value;
     const main = node.kind === 'test-run' ? result.stdout : result.outputs[0];
-    if (main === undefined) return err({ reason: 'missing-output', message: `${node.id}: no output recorded`, output: '' });
+    if (main === undefined)
+      return err({
+        reason: 'missing-output',
+        message: `${node.id}: no output recorded`,
+        output: '',
+      });
     this.producers.set(main.digest, node.id);
     if (node.kind === 'link' && node.outputPath !== undefined) {
       const placed = await this.placeOutput(node, main);
@@ -137,7 +191,13 @@ export class BuildRunner {
       const status = outcome.value.status === 'cached' ? 'cached' : 'passed';
       this.testResults.set(node.owner, status);
       const log = (await this.opts.cache.getBlob(main.digest, main.size)) ?? new Uint8Array();
-      this.opts.events.emit({ type: 'test-result', target: node.owner, status, durationMs: Number(result.metadata?.['durationMs'] ?? 0), output: Buffer.from(log).toString('utf8') });
+      this.opts.events.emit({
+        type: 'test-result',
+        target: node.owner,
+        status,
+        durationMs: Number(result.metadata?.['durationMs'] ?? 0),
+        output: Buffer.from(log).toString('utf8'),
+      });
     }
     return ok({ digest: main.digest, size: main.size });
   }
@@ -151,7 +211,14 @@ export class BuildRunner {
     switch (node.kind) {
       case 'compile':
         return compileAction(
-          { ...node.unit, deps: node.deps.map((d) => ({ importPath: d.importPath, archive: value(d.nodeId).digest })), profile: node.config.pgo?.compilerInput },
+          {
+            ...node.unit,
+            deps: node.deps.map((d) => ({
+              importPath: d.importPath,
+              archive: value(d.nodeId).digest,
+            })),
+            profile: node.config.pgo?.compilerInput,
+          },
           this.opts.sdk,
           node.config.platform,
           describe(node),
@@ -162,7 +229,10 @@ export class BuildRunner {
           {
             mainImportPath: node.mainImportPath,
             mainArchive: value(node.mainNodeId).digest,
-            deps: node.deps.map((d) => ({ importPath: d.importPath, archive: value(d.nodeId).digest })),
+            deps: node.deps.map((d) => ({
+              importPath: d.importPath,
+              archive: value(d.nodeId).digest,
+            })),
             buildInfo: node.buildInfo,
             defaultGodebug: node.defaultGodebug,
             stripDebug: node.stripDebug,
@@ -172,25 +242,40 @@ export class BuildRunner {
           describe(node),
         );
       case 'test-run':
-        return testRunAction(node.dir, value(node.linkNodeId).digest, node.dataFiles, node.config.platform, describe(node));
+        return testRunAction(
+          node.dir,
+          value(node.linkNodeId).digest,
+          node.dataFiles,
+          node.config.platform,
+          describe(node),
+        );
       default:
         return unreachable(node);
     }
   }
 
   /** Answers an action from the cache, or runs it; equal keys share one execution. */
-  private execute(node: BuildNode, action: Action, signal: AbortSignal, force: boolean): Promise<Result<{ result: ActionResult; status: 'executed' | 'cached' }, NodeFailure>> {
+  private execute(
+    node: BuildNode,
+    action: Action,
+    signal: AbortSignal,
+    force: boolean,
+  ): Promise<Result<{ result: ActionResult; status: 'executed' | 'cached' }, NodeFailure>> {
     const record = actionKeyRecord(action, this.opts.sdk.identity);
     const key = actionKeyOf(record);
     const pending = force ? undefined : this.inFlight.get(key);
     if (pending !== undefined) {
       // Another node with the same action (e.g. two binaries with identical profiles): share it.
-      return pending.then((r) => (r.ok ? ok({ result: r.value.result, status: 'cached' as const }) : r)).then((r) => {
-        if (r.ok) this.finish(node, action, key, 'cached', 0, record);
-        return r;
-      });
+      return pending
+        .then((r) => (r.ok ? ok({ result: r.value.result, status: 'cached' as const }) : r))
+        .then((r) => {
+          if (r.ok) this.finish(node, action, key, 'cached', 0, record);
+          return r;
+        });
     }
-    const run = (async (): Promise<Result<{ result: ActionResult; status: 'executed' | 'cached' }, NodeFailure>> => {
+    const run = (async (): Promise<
+      Result<{ result: ActionResult; status: 'executed' | 'cached' }, NodeFailure>
+    > => {
       const started = Date.now();
       const hit = force ? undefined : await this.opts.cache.getAction(key);
       if (hit !== undefined && hit.exitCode === 0) {
@@ -206,21 +291,58 @@ export class BuildRunner {
     return run;
   }
 
-  private finish(node: BuildNode, action: Action, key: ActionKey, status: 'executed' | 'cached', durationMs: number, record: ReturnType<typeof actionKeyRecord>): void {
+  private finish(
+    node: BuildNode,
+    action: Action,
+    key: ActionKey,
+    status: 'executed' | 'cached',
+    durationMs: number,
+    record: ReturnType<typeof actionKeyRecord>,
+  ): void {
     if (status === 'executed') this.executed++;
     else this.cached++;
     this.done++;
-    this.opts.events.emit({ type: 'action-finished', id: node.id, mnemonic: action.mnemonic, description: action.description, status, key, durationMs });
+    this.opts.events.emit({
+      type: 'action-finished',
+      id: node.id,
+      mnemonic: action.mnemonic,
+      description: action.description,
+      status,
+      key,
+      durationMs,
+    });
     const pgo = node.config.pgo;
-    this.opts.explain.record(node.id, action.mnemonic, action.description, status, summarizeKey(key, record, pgo === undefined ? undefined : { digest: pgo.compilerInput, file: pgo.file, binary: pgo.forBinary }));
+    this.opts.explain.record(
+      node.id,
+      action.mnemonic,
+      action.description,
+      status,
+      summarizeKey(
+        key,
+        record,
+        pgo === undefined
+          ? undefined
+          : { digest: pgo.compilerInput, file: pgo.file, binary: pgo.forBinary },
+      ),
+    );
     this.progress();
   }
 
   private progress(): void {
-    this.opts.events.emit({ type: 'progress', done: this.done, total: this.total, running: [...this.running] });
+    this.opts.events.emit({
+      type: 'progress',
+      done: this.done,
+      total: this.total,
+      running: [...this.running],
+    });
   }
 
-  private async runAction(node: BuildNode, action: Action, key: ActionKey, signal: AbortSignal): Promise<Result<ActionResult, NodeFailure>> {
+  private async runAction(
+    node: BuildNode,
+    action: Action,
+    key: ActionKey,
+    signal: AbortSignal,
+  ): Promise<Result<ActionResult, NodeFailure>> {
     const inputs = await this.materializeInputs(action, signal);
     if (!inputs.ok) return inputs;
     const acquired = await this.semaphore.acquire(signal);
@@ -228,13 +350,23 @@ export class BuildRunner {
     const release = acquired.value;
     const label = `${action.mnemonic} ${action.description}`;
     this.running.add(label);
-    this.opts.events.emit({ type: 'action-started', id: node.id, mnemonic: action.mnemonic, description: action.description });
+    this.opts.events.emit({
+      type: 'action-started',
+      id: node.id,
+      mnemonic: action.mnemonic,
+      description: action.description,
+    });
     this.progress();
     const started = Date.now();
     let sandboxed;
     try {
       this.spawns += action.steps.filter((s) => s.kind === 'spawn').length;
-      sandboxed = await runInSandbox(action, inputs.value, { baseDir: this.opts.sandboxBase, goroot: this.opts.sdk.goroot }, signal);
+      sandboxed = await runInSandbox(
+        action,
+        inputs.value,
+        { baseDir: this.opts.sandboxBase, goroot: this.opts.sdk.goroot },
+        signal,
+      );
     } finally {
       release();
       this.running.delete(label);
@@ -247,14 +379,24 @@ export class BuildRunner {
       for (const rel of action.outputs) {
         const abs = sandbox.outputs.get(rel) as string;
         const stored = await this.opts.cache.putFile(abs, { move: true });
-        outputs.push({ path: rel, digest: stored.digest, size: stored.size, executable: rel === LINK_OUTPUT });
+        outputs.push({
+          path: rel,
+          digest: stored.digest,
+          size: stored.size,
+          executable: rel === LINK_OUTPUT,
+        });
       }
       let stdout: ActionResult['stdout'];
       if (node.kind === 'test-run') {
         const bytes = Buffer.from(sandbox.stdout + sandbox.stderr);
         stdout = { digest: await this.opts.cache.putBlob(bytes), size: bytes.length };
       }
-      const result: ActionResult = { outputs, exitCode: 0, stdout, metadata: { durationMs: String(durationMs) } };
+      const result: ActionResult = {
+        outputs,
+        exitCode: 0,
+        stdout,
+        metadata: { durationMs: String(durationMs) },
+      };
       await this.opts.cache.putAction(key, result);
       return ok(result);
     } finally {
@@ -267,7 +409,10 @@ export class BuildRunner {
    * a verified path. A blob that is missing or corrupt (the cache reported and evicted it) is
    * rebuilt by re-running the node that produced it, without consulting the cache.
    */
-  private async materializeInputs(action: Action, signal: AbortSignal): Promise<Result<MaterializedInput[], NodeFailure>> {
+  private async materializeInputs(
+    action: Action,
+    signal: AbortSignal,
+  ): Promise<Result<MaterializedInput[], NodeFailure>> {
     const out: MaterializedInput[] = [];
     for (const input of action.inputs) {
       if (input.source.kind === 'file') {
@@ -282,7 +427,11 @@ export class BuildRunner {
         blob = await this.opts.cache.verifiedPath(input.digest, executable);
       }
       if (blob === undefined) {
-        return err({ reason: 'missing-input', message: `input ${input.path} (${input.digest.slice(0, 12)}…) is missing from the cache and its producer did not reproduce it`, output: '' });
+        return err({
+          reason: 'missing-input',
+          message: `input ${input.path} (${input.digest.slice(0, 12)}…) is missing from the cache and its producer did not reproduce it`,
+          output: '',
+        });
       }
       out.push({ path: input.path, absSource: blob });
     }
@@ -293,19 +442,32 @@ export class BuildRunner {
     const producer = this.producers.get(digest);
     const action = producer === undefined ? undefined : this.actions.get(producer);
     if (producer === undefined || action === undefined) {
-      return err({ reason: 'missing-input', message: `blob ${digest.slice(0, 12)}… is missing from the cache and no action of this build produces it`, output: '' });
+      return err({
+        reason: 'missing-input',
+        message: `blob ${digest.slice(0, 12)}… is missing from the cache and no action of this build produces it`,
+        output: '',
+      });
     }
-    const nodeStub = { id: producer, kind: 'compile', config: { platform: undefined, id: '' }, owner: action.description } as unknown as CompileNode;
+    const nodeStub = {
+      id: producer,
+      kind: 'compile',
+      config: { platform: undefined, id: '' },
+      owner: action.description,
+    } as unknown as CompileNode;
     const result = await this.execute(nodeStub, action, signal, true);
     return result.ok ? ok(undefined) : result;
   }
 
   /** Copies a binary to its stable path under pgobuild-out unless it is already there. */
-  private async placeOutput(node: LinkNode, blob: { digest: Digest; size: number }): Promise<Result<void, NodeFailure>> {
+  private async placeOutput(
+    node: LinkNode,
+    blob: { digest: Digest; size: number },
+  ): Promise<Result<void, NodeFailure>> {
     const dest = path.join(this.opts.root, node.outputPath as string);
     try {
       const st = await fsp.stat(dest);
-      if (st.size === blob.size && (await this.opts.digester.digest(dest)) === blob.digest) return ok(undefined);
+      if (st.size === blob.size && (await this.opts.digester.digest(dest)) === blob.digest)
+        return ok(undefined);
     } catch {
       // Not there yet.
     }
@@ -315,7 +477,12 @@ export class BuildRunner {
       if (!rebuilt.ok) return rebuilt;
       placed = await this.opts.cache.materialize(blob.digest, dest, true, blob.size);
     }
-    if (!placed) return err({ reason: 'missing-output', message: `could not place ${node.outputPath}`, output: '' });
+    if (!placed)
+      return err({
+        reason: 'missing-output',
+        message: `could not place ${node.outputPath}`,
+        output: '',
+      });
     this.opts.events.emit({ type: 'output', target: node.owner, path: node.outputPath as string });
     return ok(undefined);
   }
@@ -344,11 +511,26 @@ function sandboxFailure(node: BuildNode, f: SandboxFailure): NodeFailure {
   switch (f.reason) {
     case 'action-failed':
       if ((node as TestRunNode).kind === 'test-run' && f.exitCode !== null) {
-        return { reason: 'test-failed', message: `test exited with status ${f.exitCode}`, output: f.output };
+        return {
+          reason: 'test-failed',
+          message: `test exited with status ${f.exitCode}`,
+          output: f.output,
+        };
       }
-      return { reason: 'action-failed', message: f.exitCode !== null ? `${path.basename(f.argv[0] ?? '')} exited with status ${f.exitCode}` : `${path.basename(f.argv[0] ?? '')} killed by ${f.signal}`, output: f.output };
+      return {
+        reason: 'action-failed',
+        message:
+          f.exitCode !== null
+            ? `${path.basename(f.argv[0] ?? '')} exited with status ${f.exitCode}`
+            : `${path.basename(f.argv[0] ?? '')} killed by ${f.signal}`,
+        output: f.output,
+      };
     case 'missing-output':
-      return { reason: 'missing-output', message: `declared output ${f.path} was not created`, output: '' };
+      return {
+        reason: 'missing-output',
+        message: `declared output ${f.path} was not created`,
+        output: '',
+      };
     case 'cancelled':
       return { reason: 'cancelled', message: 'cancelled', output: '' };
     case 'sandbox-io':

@@ -53,7 +53,8 @@ export class ExplainLog {
     const file = path.join(root, 'pgobuild-out', '.pgobuild', 'explain.json');
     try {
       const parsed = JSON.parse(await fsp.readFile(file, 'utf8')) as ExplainFile;
-      if (parsed.version === EXPLAIN_LOG_VERSION) return new ExplainLog(file, parsed.records, parsed.lastBuild);
+      if (parsed.version === EXPLAIN_LOG_VERSION)
+        return new ExplainLog(file, parsed.records, parsed.lastBuild);
     } catch {
       // No previous build (or a damaged log): start fresh.
     }
@@ -71,7 +72,13 @@ export class ExplainLog {
   }
 
   /** Records one action of the current build. */
-  record(nodeId: string, mnemonic: string, description: string, status: ActionStatus, summary: KeySummary): void {
+  record(
+    nodeId: string,
+    mnemonic: string,
+    description: string,
+    status: ActionStatus,
+    summary: KeySummary,
+  ): void {
     const previous = this.records[nodeId];
     const reasons = status === 'executed' ? changedComponents(previous, summary) : [];
     this.lastBuild[nodeId] = { mnemonic, description, status, reasons };
@@ -82,16 +89,31 @@ export class ExplainLog {
   async save(): Promise<void> {
     await fsp.mkdir(path.dirname(this.file), { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
-    const data: ExplainFile = { version: EXPLAIN_LOG_VERSION, records: this.records, lastBuild: this.lastBuild };
+    const data: ExplainFile = {
+      version: EXPLAIN_LOG_VERSION,
+      records: this.records,
+      lastBuild: this.lastBuild,
+    };
     await fsp.writeFile(tmp, JSON.stringify(data));
     await fsp.rename(tmp, this.file);
   }
 }
 
 /** Summarises a key record for the explain log. */
-export function summarizeKey(key: string, record: ActionKeyRecord, pgo: KeySummary['pgo']): KeySummary {
+export function summarizeKey(
+  key: string,
+  record: ActionKeyRecord,
+  pgo: KeySummary['pgo'],
+): KeySummary {
   const hash = (v: unknown): string => createHash('sha256').update(JSON.stringify(v)).digest('hex');
-  return { key, toolchain: record.toolchain, steps: hash(record.steps), env: hash(record.env), inputs: Object.fromEntries(record.inputs), pgo };
+  return {
+    key,
+    toolchain: record.toolchain,
+    steps: hash(record.steps),
+    env: hash(record.env),
+    inputs: Object.fromEntries(record.inputs),
+    pgo,
+  };
 }
 
 const short = (d: string): string => `${d.slice(0, 12)}…`;
@@ -99,15 +121,21 @@ const short = (d: string): string => `${d.slice(0, 12)}…`;
 /** Names what differs between the previous and the current key of a node. */
 function changedComponents(previous: KeySummary | undefined, current: KeySummary): string[] {
   if (previous === undefined) return ['first build of this action (no previous run recorded)'];
-  if (previous.key === current.key) return ['same key as its previous run, but the result was not in the cache (cache cleared, evicted or corrupted)'];
+  if (previous.key === current.key)
+    return [
+      'same key as its previous run, but the result was not in the cache (cache cleared, evicted or corrupted)',
+    ];
   const reasons: string[] = [];
-  if (previous.toolchain !== current.toolchain) reasons.push(`toolchain changed (${short(previous.toolchain)} → ${short(current.toolchain)})`);
+  if (previous.toolchain !== current.toolchain)
+    reasons.push(`toolchain changed (${short(previous.toolchain)} → ${short(current.toolchain)})`);
   const oldPgo = previous.pgo?.digest;
   const newPgo = current.pgo?.digest;
   if (oldPgo !== newPgo) {
     const binary = current.pgo?.binary ?? previous.pgo?.binary ?? '?';
     const file = current.pgo?.file ?? previous.pgo?.file ?? '?';
-    reasons.push(`profile changed: ${oldPgo === undefined ? 'none' : short(oldPgo)} → ${newPgo === undefined ? 'none' : short(newPgo)} (profile ${file} of binary ${binary})`);
+    reasons.push(
+      `profile changed: ${oldPgo === undefined ? 'none' : short(oldPgo)} → ${newPgo === undefined ? 'none' : short(newPgo)} (profile ${file} of binary ${binary})`,
+    );
   }
   if (previous.steps !== current.steps) reasons.push('command line or generated files changed');
   if (previous.env !== current.env) reasons.push('environment changed');
@@ -115,12 +143,15 @@ function changedComponents(previous: KeySummary | undefined, current: KeySummary
   for (const [p, d] of Object.entries(current.inputs)) {
     const before = previous.inputs[p];
     if (before === undefined) changedInputs.push(`input added: ${p}`);
-    else if (before !== d) changedInputs.push(`input changed: ${p} (${short(before)} → ${short(d)})`);
+    else if (before !== d)
+      changedInputs.push(`input changed: ${p} (${short(before)} → ${short(d)})`);
   }
-  for (const p of Object.keys(previous.inputs)) if (!(p in current.inputs)) changedInputs.push(`input removed: ${p}`);
+  for (const p of Object.keys(previous.inputs))
+    if (!(p in current.inputs)) changedInputs.push(`input removed: ${p}`);
   // A refreshed profile changes every dependency archive too; keep the message to the point.
   const limit = 10;
   reasons.push(...changedInputs.slice(0, limit));
-  if (changedInputs.length > limit) reasons.push(`… and ${changedInputs.length - limit} more inputs changed`);
+  if (changedInputs.length > limit)
+    reasons.push(`… and ${changedInputs.length - limit} more inputs changed`);
   return reasons;
 }

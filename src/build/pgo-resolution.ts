@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { ActionKey } from '../actions';
-import { type AnalysisFailure, type Configuration, type DeclaredTarget, type ProfileConfig, configuration, stringAttr } from '../analysis';
+import {
+  type AnalysisFailure,
+  type Configuration,
+  type DeclaredTarget,
+  type ProfileConfig,
+  configuration,
+  stringAttr,
+} from '../analysis';
 import type { ActionCache } from '../cache';
 import type { EventSink } from '../events';
 import type { Platform } from '../go/platform';
@@ -14,7 +21,10 @@ import { parseLabel, shortLabel } from '../workspace';
 const PREPROCESS_VERSION = 1;
 
 /** The `--pgo` command-line override, like `go build -pgo`. */
-export type PgoOverride = { readonly kind: 'auto' } | { readonly kind: 'off' } | { readonly kind: 'path'; readonly absPath: string };
+export type PgoOverride =
+  | { readonly kind: 'auto' }
+  | { readonly kind: 'off' }
+  | { readonly kind: 'path'; readonly absPath: string };
 
 /** Parses `--pgo`: `auto`, `off` or a profile path (relative to the current directory). */
 export function parsePgoFlag(value: string | undefined, cwd: string): PgoOverride | undefined {
@@ -72,7 +82,14 @@ export class PgoResolver {
         if (!(await exists(absPath))) {
           const attr = binary.attrs.get('pgo');
           const message = `pgo profile ${path.relative(this.root, absPath)} does not exist`;
-          return err({ reason: 'missing-default-pgo', message, diagnostic: attr === undefined ? undefined : { severity: 'error', span: attr.span, message, sourceLine: '' } });
+          return err({
+            reason: 'missing-default-pgo',
+            message,
+            diagnostic:
+              attr === undefined
+                ? undefined
+                : { severity: 'error', span: attr.span, message, sourceLine: '' },
+          });
         }
       }
     }
@@ -86,14 +103,29 @@ export class PgoResolver {
       const parts = parseLabel(value, binary.pkg);
       if (!parts.ok) {
         const attr = binary.attrs.get('pgo');
-        return err({ reason: 'bad-attribute', message: parts.failure.message, diagnostic: attr === undefined ? undefined : { severity: 'error', span: attr.span, message: parts.failure.message, sourceLine: '' } });
+        return err({
+          reason: 'bad-attribute',
+          message: parts.failure.message,
+          diagnostic:
+            attr === undefined
+              ? undefined
+              : {
+                  severity: 'error',
+                  span: attr.span,
+                  message: parts.failure.message,
+                  sourceLine: '',
+                },
+        });
       }
       return ok(path.join(this.root, parts.value.pkg, parts.value.name));
     }
     return ok(path.join(this.root, value));
   }
 
-  private profile(absPath: string, forBinary: string): Promise<Result<ProfileConfig, AnalysisFailure>> {
+  private profile(
+    absPath: string,
+    forBinary: string,
+  ): Promise<Result<ProfileConfig, AnalysisFailure>> {
     const memoKey = `${absPath}\0${forBinary}`;
     let pending = this.profiles.get(memoKey);
     if (pending === undefined) {
@@ -103,30 +135,57 @@ export class PgoResolver {
     return pending;
   }
 
-  private async loadProfile(absPath: string, forBinary: string): Promise<Result<ProfileConfig, AnalysisFailure>> {
+  private async loadProfile(
+    absPath: string,
+    forBinary: string,
+  ): Promise<Result<ProfileConfig, AnalysisFailure>> {
     const rel = path.relative(this.root, absPath);
     const display = rel.startsWith('..') ? absPath : rel;
     const raw = await readProfileFile(absPath, display);
-    if (!raw.ok) return err({ reason: 'profile-error', message: formatProfileFailure(raw.failure) });
+    if (!raw.ok)
+      return err({ reason: 'profile-error', message: formatProfileFailure(raw.failure) });
     const rawDigest = sha256(raw.value);
     const base = { file: display, absPath, rawDigest, basename: path.basename(absPath), forBinary };
     // Go ≤ 1.22 compilers read only pprof: there the raw profile itself is the compile input.
     // It is still decoded here, so a bad profile fails early with a clear message.
-    const key = createHash('sha256').update(JSON.stringify({ schema: PREPROCESS_VERSION, mnemonic: 'GoPreprofile', input: rawDigest })).digest('hex') as ActionKey;
+    const key = createHash('sha256')
+      .update(
+        JSON.stringify({ schema: PREPROCESS_VERSION, mnemonic: 'GoPreprofile', input: rawDigest }),
+      )
+      .digest('hex') as ActionKey;
     const started = Date.now();
     const hit = await this.cache.getAction(key);
     const cachedOutput = hit?.outputs[0];
     let preprocessed = cachedOutput?.digest;
     if (preprocessed === undefined) {
       const result = preprocessProfileBytes(raw.value, display);
-      if (!result.ok) return err({ reason: 'profile-error', message: formatProfileFailure(result.failure) });
+      if (!result.ok)
+        return err({ reason: 'profile-error', message: formatProfileFailure(result.failure) });
       preprocessed = await this.cache.putBlob(result.value);
-      await this.cache.putAction(key, { outputs: [{ path: 'pgo.preprofile', digest: preprocessed, size: result.value.length, executable: false }], exitCode: 0 });
+      await this.cache.putAction(key, {
+        outputs: [
+          {
+            path: 'pgo.preprofile',
+            digest: preprocessed,
+            size: result.value.length,
+            executable: false,
+          },
+        ],
+        exitCode: 0,
+      });
     }
     const description = `${display} (for ${forBinary})`;
     if (cachedOutput === undefined) this.executed++;
     else this.cached++;
-    this.events.emit({ type: 'action-finished', id: `preprofile:${rawDigest}`, mnemonic: 'GoPreprofile', description, status: cachedOutput === undefined ? 'executed' : 'cached', key, durationMs: Date.now() - started });
+    this.events.emit({
+      type: 'action-finished',
+      id: `preprofile:${rawDigest}`,
+      mnemonic: 'GoPreprofile',
+      description,
+      status: cachedOutput === undefined ? 'executed' : 'cached',
+      key,
+      durationMs: Date.now() - started,
+    });
     if (this.goMinor <= 22) {
       await this.cache.putBlob(raw.value);
       return ok({ ...base, compilerInput: rawDigest });

@@ -2,7 +2,15 @@ import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { type GoSdk, loadGoSdk } from '../../toolchain';
-import { type AnalysisFailure, type BuildGraph, type Configuration, type DeclaredTarget, GraphBuilder, PackageLoader, expandPatterns } from '../analysis';
+import {
+  type AnalysisFailure,
+  type BuildGraph,
+  type Configuration,
+  type DeclaredTarget,
+  GraphBuilder,
+  PackageLoader,
+  expandPatterns,
+} from '../analysis';
 import { DiskCache } from '../cache';
 import type { EventSink } from '../events';
 import type { SourceFile } from '../go/compile-action';
@@ -46,15 +54,29 @@ export interface Session {
 }
 
 /** Finds the workspace and loads what every command needs. */
-export async function openSession(opts: SessionOptions): Promise<Result<Session, AnalysisFailure[]>> {
+export async function openSession(
+  opts: SessionOptions,
+): Promise<Result<Session, AnalysisFailure[]>> {
   const root = await findRoot(opts.cwd);
   if (root === undefined) {
-    return err([{ reason: 'no-workspace', message: `${opts.cwd} is not inside a pgobuild workspace: no WORKSPACE, WORKSPACE.bazel or MODULE.bazel file in it or any parent directory` }]);
+    return err([
+      {
+        reason: 'no-workspace',
+        message: `${opts.cwd} is not inside a pgobuild workspace: no WORKSPACE, WORKSPACE.bazel or MODULE.bazel file in it or any parent directory`,
+      },
+    ]);
   }
   const config = await loadWorkspaceConfig(root);
   if (!config.ok) return err([config.failure]);
   const cache = new DiskCache(opts.diskCache, {
-    onEvent: (e) => opts.events.emit({ type: 'cache-corruption', what: e.what, id: e.id, path: e.path, detail: e.detail }),
+    onEvent: (e) =>
+      opts.events.emit({
+        type: 'cache-corruption',
+        what: e.what,
+        id: e.id,
+        path: e.path,
+        detail: e.detail,
+      }),
   });
   const digester = await FileDigester.open(path.join(opts.diskCache, 'v1', 'statcache.json'));
   const sdk = await loadGoSdk(config.value.goSdk, digester);
@@ -69,13 +91,38 @@ export async function openSession(opts: SessionOptions): Promise<Result<Session,
     includeFiles.push({ name, absPath, digest: await digester.digest(absPath) });
   }
   const loader = new PackageLoader(root, BUILTIN_RULES);
-  const pgo = new PgoResolver(root, platform, sdk.value.minor, cache, opts.events, parsePgoFlag(opts.pgo, opts.cwd));
+  const pgo = new PgoResolver(
+    root,
+    platform,
+    sdk.value.minor,
+    cache,
+    opts.events,
+    parsePgoFlag(opts.pgo, opts.cwd),
+  );
   const defaultConfigResult = await pgo.defaultConfig();
   if (!defaultConfigResult.ok) return err([defaultConfigResult.failure]);
   const defaultConfig = defaultConfigResult.value;
-  const graphBuilder = new GraphBuilder(root, loader, { sdk: sdk.value, stdlib: stdlib.value, includeFiles }, digester, defaultConfig);
+  const graphBuilder = new GraphBuilder(
+    root,
+    loader,
+    { sdk: sdk.value, stdlib: stdlib.value, includeFiles },
+    digester,
+    defaultConfig,
+  );
   const rel = path.relative(root, opts.cwd).split(path.sep).join('/');
-  return ok({ root, cwdPkg: rel.startsWith('..') ? '' : rel, sdk: sdk.value, platform, defaultConfig, loader, graphBuilder, cache, digester, includeFiles, pgo });
+  return ok({
+    root,
+    cwdPkg: rel.startsWith('..') ? '' : rel,
+    sdk: sdk.value,
+    platform,
+    defaultConfig,
+    loader,
+    graphBuilder,
+    cache,
+    digester,
+    includeFiles,
+    pgo,
+  });
 }
 
 async function findRoot(start: string): Promise<string | undefined> {
@@ -89,16 +136,32 @@ export async function analyze(
   patterns: readonly string[],
   withTests: boolean,
 ): Promise<Result<{ targets: DeclaredTarget[]; graph: BuildGraph }, AnalysisFailure[]>> {
-  const targets = await expandPatterns(session.root, patterns, session.cwdPkg, session.loader, session.graphBuilder);
+  const targets = await expandPatterns(
+    session.root,
+    patterns,
+    session.cwdPkg,
+    session.loader,
+    session.graphBuilder,
+  );
   if (!targets.ok) return targets;
-  const selected = withTests ? targets.value.filter((t) => t.rule.name === 'go_test') : targets.value;
-  const graph = await session.graphBuilder.build(selected, (b) => session.pgo.configFor(b), withTests);
+  const selected = withTests
+    ? targets.value.filter((t) => t.rule.name === 'go_test')
+    : targets.value;
+  const graph = await session.graphBuilder.build(
+    selected,
+    (b) => session.pgo.configFor(b),
+    withTests,
+  );
   if (!graph.ok) return graph;
   return ok({ targets: selected, graph: graph.value });
 }
 
 /** Runs an analysed graph with the session's cache; saves explain data and the stat cache. */
-export async function execute(session: Session, graph: BuildGraph, opts: SessionOptions): Promise<RunSummary> {
+export async function execute(
+  session: Session,
+  graph: BuildGraph,
+  opts: SessionOptions,
+): Promise<RunSummary> {
   const explain = await ExplainLog.open(session.root);
   explain.beginBuild();
   const sandboxBase = await sandboxBaseFor(process.pid);
@@ -148,23 +211,50 @@ function isAlive(pid: number): boolean {
 }
 
 /** Emits analysis failures (and warnings) as diagnostics events. */
-export async function reportFailures(root: string, failures: readonly AnalysisFailure[], events: EventSink): Promise<void> {
+export async function reportFailures(
+  root: string,
+  failures: readonly AnalysisFailure[],
+  events: EventSink,
+): Promise<void> {
   for (const f of failures) {
     if (f.diagnostic !== undefined) {
       const d = await withSourceLine(root, f.diagnostic);
-      events.emit({ type: 'diagnostic', severity: d.severity, file: d.span.file, line: d.span.line, col: d.span.col, message: d.message, formatted: formatDiagnostic(d) });
+      events.emit({
+        type: 'diagnostic',
+        severity: d.severity,
+        file: d.span.file,
+        line: d.span.line,
+        col: d.span.col,
+        message: d.message,
+        formatted: formatDiagnostic(d),
+      });
       for (const frame of f.stack ?? []) {
         const s = await withSourceLine(root, frame);
-        events.emit({ type: 'diagnostic', severity: 'error', file: s.span.file, line: s.span.line, col: s.span.col, message: s.message, formatted: formatDiagnostic(s) });
+        events.emit({
+          type: 'diagnostic',
+          severity: 'error',
+          file: s.span.file,
+          line: s.span.line,
+          col: s.span.col,
+          message: s.message,
+          formatted: formatDiagnostic(s),
+        });
       }
     } else {
-      events.emit({ type: 'diagnostic', severity: 'error', message: f.message, formatted: `error: ${f.message}` });
+      events.emit({
+        type: 'diagnostic',
+        severity: 'error',
+        message: f.message,
+        formatted: `error: ${f.message}`,
+      });
     }
   }
 }
 
 /** Fills a diagnostic's source line from its file when the producer did not have the text. */
-export async function withSourceLine<T extends { span: { file: string; line: number }; sourceLine: string }>(root: string, d: T): Promise<T> {
+export async function withSourceLine<
+  T extends { span: { file: string; line: number }; sourceLine: string },
+>(root: string, d: T): Promise<T> {
   if (d.sourceLine !== '') return d;
   try {
     const text = await fsp.readFile(path.join(root, d.span.file), 'utf8');

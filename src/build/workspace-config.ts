@@ -15,7 +15,9 @@ export interface WorkspaceConfig {
  * and `go_sdk()` (the Go on PATH) or `go_sdk(path = "/usr/local/go")` (a GOROOT, absolute or
  * workspace-relative). An absent WORKSPACE file (MODULE.bazel workspaces) selects the host SDK.
  */
-export async function loadWorkspaceConfig(root: string): Promise<Result<WorkspaceConfig, AnalysisFailure>> {
+export async function loadWorkspaceConfig(
+  root: string,
+): Promise<Result<WorkspaceConfig, AnalysisFailure>> {
   let file: string | undefined;
   let text = '';
   for (const name of ['WORKSPACE.bazel', 'WORKSPACE']) {
@@ -36,11 +38,16 @@ export async function loadWorkspaceConfig(root: string): Promise<Result<Workspac
     name: 'go_sdk',
     call: (args, ctx) => {
       for (const a of args.named) {
-        if (a.name !== 'path') return err(ctx.diagnostic(a.nameSpan, `go_sdk has no attribute '${a.name}' (only path)`));
-        if (typeof a.value !== 'string') return err(ctx.diagnostic(a.span, 'go_sdk(path = ...) must be a string: the GOROOT of the SDK'));
+        if (a.name !== 'path')
+          return err(ctx.diagnostic(a.nameSpan, `go_sdk has no attribute '${a.name}' (only path)`));
+        if (typeof a.value !== 'string')
+          return err(
+            ctx.diagnostic(a.span, 'go_sdk(path = ...) must be a string: the GOROOT of the SDK'),
+          );
         goSdk = { kind: 'path', goroot: path.resolve(root, a.value) };
       }
-      if (args.positional.length > 0) return err(ctx.diagnostic(ctx.callSpan, 'go_sdk takes keyword arguments only'));
+      if (args.positional.length > 0)
+        return err(ctx.diagnostic(ctx.callSpan, 'go_sdk takes keyword arguments only'));
       return ok(null);
     },
   };
@@ -50,7 +57,17 @@ export async function loadWorkspaceConfig(root: string): Promise<Result<Workspac
       ['go_sdk', goSdkFn],
       ['workspace', workspaceFn],
     ]),
-    load: (_label, span) => err({ reason: 'build-file-eval', diagnostic: { severity: 'error', span, message: 'load() is not supported in WORKSPACE', sourceLine: '' }, stack: [] }),
+    load: (_label, span) =>
+      err({
+        reason: 'build-file-eval',
+        diagnostic: {
+          severity: 'error',
+          span,
+          message: 'load() is not supported in WORKSPACE',
+          sourceLine: '',
+        },
+        stack: [],
+      }),
   });
   if (!evaluated.ok) return err(diagnosticFailure('build-file-eval', evaluated.failure.diagnostic));
   return ok({ goSdk });

@@ -3,7 +3,15 @@ import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { BuildNode, DeclaredTarget } from '../analysis';
 import { listAttr } from '../analysis';
-import { ExplainLog, type Session, type SessionOptions, analyze, execute, openSession, reportFailures } from '../build';
+import {
+  ExplainLog,
+  type Session,
+  type SessionOptions,
+  analyze,
+  execute,
+  openSession,
+  reportFailures,
+} from '../build';
 import { describe } from '../build/build-runner';
 import { type Result, err, ok } from '../util';
 import { labelOf, parseLabel, shortLabel } from '../workspace';
@@ -27,20 +35,51 @@ async function session(args: CommonArgs): Promise<Session | number> {
 }
 
 /** Analyses and runs; shared by build, test and run. */
-async function buildAndRun(args: CommonArgs, patterns: readonly string[], command: 'build' | 'test' | 'run'): Promise<{ code: number; session?: Session; nodes?: ReadonlyMap<string, BuildNode>; roots?: readonly string[]; targets?: DeclaredTarget[] }> {
+async function buildAndRun(
+  args: CommonArgs,
+  patterns: readonly string[],
+  command: 'build' | 'test' | 'run',
+): Promise<{
+  code: number;
+  session?: Session;
+  nodes?: ReadonlyMap<string, BuildNode>;
+  roots?: readonly string[];
+  targets?: DeclaredTarget[];
+}> {
   const started = Date.now();
   args.events.emit({ type: 'command-started', command, patterns, jobs: args.jobs });
   const s = await session(args);
   if (typeof s === 'number') return { code: s };
   const analysed = await analyze(s, patterns, command === 'test');
-  await reportFailures(s.root, s.graphBuilder.warnings.map((d) => ({ reason: 'missing-dep' as const, message: d.message, diagnostic: d })), args.events);
+  await reportFailures(
+    s.root,
+    s.graphBuilder.warnings.map((d) => ({
+      reason: 'missing-dep' as const,
+      message: d.message,
+      diagnostic: d,
+    })),
+    args.events,
+  );
   if (!analysed.ok) {
     await reportFailures(s.root, analysed.failure, args.events);
-    args.events.emit({ type: 'command-finished', exitCode: EXIT_USAGE, executed: 0, cached: 0, failed: analysed.failure.length, durationMs: Date.now() - started, spawns: 0 });
+    args.events.emit({
+      type: 'command-finished',
+      exitCode: EXIT_USAGE,
+      executed: 0,
+      cached: 0,
+      failed: analysed.failure.length,
+      durationMs: Date.now() - started,
+      spawns: 0,
+    });
     return { code: EXIT_USAGE };
   }
   const { graph, targets } = analysed.value;
-  args.events.emit({ type: 'analysis-finished', targets: targets.length, actions: graph.nodes.size, durationMs: Date.now() - started });
+  args.events.emit({
+    type: 'analysis-finished',
+    targets: targets.length,
+    actions: graph.nodes.size,
+    durationMs: Date.now() - started,
+  });
   const summary = await execute(s, graph, args);
   const code = summary.ok ? EXIT_OK : EXIT_FAILURE;
   args.events.emit({
@@ -66,13 +105,28 @@ export async function testCommand(args: CommonArgs, patterns: readonly string[])
 }
 
 /** `pgobuild run <target> -- args`: builds one go_binary and runs it with the terminal attached. */
-export async function runCommand(args: CommonArgs, target: string, programArgs: readonly string[]): Promise<number> {
+export async function runCommand(
+  args: CommonArgs,
+  target: string,
+  programArgs: readonly string[],
+): Promise<number> {
   const built = await buildAndRun(args, [target], 'run');
-  if (built.code !== EXIT_OK || built.session === undefined || built.nodes === undefined || built.roots === undefined) return built.code;
+  if (
+    built.code !== EXIT_OK ||
+    built.session === undefined ||
+    built.nodes === undefined ||
+    built.roots === undefined
+  )
+    return built.code;
   const root = built.roots[0];
   const node = root === undefined ? undefined : built.nodes.get(root);
   if (node?.kind !== 'link' || node.outputPath === undefined) {
-    args.events.emit({ type: 'diagnostic', severity: 'error', message: `${target} is not a go_binary`, formatted: `error: ${target} is not a go_binary: only binaries can be run` });
+    args.events.emit({
+      type: 'diagnostic',
+      severity: 'error',
+      message: `${target} is not a go_binary`,
+      formatted: `error: ${target} is not a go_binary: only binaries can be run`,
+    });
     return EXIT_USAGE;
   }
   const binary = path.join(built.session.root, node.outputPath);
@@ -112,7 +166,8 @@ export async function queryCommand(args: CommonArgs, expression: string): Promis
     return EXIT_USAGE;
   }
   const labels = [...result.value.values()].map((t) => shortLabel(t)).sort();
-  if (args.output === 'json') process.stdout.write(`${JSON.stringify({ type: 'query-result', labels })}\n`);
+  if (args.output === 'json')
+    process.stdout.write(`${JSON.stringify({ type: 'query-result', labels })}\n`);
   else process.stdout.write(labels.map((l) => `${l}\n`).join(''));
   return EXIT_OK;
 }
@@ -208,7 +263,11 @@ export async function explainCommand(args: CommonArgs, target: string): Promise<
   if (typeof s === 'number') return s;
   const parts = parseLabel(target.replace(/^\/\/(.*)$/, '//$1'), s.cwdPkg);
   if (!parts.ok) {
-    await reportFailures(s.root, [{ reason: 'bad-label', message: parts.failure.message }], args.events);
+    await reportFailures(
+      s.root,
+      [{ reason: 'bad-label', message: parts.failure.message }],
+      args.events,
+    );
     return EXIT_USAGE;
   }
   const analysed = await analyze(s, [target], false);
@@ -231,16 +290,34 @@ export async function explainCommand(args: CommonArgs, target: string): Promise<
     }
     if (entry.status === 'executed') executed++;
     else cached++;
-    json.push({ id: node.id, mnemonic: entry.mnemonic, description: entry.description, status: entry.status, reasons: entry.reasons });
-    if (entry.status === 'cached') lines.push(`  cached     ${entry.mnemonic} ${entry.description}`);
-    else lines.push(`  executed   ${entry.mnemonic} ${entry.description}\n${entry.reasons.map((r) => `               because ${r}`).join('\n')}`);
+    json.push({
+      id: node.id,
+      mnemonic: entry.mnemonic,
+      description: entry.description,
+      status: entry.status,
+      reasons: entry.reasons,
+    });
+    if (entry.status === 'cached')
+      lines.push(`  cached     ${entry.mnemonic} ${entry.description}`);
+    else
+      lines.push(
+        `  executed   ${entry.mnemonic} ${entry.description}\n${entry.reasons.map((r) => `               because ${r}`).join('\n')}`,
+      );
   }
   if (args.output === 'json') {
-    for (const j of json) process.stdout.write(`${JSON.stringify({ type: 'explain', ...(j as object) })}\n`);
+    for (const j of json)
+      process.stdout.write(`${JSON.stringify({ type: 'explain', ...(j as object) })}\n`);
   } else {
-    lines.sort((a, b) => (a.startsWith('  executed') === b.startsWith('  executed') ? 0 : a.startsWith('  executed') ? -1 : 1));
-    process.stdout.write(`Last build of ${target}: ${executed} executed, ${cached} cached\n${lines.join('\n')}\n`);
+    lines.sort((a, b) =>
+      a.startsWith('  executed') === b.startsWith('  executed')
+        ? 0
+        : a.startsWith('  executed')
+          ? -1
+          : 1,
+    );
+    process.stdout.write(
+      `Last build of ${target}: ${executed} executed, ${cached} cached\n${lines.join('\n')}\n`,
+    );
   }
   return EXIT_OK;
 }
-

@@ -4,7 +4,15 @@ import { runPreprocessCommand } from '../pprof';
 import { defaultDiskCacheRoot } from '../cache';
 import { installInterruptHandler } from '../exec';
 import { HumanLogger, JsonLogger, type EventSink } from '../events';
-import { buildCommand, cleanCommand, explainCommand, queryCommand, runCommand, testCommand, type CommonArgs } from './commands';
+import {
+  buildCommand,
+  cleanCommand,
+  explainCommand,
+  queryCommand,
+  runCommand,
+  testCommand,
+  type CommonArgs,
+} from './commands';
 
 /** Exit codes: 0 ok, 1 build or test failure, 2 usage or BUILD-file errors. */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
@@ -20,7 +28,9 @@ export function main(argv: string[]): void {
       process.exitCode = code;
     },
     (e: unknown) => {
-      process.stderr.write(`pgobuild: internal error (a bug, please report it): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.stderr.write(
+        `pgobuild: internal error (a bug, please report it): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+      );
       process.exitCode = 3;
     },
   );
@@ -31,35 +41,114 @@ async function run(argv: string[]): Promise<number> {
   const parser = yargs(argv)
     .scriptName('pgobuild')
     .usage('$0 <command> [options]')
-    .option('output', { choices: ['human', 'json'] as const, default: 'human' as const, describe: 'human progress, or NDJSON events on stdout' })
-    .option('jobs', { alias: 'j', type: 'number', default: os.availableParallelism(), describe: 'most actions running at once' })
-    .option('keep_going', { alias: 'k', type: 'boolean', default: false, describe: 'continue with independent work after a failure' })
-    .option('disk_cache', { type: 'string', default: defaultDiskCacheRoot(), describe: 'disk cache directory' })
-    .option('disk_cache_max_size', { type: 'number', default: 10, describe: 'disk cache size bound in GiB (LRU eviction)' })
-    .option('pgo', { type: 'string', describe: 'override every binary\'s profile: auto, off, or a profile path (like go build -pgo)' })
+    .option('output', {
+      choices: ['human', 'json'] as const,
+      default: 'human' as const,
+      describe: 'human progress, or NDJSON events on stdout',
+    })
+    .option('jobs', {
+      alias: 'j',
+      type: 'number',
+      default: os.availableParallelism(),
+      describe: 'most actions running at once',
+    })
+    .option('keep_going', {
+      alias: 'k',
+      type: 'boolean',
+      default: false,
+      describe: 'continue with independent work after a failure',
+    })
+    .option('disk_cache', {
+      type: 'string',
+      default: defaultDiskCacheRoot(),
+      describe: 'disk cache directory',
+    })
+    .option('disk_cache_max_size', {
+      type: 'number',
+      default: 10,
+      describe: 'disk cache size bound in GiB (LRU eviction)',
+    })
+    .option('pgo', {
+      type: 'string',
+      describe:
+        "override every binary's profile: auto, off, or a profile path (like go build -pgo)",
+    })
     .option('verbose', { type: 'boolean', default: false })
-    .command('build [patterns..]', 'build targets (e.g. //examples/...)', (y) => y.positional('patterns', { type: 'string', array: true, default: ['//...'] }), (a) => {
-      result = withCommon(a, (c) => buildCommand(c, a.patterns as string[]));
-    })
-    .command('test [patterns..]', 'build and run go_test targets', (y) => y.positional('patterns', { type: 'string', array: true, default: ['//...'] }), (a) => {
-      result = withCommon(a, (c) => testCommand(c, a.patterns as string[]));
-    })
-    .command('run <target> [args..]', 'build and run a go_binary; arguments after -- go to the program', (y) => y.positional('target', { type: 'string', demandOption: true }).positional('args', { type: 'string', array: true, default: [] }), (a) => {
-      result = withCommon(a, (c) => runCommand(c, a.target as string, (a['--'] as string[] | undefined) ?? (a.args as string[])));
-    })
-    .command('query <expression>', "query the target graph: a pattern, deps(x), rdeps(universe, x) or kind('go_binary', x)", (y) => y.positional('expression', { type: 'string', demandOption: true }), (a) => {
-      result = withCommon(a, (c) => queryCommand(c, a.expression as string));
-    })
-    .command('explain <target>', 'for each action of the last build of a target: cached or executed, and why', (y) => y.positional('target', { type: 'string', demandOption: true }), (a) => {
-      result = withCommon(a, (c) => explainCommand(c, a.target as string));
-    })
-    .command('clean', 'remove pgobuild-out (with --expunge also the disk cache)', (y) => y.option('expunge', { type: 'boolean', default: false }), (a) => {
-      result = withCommon(a, (c) => cleanCommand(c, a.expunge));
-    })
+    .command(
+      'build [patterns..]',
+      'build targets (e.g. //examples/...)',
+      (y) => y.positional('patterns', { type: 'string', array: true, default: ['//...'] }),
+      (a) => {
+        result = withCommon(a, (c) => buildCommand(c, a.patterns as string[]));
+      },
+    )
+    .command(
+      'test [patterns..]',
+      'build and run go_test targets',
+      (y) => y.positional('patterns', { type: 'string', array: true, default: ['//...'] }),
+      (a) => {
+        result = withCommon(a, (c) => testCommand(c, a.patterns as string[]));
+      },
+    )
+    .command(
+      'run <target> [args..]',
+      'build and run a go_binary; arguments after -- go to the program',
+      (y) =>
+        y
+          .positional('target', { type: 'string', demandOption: true })
+          .positional('args', { type: 'string', array: true, default: [] }),
+      (a) => {
+        result = withCommon(a, (c) =>
+          runCommand(
+            c,
+            a.target as string,
+            (a['--'] as string[] | undefined) ?? (a.args as string[]),
+          ),
+        );
+      },
+    )
+    .command(
+      'query <expression>',
+      "query the target graph: a pattern, deps(x), rdeps(universe, x) or kind('go_binary', x)",
+      (y) => y.positional('expression', { type: 'string', demandOption: true }),
+      (a) => {
+        result = withCommon(a, (c) => queryCommand(c, a.expression as string));
+      },
+    )
+    .command(
+      'explain <target>',
+      'for each action of the last build of a target: cached or executed, and why',
+      (y) => y.positional('target', { type: 'string', demandOption: true }),
+      (a) => {
+        result = withCommon(a, (c) => explainCommand(c, a.target as string));
+      },
+    )
+    .command(
+      'clean',
+      'remove pgobuild-out (with --expunge also the disk cache)',
+      (y) => y.option('expunge', { type: 'boolean', default: false }),
+      (a) => {
+        result = withCommon(a, (c) => cleanCommand(c, a.expunge));
+      },
+    )
     .command('pgo <action>', 'profile tools', (y) =>
-      y.command('preprocess <input>', 'write the compiler-ready form of a pprof CPU profile (byte-identical to go tool preprofile)', (yy) => yy.positional('input', { type: 'string', demandOption: true }).option('o', { type: 'string', describe: 'output file (default: stdout)' }), (a) => {
-        result = runPreprocessCommand(a.input, a.o, { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() });
-      }).demandCommand(1, 'name a pgo command: preprocess'),
+      y
+        .command(
+          'preprocess <input>',
+          'write the compiler-ready form of a pprof CPU profile (byte-identical to go tool preprofile)',
+          (yy) =>
+            yy
+              .positional('input', { type: 'string', demandOption: true })
+              .option('o', { type: 'string', describe: 'output file (default: stdout)' }),
+          (a) => {
+            result = runPreprocessCommand(a.input, a.o, {
+              stdout: process.stdout,
+              stderr: process.stderr,
+              cwd: process.cwd(),
+            });
+          },
+        )
+        .demandCommand(1, 'name a pgo command: preprocess'),
     )
     .demandCommand(1, 'name a command: build, test, run, query, explain, clean or pgo')
     .strict()
@@ -83,9 +172,24 @@ async function run(argv: string[]): Promise<number> {
 
 class UsageError extends Error {}
 
-async function withCommon(a: { output: 'human' | 'json'; jobs: number; keep_going: boolean; disk_cache: string; disk_cache_max_size: number; pgo?: string; verbose: boolean }, body: (c: CommonArgs) => Promise<number>): Promise<number> {
-  if (!Number.isInteger(a.jobs) || a.jobs < 1) throw new UsageError(`--jobs must be a positive integer, got ${a.jobs}`);
-  const events: EventSink = a.output === 'json' ? new JsonLogger(process.stdout) : new HumanLogger(process.stderr, a.verbose);
+async function withCommon(
+  a: {
+    output: 'human' | 'json';
+    jobs: number;
+    keep_going: boolean;
+    disk_cache: string;
+    disk_cache_max_size: number;
+    pgo?: string;
+    verbose: boolean;
+  },
+  body: (c: CommonArgs) => Promise<number>,
+): Promise<number> {
+  if (!Number.isInteger(a.jobs) || a.jobs < 1)
+    throw new UsageError(`--jobs must be a positive integer, got ${a.jobs}`);
+  const events: EventSink =
+    a.output === 'json'
+      ? new JsonLogger(process.stdout)
+      : new HumanLogger(process.stderr, a.verbose);
   const controller = new AbortController();
   const uninstall = installInterruptHandler(controller);
   try {

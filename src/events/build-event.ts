@@ -8,10 +8,33 @@ export type ActionStatus = 'executed' | 'cached';
  * `--output=json`, one JSON object per line). README.md documents each type.
  */
 export type BuildEvent =
-  | { readonly type: 'command-started'; readonly command: string; readonly patterns: readonly string[]; readonly jobs: number }
-  | { readonly type: 'diagnostic'; readonly severity: Diagnostic['severity']; readonly file?: string; readonly line?: number; readonly col?: number; readonly message: string; readonly formatted: string }
-  | { readonly type: 'analysis-finished'; readonly targets: number; readonly actions: number; readonly durationMs: number }
-  | { readonly type: 'action-started'; readonly id: string; readonly mnemonic: string; readonly description: string }
+  | {
+      readonly type: 'command-started';
+      readonly command: string;
+      readonly patterns: readonly string[];
+      readonly jobs: number;
+    }
+  | {
+      readonly type: 'diagnostic';
+      readonly severity: Diagnostic['severity'];
+      readonly file?: string;
+      readonly line?: number;
+      readonly col?: number;
+      readonly message: string;
+      readonly formatted: string;
+    }
+  | {
+      readonly type: 'analysis-finished';
+      readonly targets: number;
+      readonly actions: number;
+      readonly durationMs: number;
+    }
+  | {
+      readonly type: 'action-started';
+      readonly id: string;
+      readonly mnemonic: string;
+      readonly description: string;
+    }
   | {
       readonly type: 'action-finished';
       readonly id: string;
@@ -21,12 +44,41 @@ export type BuildEvent =
       readonly key: string;
       readonly durationMs: number;
     }
-  | { readonly type: 'action-failed'; readonly id: string; readonly mnemonic: string; readonly description: string; readonly message: string; readonly output: string }
-  | { readonly type: 'action-blocked'; readonly id: string; readonly description: string; readonly blockedBy: string }
-  | { readonly type: 'progress'; readonly done: number; readonly total: number; readonly running: readonly string[] }
-  | { readonly type: 'cache-corruption'; readonly what: string; readonly id: string; readonly path: string; readonly detail: string }
+  | {
+      readonly type: 'action-failed';
+      readonly id: string;
+      readonly mnemonic: string;
+      readonly description: string;
+      readonly message: string;
+      readonly output: string;
+    }
+  | {
+      readonly type: 'action-blocked';
+      readonly id: string;
+      readonly description: string;
+      readonly blockedBy: string;
+    }
+  | {
+      readonly type: 'progress';
+      readonly done: number;
+      readonly total: number;
+      readonly running: readonly string[];
+    }
+  | {
+      readonly type: 'cache-corruption';
+      readonly what: string;
+      readonly id: string;
+      readonly path: string;
+      readonly detail: string;
+    }
   | { readonly type: 'output'; readonly target: string; readonly path: string }
-  | { readonly type: 'test-result'; readonly target: string; readonly status: 'passed' | 'failed' | 'cached'; readonly durationMs: number; readonly output: string }
+  | {
+      readonly type: 'test-result';
+      readonly target: string;
+      readonly status: 'passed' | 'failed' | 'cached';
+      readonly durationMs: number;
+      readonly output: string;
+    }
   | {
       readonly type: 'command-finished';
       readonly exitCode: number;

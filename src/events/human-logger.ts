@@ -1,7 +1,13 @@
 import { unreachable } from '../util';
 import type { BuildEvent, EventSink } from './build-event';
 
-const COLORS = { red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m', dim: '\x1b[2m', reset: '\x1b[0m' } as const;
+const COLORS = {
+  red: '\x1b[31m',
+  green: '\x1b[32m',
+  yellow: '\x1b[33m',
+  dim: '\x1b[2m',
+  reset: '\x1b[0m',
+} as const;
 
 /**
  * Human output: on a TTY one status line `[ 42 / 310 ] GoCompile //lib/render [pgo 3f9a…]`
@@ -41,37 +47,68 @@ export class HumanLogger implements EventSink {
       case 'action-started':
         return;
       case 'analysis-finished':
-        if (this.verbose) this.line(this.color('dim', `Analysed ${event.targets} targets: ${event.actions} actions (${event.durationMs} ms)`));
+        if (this.verbose)
+          this.line(
+            this.color(
+              'dim',
+              `Analysed ${event.targets} targets: ${event.actions} actions (${event.durationMs} ms)`,
+            ),
+          );
         return;
       case 'progress':
         if (!this.tty) return;
         this.clearStatus();
-        this.err.write(`[ ${event.done} / ${event.total} ] ${event.running.slice(0, 2).join(', ')}`.slice(0, ((this.err as NodeJS.WriteStream).columns ?? 100) - 1));
+        this.err.write(
+          `[ ${event.done} / ${event.total} ] ${event.running.slice(0, 2).join(', ')}`.slice(
+            0,
+            ((this.err as NodeJS.WriteStream).columns ?? 100) - 1,
+          ),
+        );
         this.statusShown = true;
         return;
       case 'action-finished':
-        if (!this.tty && event.status === 'executed') this.line(`${event.mnemonic} ${event.description}`);
+        if (!this.tty && event.status === 'executed')
+          this.line(`${event.mnemonic} ${event.description}`);
         return;
       case 'action-failed':
-        this.line(`${this.color('red', 'ERROR:')} ${event.mnemonic} ${event.description} failed: ${event.message}`);
+        this.line(
+          `${this.color('red', 'ERROR:')} ${event.mnemonic} ${event.description} failed: ${event.message}`,
+        );
         if (event.output.trim() !== '') this.line(event.output.trimEnd());
         return;
       case 'action-blocked':
-        if (this.verbose) this.line(this.color('dim', `skipped ${event.description}: depends on failed ${event.blockedBy}`));
+        if (this.verbose)
+          this.line(
+            this.color('dim', `skipped ${event.description}: depends on failed ${event.blockedBy}`),
+          );
         return;
       case 'diagnostic':
-        this.line(event.severity === 'error' ? event.formatted.replace(': error:', `: ${this.color('red', 'error')}:`) : event.formatted.replace(': warning:', `: ${this.color('yellow', 'warning')}:`));
+        this.line(
+          event.severity === 'error'
+            ? event.formatted.replace(': error:', `: ${this.color('red', 'error')}:`)
+            : event.formatted.replace(': warning:', `: ${this.color('yellow', 'warning')}:`),
+        );
         return;
       case 'cache-corruption':
-        this.line(`${this.color('yellow', 'WARNING:')} corrupted cache ${event.what} ${event.id} (${event.detail}): evicted, rebuilding`);
+        this.line(
+          `${this.color('yellow', 'WARNING:')} corrupted cache ${event.what} ${event.id} (${event.detail}): evicted, rebuilding`,
+        );
         return;
       case 'output':
         if (this.verbose) this.line(`  ${event.target} → ${event.path}`);
         return;
       case 'test-result': {
-        const status = event.status === 'failed' ? this.color('red', 'FAILED') : event.status === 'cached' ? this.color('green', 'PASSED') + ' (cached)' : this.color('green', 'PASSED');
-        this.line(`${event.target.padEnd(50)} ${status} in ${(event.durationMs / 1000).toFixed(1)}s`);
-        if (event.status === 'failed' && event.output.trim() !== '') this.line(event.output.trimEnd());
+        const status =
+          event.status === 'failed'
+            ? this.color('red', 'FAILED')
+            : event.status === 'cached'
+              ? this.color('green', 'PASSED') + ' (cached)'
+              : this.color('green', 'PASSED');
+        this.line(
+          `${event.target.padEnd(50)} ${status} in ${(event.durationMs / 1000).toFixed(1)}s`,
+        );
+        if (event.status === 'failed' && event.output.trim() !== '')
+          this.line(event.output.trimEnd());
         return;
       }
       case 'command-finished': {
@@ -79,11 +116,17 @@ export class HumanLogger implements EventSink {
         const total = event.executed + event.cached;
         const secs = (event.durationMs / 1000).toFixed(2);
         if (event.exitCode === 0 && event.executed === 0) {
-          this.line(`${this.color('green', 'Up to date:')} all ${total} actions cached, nothing to do (${secs}s)`);
+          this.line(
+            `${this.color('green', 'Up to date:')} all ${total} actions cached, nothing to do (${secs}s)`,
+          );
         } else if (event.exitCode === 0) {
-          this.line(`${this.color('green', 'Done:')} ${total} actions, ${event.executed} executed, ${event.cached} cached (${secs}s)`);
+          this.line(
+            `${this.color('green', 'Done:')} ${total} actions, ${event.executed} executed, ${event.cached} cached (${secs}s)`,
+          );
         } else {
-          this.line(`${this.color('red', 'FAILED:')} ${event.failed} failed, ${event.executed} executed, ${event.cached} cached (${secs}s)`);
+          this.line(
+            `${this.color('red', 'FAILED:')} ${event.failed} failed, ${event.executed} executed, ${event.cached} cached (${secs}s)`,
+          );
         }
         return;
       }

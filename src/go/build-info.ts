@@ -38,14 +38,17 @@ export function buildSettings(input: BuildSettingsInput): BuildSetting[] {
     { key: '-compiler', value: 'gc' },
     { key: '-trimpath', value: 'true' },
   ];
-  if (input.defaultGodebug !== '') settings.push({ key: 'DefaultGODEBUG', value: input.defaultGodebug });
+  if (input.defaultGodebug !== '')
+    settings.push({ key: 'DefaultGODEBUG', value: input.defaultGodebug });
   settings.push({ key: 'CGO_ENABLED', value: input.cgoEnabled ? '1' : '0' });
   settings.push({ key: 'GOARCH', value: input.goarch });
   settings.push({ key: 'GOOS', value: input.goos });
-  if (input.archEnv !== undefined) settings.push({ key: input.archEnv[0], value: input.archEnv[1] });
+  if (input.archEnv !== undefined)
+    settings.push({ key: input.archEnv[0], value: input.archEnv[1] });
   if (input.pgo !== undefined) {
     settings.push({ key: '-pgo', value: input.pgo });
-    if (input.goMinor >= 22) settings.sort((a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)));
+    if (input.goMinor >= 22)
+      settings.sort((a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)));
   }
   return settings;
 }
@@ -68,8 +71,12 @@ export function buildInfoString(info: BuildInfo): string {
   return s;
 }
 
-const MODINFO_START = Uint8Array.from([0x30, 0x77, 0xaf, 0x0c, 0x92, 0x74, 0x08, 0x02, 0x41, 0xe1, 0xc1, 0x07, 0xe6, 0xd6, 0x18, 0xe6]);
-const MODINFO_END = Uint8Array.from([0xf9, 0x32, 0x43, 0x31, 0x86, 0x18, 0x20, 0x72, 0x00, 0x82, 0x42, 0x10, 0x41, 0x16, 0xd8, 0xf2]);
+const MODINFO_START = Uint8Array.from([
+  0x30, 0x77, 0xaf, 0x0c, 0x92, 0x74, 0x08, 0x02, 0x41, 0xe1, 0xc1, 0x07, 0xe6, 0xd6, 0x18, 0xe6,
+]);
+const MODINFO_END = Uint8Array.from([
+  0xf9, 0x32, 0x43, 0x31, 0x86, 0x18, 0x20, 0x72, 0x00, 0x82, 0x42, 0x10, 0x41, 0x16, 0xd8, 0xf2,
+]);
 
 /** The `modinfo "…"` line of the link importcfg: magic-wrapped build info, Go-quoted. */
 export function modinfoLine(info: BuildInfo): string {

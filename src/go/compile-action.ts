@@ -24,7 +24,10 @@ export interface CompileUnit {
   readonly sFiles: readonly SourceFile[];
   readonly hFiles: readonly SourceFile[];
   /** `//go:embed` configuration: pattern → matched files, and the files themselves. */
-  readonly embed?: { readonly patterns: Readonly<Record<string, readonly string[]>>; readonly files: readonly SourceFile[] };
+  readonly embed?: {
+    readonly patterns: Readonly<Record<string, readonly string[]>>;
+    readonly files: readonly SourceFile[];
+  };
   /** Imports whose written path differs from the resolved one (`importmap raw=resolved`). */
   readonly importMap: readonly (readonly [string, string])[];
   /** Direct dependencies (plus `runtime` for a main package) and their compiled archives. */
@@ -45,17 +48,40 @@ export interface CompileUnit {
 }
 
 /** Packages that declare body-less functions supplied by runtime; never `-complete` (gc.go). */
-const NEVER_COMPLETE = new Set(['bytes', 'internal/poll', 'net', 'os', 'runtime/metrics', 'runtime/pprof', 'runtime/trace', 'sync', 'syscall', 'time']);
+const NEVER_COMPLETE = new Set([
+  'bytes',
+  'internal/poll',
+  'net',
+  'os',
+  'runtime/metrics',
+  'runtime/pprof',
+  'runtime/trace',
+  'sync',
+  'syscall',
+  'time',
+]);
 
 /** 1.21 only: packages compiled with `-+` (reference §7.1). */
 const COMPILING_RUNTIME_121 = new Set([
-  'internal/abi', 'internal/bytealg', 'internal/coverage/rtcov', 'internal/cpu', 'internal/goarch', 'internal/goos',
-  'runtime', 'runtime/internal/atomic', 'runtime/internal/math', 'runtime/internal/sys', 'runtime/internal/syscall',
+  'internal/abi',
+  'internal/bytealg',
+  'internal/coverage/rtcov',
+  'internal/cpu',
+  'internal/goarch',
+  'internal/goos',
+  'runtime',
+  'runtime/internal/atomic',
+  'runtime/internal/math',
+  'runtime/internal/sys',
+  'runtime/internal/syscall',
 ]);
 
 /** 1.21 only: asm packages that get `-compiling-runtime` (reference §7.7). */
 function asmCompilingRuntime121(importPath: string): boolean {
-  return ['runtime', 'reflect', 'syscall', 'internal/bytealg'].includes(importPath) || importPath.startsWith('runtime/internal');
+  return (
+    ['runtime', 'reflect', 'syscall', 'internal/bytealg'].includes(importPath) ||
+    importPath.startsWith('runtime/internal')
+  );
 }
 
 /**
@@ -63,7 +89,13 @@ function asmCompilingRuntime121(importPath: string): boolean {
  * (reference §7.1–§7.8): optional `asm -gensymabis`, `compile -pack`, one `asm` per `.s` file and
  * appending their objects to the archive. The output is `_obj/_pkg_.a`.
  */
-export function compileAction(unit: CompileUnit, sdk: GoSdk, platform: Platform, description: string, includeFiles: readonly SourceFile[]): Action {
+export function compileAction(
+  unit: CompileUnit,
+  sdk: GoSdk,
+  platform: Platform,
+  description: string,
+  includeFiles: readonly SourceFile[],
+): Action {
   const objdir = EXEC_ROOT.objdir;
   const archive = `${objdir}/_pkg_.a`;
   const pkgDir = inExecRoot(unit.dir);
@@ -73,9 +105,22 @@ export function compileAction(unit: CompileUnit, sdk: GoSdk, platform: Platform,
   const addFile = (rel: string, f: SourceFile): void => {
     inputs.push({ path: rel, digest: f.digest, source: { kind: 'file', absPath: f.absPath } });
   };
-  for (const f of [...unit.goFiles, ...unit.sFiles, ...unit.hFiles, ...(unit.includedHeaders ?? []), ...(unit.embed?.files ?? [])]) addFile(`${unit.dir}/${f.name}`, f);
-  for (const dep of unit.deps) inputs.push({ path: EXEC_ROOT.archive(dep.importPath), digest: dep.archive, source: { kind: 'cas' } });
-  if (unit.profile !== undefined) inputs.push({ path: EXEC_ROOT.profile, digest: unit.profile, source: { kind: 'cas' } });
+  for (const f of [
+    ...unit.goFiles,
+    ...unit.sFiles,
+    ...unit.hFiles,
+    ...(unit.includedHeaders ?? []),
+    ...(unit.embed?.files ?? []),
+  ])
+    addFile(`${unit.dir}/${f.name}`, f);
+  for (const dep of unit.deps)
+    inputs.push({
+      path: EXEC_ROOT.archive(dep.importPath),
+      digest: dep.archive,
+      source: { kind: 'cas' },
+    });
+  if (unit.profile !== undefined)
+    inputs.push({ path: EXEC_ROOT.profile, digest: unit.profile, source: { kind: 'cas' } });
 
   const steps: Step[] = [];
   const asmArgs: string[] = [];
@@ -87,33 +132,62 @@ export function compileAction(unit: CompileUnit, sdk: GoSdk, platform: Platform,
       if (generic !== undefined) addFile(`${objdir}/${generic}`, h);
     }
     asmArgs.push(sdk.toolArgv.asm, '-p', unit.packagePath, '-trimpath', trimpath);
-    asmArgs.push('-I', `${inExecRoot(objdir)}/`, '-I', inExecRoot(`${EXEC_ROOT.goroot}/pkg/include`));
+    asmArgs.push(
+      '-I',
+      `${inExecRoot(objdir)}/`,
+      '-I',
+      inExecRoot(`${EXEC_ROOT.goroot}/pkg/include`),
+    );
     asmArgs.push('-D', `GOOS_${platform.goos}`, '-D', `GOARCH_${platform.goarch}`);
-    if (sdk.minor === 21 && unit.standard && asmCompilingRuntime121(unit.importPath)) asmArgs.push('-compiling-runtime');
+    if (sdk.minor === 21 && unit.standard && asmCompilingRuntime121(unit.importPath))
+      asmArgs.push('-compiling-runtime');
     asmArgs.push(...asmArchDefines(platform));
     // Supply an empty go_asm.h as if the compiler had run: -gensymabis only needs the names.
     steps.push({ kind: 'write-file', path: `${objdir}/go_asm.h`, content: '' });
-    const symabisSources = unit.sFiles.filter((f) => !(unit.importPath === 'runtime/cgo' && f.name.startsWith('gcc_')));
+    const symabisSources = unit.sFiles.filter(
+      (f) => !(unit.importPath === 'runtime/cgo' && f.name.startsWith('gcc_')),
+    );
     steps.push({
       kind: 'spawn',
       cwd: unit.dir,
-      argv: [...asmArgs, '-gensymabis', '-o', inExecRoot(`${objdir}/symabis`), ...symabisSources.map((f) => `${pkgDir}/${f.name}`)],
+      argv: [
+        ...asmArgs,
+        '-gensymabis',
+        '-o',
+        inExecRoot(`${objdir}/symabis`),
+        ...symabisSources.map((f) => `${pkgDir}/${f.name}`),
+      ],
     });
   }
 
-  for (const g of unit.generatedGoFiles ?? []) steps.push({ kind: 'write-file', path: `${unit.dir}/${g.name}`, content: g.content });
+  for (const g of unit.generatedGoFiles ?? [])
+    steps.push({ kind: 'write-file', path: `${unit.dir}/${g.name}`, content: g.content });
   let importcfg = '# import config\n';
   for (const [raw, resolved] of unit.importMap) importcfg += `importmap ${raw}=${resolved}\n`;
-  for (const dep of unit.deps) importcfg += `packagefile ${dep.importPath}=${inExecRoot(EXEC_ROOT.archive(dep.importPath))}\n`;
+  for (const dep of unit.deps)
+    importcfg += `packagefile ${dep.importPath}=${inExecRoot(EXEC_ROOT.archive(dep.importPath))}\n`;
   steps.push({ kind: 'write-file', path: `${objdir}/importcfg`, content: importcfg });
   if (unit.embed !== undefined) {
-    steps.push({ kind: 'write-file', path: `${objdir}/embedcfg`, content: embedcfg(unit.embed, pkgDir) });
+    steps.push({
+      kind: 'write-file',
+      path: `${objdir}/embedcfg`,
+      content: embedcfg(unit.embed, pkgDir),
+    });
   }
 
-  const argv: string[] = [sdk.toolArgv.compile, '-o', inExecRoot(archive), '-trimpath', trimpath, '-p', unit.packagePath];
+  const argv: string[] = [
+    sdk.toolArgv.compile,
+    '-o',
+    inExecRoot(archive),
+    '-trimpath',
+    trimpath,
+    '-p',
+    unit.packagePath,
+  ];
   if (unit.lang !== undefined) argv.push(`-lang=go${unit.lang}`);
   if (unit.standard) argv.push('-std');
-  if (sdk.minor === 21 && unit.standard && COMPILING_RUNTIME_121.has(unit.importPath)) argv.push('-+');
+  if (sdk.minor === 21 && unit.standard && COMPILING_RUNTIME_121.has(unit.importPath))
+    argv.push('-+');
   if (!hasAsm && !(unit.standard && NEVER_COMPLETE.has(unit.importPath))) argv.push('-complete');
   if (unit.omitDebug === true) argv.push('-dwarf=false');
   argv.push('-goversion', sdk.version);
@@ -123,7 +197,9 @@ export function compileAction(unit: CompileUnit, sdk: GoSdk, platform: Platform,
   if (unit.embed !== undefined) argv.push('-embedcfg', inExecRoot(`${objdir}/embedcfg`));
   argv.push('-pack');
   if (hasAsm) argv.push('-asmhdr', inExecRoot(`${objdir}/go_asm.h`));
-  argv.push(...[...unit.goFiles, ...(unit.generatedGoFiles ?? [])].map((f) => `${pkgDir}/${f.name}`));
+  argv.push(
+    ...[...unit.goFiles, ...(unit.generatedGoFiles ?? [])].map((f) => `${pkgDir}/${f.name}`),
+  );
   steps.push({ kind: 'spawn', cwd: '', argv });
 
   if (hasAsm) {
@@ -131,7 +207,11 @@ export function compileAction(unit: CompileUnit, sdk: GoSdk, platform: Platform,
     for (const f of unit.sFiles) {
       const object = `${objdir}/${f.name.slice(0, -2)}.o`;
       objects.push(object);
-      steps.push({ kind: 'spawn', cwd: unit.dir, argv: [...asmArgs, '-o', inExecRoot(object), `${pkgDir}/${f.name}`] });
+      steps.push({
+        kind: 'spawn',
+        cwd: unit.dir,
+        argv: [...asmArgs, '-o', inExecRoot(object), `${pkgDir}/${f.name}`],
+      });
     }
     steps.push({ kind: 'ar-append', archive, members: objects });
   }
@@ -172,5 +252,8 @@ function embedcfg(embed: NonNullable<CompileUnit['embed']>, pkgDir: string): str
   const files = sortedObject(embed.files.map((f) => [f.name, `${pkgDir}/${f.name}`]));
   // JSON.stringify escapes like Go's encoder for the ASCII paths embed allows, except that Go
   // also escapes <, > and & (HTML-safe encoding).
-  return JSON.stringify({ Patterns: patterns, Files: files }, null, '\t').replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
+  return JSON.stringify({ Patterns: patterns, Files: files }, null, '\t').replace(
+    /[<>&]/g,
+    (c) => `\\u00${c.charCodeAt(0).toString(16)}`,
+  );
 }

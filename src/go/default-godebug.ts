@@ -17,12 +17,16 @@ const tableCache = new Map<string, readonly GodebugChange[]>();
 function godebugTable(goroot: string): readonly GodebugChange[] {
   let table = tableCache.get(goroot);
   if (table === undefined) {
-    const text = fs.readFileSync(path.join(goroot, 'src', 'internal', 'godebugs', 'table.go'), 'utf8');
+    const text = fs.readFileSync(
+      path.join(goroot, 'src', 'internal', 'godebugs', 'table.go'),
+      'utf8',
+    );
     const entries: GodebugChange[] = [];
     for (const m of text.matchAll(/\{Name:\s*"([^"]+)"[^}]*\}/g)) {
       const changed = /Changed:\s*(\d+)/.exec(m[0]);
       const old = /Old:\s*"([^"]*)"/.exec(m[0]);
-      if (changed !== null) entries.push({ name: m[1] as string, changed: Number(changed[1]), old: old?.[1] ?? '' });
+      if (changed !== null)
+        entries.push({ name: m[1] as string, changed: Number(changed[1]), old: old?.[1] ?? '' });
     }
     table = entries;
     tableCache.set(goroot, table);
@@ -54,7 +58,8 @@ export function defaultGodebug(
   const values = new Map<string, string>();
   if (minor !== null) {
     const n = Number(minor[1]);
-    for (const entry of godebugTable(goroot)) if (n < entry.changed) values.set(entry.name, entry.old);
+    for (const entry of godebugTable(goroot))
+      if (n < entry.changed) values.set(entry.name, entry.old);
   }
   for (const [k, v] of overrides) values.set(k, v);
   return [...values.keys()]

@@ -29,7 +29,14 @@ export function parseGoMod(file: string, text: string): Result<GoMod, Diagnostic
     const line = raw.trim();
     if (line === '') continue;
     const at = (col: number, width: number, message: string): Result<never, Diagnostic> =>
-      err(makeDiagnostic('error', { file, line: i + 1, col, endCol: col + Math.max(1, width) }, message, text));
+      err(
+        makeDiagnostic(
+          'error',
+          { file, line: i + 1, col, endCol: col + Math.max(1, width) },
+          message,
+          text,
+        ),
+      );
     if (block !== undefined) {
       if (line === ')') {
         block = undefined;
@@ -38,7 +45,8 @@ export function parseGoMod(file: string, text: string): Result<GoMod, Diagnostic
       if (block === 'require') hasRequirements = true;
       if (block === 'godebug') {
         const kv = parseGodebug(line);
-        if (kv === undefined) return at(raw.indexOf(line) + 1, line.length, 'expected key=value in godebug block');
+        if (kv === undefined)
+          return at(raw.indexOf(line) + 1, line.length, 'expected key=value in godebug block');
         godebug.push(kv);
       }
       continue;
@@ -55,13 +63,18 @@ export function parseGoMod(file: string, text: string): Result<GoMod, Diagnostic
         break;
       case 'go':
         if (!/^1(\.\d+){1,2}((rc|beta)\d+)?$/.test(arg)) {
-          return at(raw.indexOf(arg) + 1, arg.length, `invalid go version '${arg}': must match format 1.23.0`);
+          return at(
+            raw.indexOf(arg) + 1,
+            arg.length,
+            `invalid go version '${arg}': must match format 1.23.0`,
+          );
         }
         goVersion = arg;
         break;
       case 'godebug': {
         const kv = parseGodebug(arg);
-        if (kv === undefined) return at(raw.indexOf(arg) + 1, arg.length, 'expected godebug key=value');
+        if (kv === undefined)
+          return at(raw.indexOf(arg) + 1, arg.length, 'expected godebug key=value');
         godebug.push(kv);
         break;
       }
@@ -73,7 +86,14 @@ export function parseGoMod(file: string, text: string): Result<GoMod, Diagnostic
     }
   }
   if (modulePath === undefined) {
-    return err(makeDiagnostic('error', { file, line: 1, col: 1, endCol: 2 }, 'no module directive in go.mod', text));
+    return err(
+      makeDiagnostic(
+        'error',
+        { file, line: 1, col: 1, endCol: 2 },
+        'no module directive in go.mod',
+        text,
+      ),
+    );
   }
   return ok({ file, modulePath, goVersion, godebug, hasRequirements });
 }

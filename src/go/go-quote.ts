@@ -47,7 +47,10 @@ function hexEscape(b: number): string {
   return '\\x' + b.toString(16).padStart(2, '0');
 }
 
-function decodeUtf8Rune(bytes: Uint8Array, i: number): { codePoint: number; length: number } | undefined {
+function decodeUtf8Rune(
+  bytes: Uint8Array,
+  i: number,
+): { codePoint: number; length: number } | undefined {
   const b0 = bytes[i] as number;
   const need = b0 >= 0xf0 && b0 <= 0xf4 ? 3 : b0 >= 0xe0 ? 2 : b0 >= 0xc2 && b0 <= 0xdf ? 1 : -1;
   if (need < 0 || b0 >= 0xf5) return undefined;

@@ -25,12 +25,24 @@ export const LINK_OUTPUT = `${EXEC_ROOT.objdir}/exe/a.out`;
  * The link action cmd/go runs under `-trimpath` (reference §7.10): importcfg.link with every
  * archive and the magic-wrapped modinfo, `GOROOT=` (Go ≥ 1.23) or `GOROOT_FINAL=$GOROOT` (≤ 1.22).
  */
-export function linkAction(unit: LinkUnit, sdk: GoSdk, platform: Platform, description: string): Action {
+export function linkAction(
+  unit: LinkUnit,
+  sdk: GoSdk,
+  platform: Platform,
+  description: string,
+): Action {
   const mainPath = `${EXEC_ROOT.objdir}/_pkg_.a`;
   let importcfg = `packagefile ${unit.mainImportPath}=${inExecRoot(mainPath)}\n`;
-  for (const dep of unit.deps) importcfg += `packagefile ${dep.importPath}=${inExecRoot(EXEC_ROOT.archive(dep.importPath))}\n`;
+  for (const dep of unit.deps)
+    importcfg += `packagefile ${dep.importPath}=${inExecRoot(EXEC_ROOT.archive(dep.importPath))}\n`;
   importcfg += modinfoLine(unit.buildInfo);
-  const argv = [sdk.toolArgv.link, '-o', inExecRoot(LINK_OUTPUT), '-importcfg', inExecRoot(`${EXEC_ROOT.objdir}/importcfg.link`)];
+  const argv = [
+    sdk.toolArgv.link,
+    '-o',
+    inExecRoot(LINK_OUTPUT),
+    '-importcfg',
+    inExecRoot(`${EXEC_ROOT.objdir}/importcfg.link`),
+  ];
   if (unit.stripDebug === true) argv.push('-s', '-w');
   if (unit.defaultGodebug !== '') argv.push(`-X=runtime.godebugDefault=${unit.defaultGodebug}`);
   argv.push('-buildmode=exe', `-extld=${sdk.cc}`, inExecRoot(mainPath));
@@ -47,7 +59,11 @@ export function linkAction(unit: LinkUnit, sdk: GoSdk, platform: Platform, descr
     env,
     inputs: [
       { path: mainPath, digest: unit.mainArchive, source: { kind: 'cas' } },
-      ...unit.deps.map((d) => ({ path: EXEC_ROOT.archive(d.importPath), digest: d.archive, source: { kind: 'cas' as const } })),
+      ...unit.deps.map((d) => ({
+        path: EXEC_ROOT.archive(d.importPath),
+        digest: d.archive,
+        source: { kind: 'cas' as const },
+      })),
     ],
     outputs: [LINK_OUTPUT],
   };

@@ -36,7 +36,11 @@ export function asmArchDefines(p: Platform): string[] {
 
 /** The environment every Go tool of this platform runs with (reference §7.3), GOROOT added by the caller. */
 export function platformEnv(p: Platform): Record<string, string> {
-  const env: Record<string, string> = { GOOS: p.goos, GOARCH: p.goarch, CGO_ENABLED: p.cgoEnabled ? '1' : '0' };
+  const env: Record<string, string> = {
+    GOOS: p.goos,
+    GOARCH: p.goarch,
+    CGO_ENABLED: p.cgoEnabled ? '1' : '0',
+  };
   if (p.archEnv !== undefined) env[p.archEnv] = p.archLevel;
   return env;
 }

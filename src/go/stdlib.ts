@@ -39,7 +39,11 @@ export async function loadStdlib(
   platform: Platform,
   stateDir: string,
 ): Promise<Result<ReadonlyMap<string, StdPackage>, StdlibFailure>> {
-  const file = path.join(stateDir, 'stdlib', `v${LISTING_VERSION}-${sdk.identity}-${platform.goos}_${platform.goarch}_${platform.archLevel}.json`);
+  const file = path.join(
+    stateDir,
+    'stdlib',
+    `v${LISTING_VERSION}-${sdk.identity}-${platform.goos}_${platform.goarch}_${platform.archLevel}.json`,
+  );
   try {
     const stored = JSON.parse(await fsp.readFile(file, 'utf8')) as StdPackage[];
     return ok(new Map(stored.map((p) => [p.importPath, p])));
@@ -50,7 +54,13 @@ export async function loadStdlib(
   try {
     ({ stdout } = await execFileAsync(
       path.join(sdk.goroot, 'bin', 'go'),
-      ['list', '-e', '-deps', '-json=ImportPath,Name,Dir,GoFiles,SFiles,HFiles,Imports,ImportMap,Error', 'std'],
+      [
+        'list',
+        '-e',
+        '-deps',
+        '-json=ImportPath,Name,Dir,GoFiles,SFiles,HFiles,Imports,ImportMap,Error',
+        'std',
+      ],
       {
         cwd: sdk.goroot,
         maxBuffer: 64 << 20,
@@ -85,7 +95,8 @@ export async function loadStdlib(
       ImportMap?: Record<string, string>;
       Error?: { Err: string };
     };
-    if (p.Error !== undefined) return err({ reason: 'stdlib-list-failed', message: `${p.ImportPath}: ${p.Error.Err}` });
+    if (p.Error !== undefined)
+      return err({ reason: 'stdlib-list-failed', message: `${p.ImportPath}: ${p.Error.Err}` });
     packages.push({
       importPath: p.ImportPath,
       name: p.Name,

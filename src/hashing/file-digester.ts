@@ -43,7 +43,10 @@ export class FileDigester {
   ) {}
 
   /** Opens the stat cache stored at `storePath` (or a purely in-memory one when undefined). */
-  static async open(storePath: string | undefined, now: () => number = Date.now): Promise<FileDigester> {
+  static async open(
+    storePath: string | undefined,
+    now: () => number = Date.now,
+  ): Promise<FileDigester> {
     const digester = new FileDigester(await xxhash(), storePath, now);
     if (storePath !== undefined) await digester.load(storePath);
     return digester;
@@ -57,7 +60,10 @@ export class FileDigester {
       return; // first run, or removed: start empty
     }
     try {
-      const parsed = JSON.parse(text) as { version?: number; entries?: Record<string, StatCacheEntry> };
+      const parsed = JSON.parse(text) as {
+        version?: number;
+        entries?: Record<string, StatCacheEntry>;
+      };
       if (parsed.version !== STAT_CACHE_VERSION || parsed.entries === undefined) return;
       for (const [k, v] of Object.entries(parsed.entries)) this.entries.set(k, v);
     } catch {
@@ -71,7 +77,10 @@ export class FileDigester {
     if (!this.dirty || this.storePath === undefined) return;
     const tmp = `${this.storePath}.${process.pid}.${Date.now()}.tmp`;
     await fsp.mkdir(path.dirname(this.storePath), { recursive: true });
-    await fsp.writeFile(tmp, JSON.stringify({ version: STAT_CACHE_VERSION, entries: Object.fromEntries(this.entries) }));
+    await fsp.writeFile(
+      tmp,
+      JSON.stringify({ version: STAT_CACHE_VERSION, entries: Object.fromEntries(this.entries) }),
+    );
     await fsp.rename(tmp, this.storePath);
     this.dirty = false;
   }

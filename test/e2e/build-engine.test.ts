@@ -23,8 +23,14 @@ describe('build engine end to end (real Go toolchain)', () => {
       const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'oracle-')), bin);
       const built = go(ws, ['build', '-trimpath', '-o', out, `./cmd/${bin}`]);
       expect(built.stderr).toBe('');
-      expect(textSection(path.join(ws, 'pgobuild-out/bin/cmd', bin, bin)).equals(textSection(out))).toBe(true);
-      expect(go(ws, ['version', '-m', path.join(ws, 'pgobuild-out/bin/cmd', bin, bin)]).stdout.split('\n').slice(1)).toEqual(go(ws, ['version', '-m', out]).stdout.split('\n').slice(1));
+      expect(
+        textSection(path.join(ws, 'pgobuild-out/bin/cmd', bin, bin)).equals(textSection(out)),
+      ).toBe(true);
+      expect(
+        go(ws, ['version', '-m', path.join(ws, 'pgobuild-out/bin/cmd', bin, bin)])
+          .stdout.split('\n')
+          .slice(1),
+      ).toEqual(go(ws, ['version', '-m', out]).stdout.split('\n').slice(1));
     }
   });
 
@@ -40,14 +46,26 @@ describe('build engine end to end (real Go toolchain)', () => {
 
   test('(b) editing one library rebuilds that package and its dependents, nothing else', () => {
     pgobuild(ws, ['build', '//...']);
-    fs.appendFileSync(path.join(ws, 'lib/base/base.go'), '\n// Triple triples n.\nfunc Triple(n int) int { return 3 * n }\n');
+    fs.appendFileSync(
+      path.join(ws, 'lib/base/base.go'),
+      '\n// Triple triples n.\nfunc Triple(n int) int { return 3 * n }\n',
+    );
     const run = pgobuild(ws, ['build', '//...']);
     expect(finished(run).exitCode).toBe(0);
     // base changed; mid imports base; cmd/one imports mid (compiled twice: as the program and,
     // with its test files, for its go_test) and both binaries are relinked. The generated test
     // main is not recompiled: the recompiled cmd/one test archive came out byte-identical, so
     // its key did not change. lib/asm, lib/other, cmd/two and every std package are untouched.
-    expect(actions(run, 'executed')).toEqual(['//cmd/one', '//cmd/one', '//cmd/one [//cmd/one:one_test]', '//cmd/one:one_test', '//lib/base', '//lib/mid'].sort());
+    expect(actions(run, 'executed')).toEqual(
+      [
+        '//cmd/one',
+        '//cmd/one',
+        '//cmd/one [//cmd/one:one_test]',
+        '//cmd/one:one_test',
+        '//lib/base',
+        '//lib/mid',
+      ].sort(),
+    );
     expect(actions(run, 'executed', 'GoLink')).toEqual(['//cmd/one', '//cmd/one:one_test']);
   });
 
@@ -96,8 +114,16 @@ describe('build engine end to end (real Go toolchain)', () => {
   test('go_test targets build and pass, and a passing result is cached', () => {
     const run = pgobuild(ws, ['test', '//cmd/one:one_test']);
     expect(finished(run).exitCode).toBe(0);
-    expect(run.events.filter((e) => e.type === 'test-result').map((e) => (e.type === 'test-result' ? e.status : ''))).toEqual(['passed']);
+    expect(
+      run.events
+        .filter((e) => e.type === 'test-result')
+        .map((e) => (e.type === 'test-result' ? e.status : '')),
+    ).toEqual(['passed']);
     const again = pgobuild(ws, ['test', '//cmd/one:one_test']);
-    expect(again.events.filter((e) => e.type === 'test-result').map((e) => (e.type === 'test-result' ? e.status : ''))).toEqual(['cached']);
+    expect(
+      again.events
+        .filter((e) => e.type === 'test-result')
+        .map((e) => (e.type === 'test-result' ? e.status : '')),
+    ).toEqual(['cached']);
   });
 });

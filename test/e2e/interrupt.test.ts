@@ -6,7 +6,12 @@ import { finished, makeWorkspace, parseEvents, pgobuild, pgobuildAsync } from '.
 import { SMALL_WORKSPACE } from './small-workspace';
 
 /** Starts a cold build and resolves once `n` actions have executed, returning the child. */
-function startAndWait(ws: string, cache: string, n: number, env?: NodeJS.ProcessEnv): Promise<ReturnType<typeof pgobuildAsync>> {
+function startAndWait(
+  ws: string,
+  cache: string,
+  n: number,
+  env?: NodeJS.ProcessEnv,
+): Promise<ReturnType<typeof pgobuildAsync>> {
   const child = pgobuildAsync(ws, ['build', '//...', '--jobs=2'], cache, env);
   return new Promise((resolve, reject) => {
     let seen = 0;
@@ -40,7 +45,9 @@ describe('(h) interrupted builds', () => {
     expect(done.cached).toBeGreaterThanOrEqual(8);
     const one = spawnSync(path.join(ws, 'pgobuild-out/bin/cmd/one/one'), { encoding: 'utf8' });
     expect(one.stdout).toBe('hello 42 on linux 42\n');
-    expect(fs.readdirSync(path.join(cache, 'v1', 'tmp')).filter((f) => !f.startsWith('.'))).toEqual([]);
+    expect(fs.readdirSync(path.join(cache, 'v1', 'tmp')).filter((f) => !f.startsWith('.'))).toEqual(
+      [],
+    );
   });
 
   test('Ctrl-C stops the build, kills every tool process and fails with exit code 1', async () => {
