@@ -9,7 +9,9 @@ export interface EvalEnv {
   readonly predeclared: ReadonlyMap<string, Value>;
   /**
    * Resolve `load(label, …)`: return the loaded file's exported globals (names not starting with
-   * `_`), or a failure (see `loadNotFound` for a missing file). `span` is the label string's span.
+   * `_`), or a failure. `span` is the label string's span. A `load-failed` failure at `span`
+   * (e.g. from `loadNotFound`) is reported as is; any other failure (a syntax or evaluation error
+   * in the loaded file) is wrapped in a `load-failed` pointing at the label.
    */
   load(label: string, span: SourceSpan): Result<ReadonlyMap<string, Value>, StarlarkFailure>;
   /** Receives `print()` output; without it, output is dropped. */

@@ -366,12 +366,15 @@ class Thread {
     const loaded = frame.module.env.load(stmt.label, stmt.labelSpan);
     if (!loaded.ok) {
       const f = loaded.failure;
-      if (f.reason === 'load-failed' && f.cause.reason === 'load-not-found') {
+      if (f.reason === 'load-failed' && sameSpan(f.diagnostic.span, stmt.labelSpan)) {
+        // The loader already described the failure at this load; it cannot know our source
+        // text, so rebuild the diagnostic to quote the line.
         return err({
           reason: 'load-failed',
           diagnostic: source.diagnostic(
             stmt.labelSpan,
-            `cannot load '${stmt.label}': ${f.cause.message}`,
+            f.diagnostic.message,
+            f.diagnostic.severity,
           ),
           cause: f.cause,
         });
@@ -850,4 +853,8 @@ class Thread {
     }
     return ok(locals);
   }
+}
+
+function sameSpan(a: SourceSpan, b: SourceSpan): boolean {
+  return a.file === b.file && a.line === b.line && a.col === b.col && a.endCol === b.endCol;
 }

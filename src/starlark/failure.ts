@@ -20,14 +20,15 @@ export type StarlarkFailure =
     };
 
 /**
- * The failure for `EvalEnv.load` to return when a label names no readable file. The evaluator
- * replaces the placeholder diagnostic with one at the label string of the `load` statement
- * (`cannot load '//x:defs.bzl': <message>`).
+ * The failure for `EvalEnv.load` to return when `label` names no readable file; `span` is the
+ * span `load` was given. Any `load-failed` failure at that span is reported as is (the evaluator
+ * only adds the quoted source line), so a loader may also build its own.
  */
-export function loadNotFound(message: string, span: SourceSpan): StarlarkFailure {
+export function loadNotFound(label: string, message: string, span: SourceSpan): StarlarkFailure {
+  const text = `cannot load '${label}': ${message}`;
   return {
     reason: 'load-failed',
-    diagnostic: { severity: 'error', span, message, sourceLine: '' },
+    diagnostic: { severity: 'error', span, message: text, sourceLine: '' },
     cause: { reason: 'load-not-found', message },
   };
 }

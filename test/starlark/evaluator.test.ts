@@ -583,7 +583,7 @@ describe('evaluator: names and loads', () => {
 
   test('a missing file becomes load-failed at the label', () => {
     const f = failure('x = 1\nload("//nope:defs.bzl", "a")\n', 'build', {
-      load: (label, span) => err(loadNotFound(`no such file: ${label}`, span)),
+      load: (label, span) => err(loadNotFound(label, `no such file: ${label}`, span)),
     });
     expect(f.reason).toBe('load-failed');
     expect(formatDiagnostic(f.diagnostic)).toBe(
@@ -595,6 +595,27 @@ describe('evaluator: names and loads', () => {
       reason: 'load-not-found',
       message: 'no such file: //nope:defs.bzl',
     });
+  });
+
+  test("a loader's own load-failed at the label keeps its message and gains the source line", () => {
+    const cause = { reason: 'load-not-found' as const, message: 'bad label' };
+    const f = failure('load(":x.bzl", "a")\n', 'build', {
+      load: (_label, span) =>
+        err({
+          reason: 'load-failed',
+          diagnostic: {
+            severity: 'error',
+            span,
+            message: 'invalid label ":x.bzl"',
+            sourceLine: '',
+          },
+          cause,
+        }),
+    });
+    expect(formatDiagnostic(f.diagnostic)).toBe(
+      'pkg/BUILD:1:6: error: invalid label ":x.bzl"\nload(":x.bzl", "a")\n     ^~~~~~~~',
+    );
+    expect(f.reason === 'load-failed' && f.cause).toBe(cause);
   });
 
   test('an error in the loaded file is wrapped with its cause', () => {
