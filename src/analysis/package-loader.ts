@@ -39,6 +39,9 @@ export class PackageLoader {
     Result<ReadonlyMap<string, Value>, StarlarkFailure>
   >();
   private readonly rulesByName: ReadonlyMap<string, RuleDefinition>;
+  private current:
+    | { pkg: string; targets: Map<string, DeclaredTarget>; buildFile: string; text: string }
+    | undefined;
 
   constructor(
     private readonly root: string,
@@ -66,12 +69,19 @@ export class PackageLoader {
     const parsed = parseFile(buildFile, text, 'build');
     if (!parsed.ok) return err(starlarkFailure(parsed.failure));
     const targets = new Map<string, DeclaredTarget>();
-    const predeclared = this.predeclared(pkg, targets, text);
-    const evaluated = evaluateModule(parsed.value as Module, {
-      predeclared,
-      load: (label, span) => this.loadBzl(label, span, pkg),
-      print: () => undefined,
-    });
+    // Evaluation is synchronous: `current` names the package being evaluated for the whole call,
+    // so rules called from .bzl macros declare their targets in the calling BUILD file's package.
+    this.current = { pkg, targets, buildFile, text };
+    let evaluated;
+    try {
+      evaluated = evaluateModule(parsed.value as Module, {
+        predeclared: this.predeclared(),
+        load: (label, span) => this.loadBzl(label, span, pkg),
+        print: () => undefined,
+      });
+    } finally {
+      this.current = undefined;
+    }
     if (!evaluated.ok) return err(starlarkFailure(evaluated.failure));
     return ok({ pkg, buildFile, targets });
   }
@@ -106,7 +116,7 @@ export class PackageLoader {
     const parsed = parseFile(file, text, 'bzl');
     const result: Result<ReadonlyMap<string, Value>, StarlarkFailure> = parsed.ok
       ? evaluateModule(parsed.value as Module, {
-          predeclared: this.predeclared(parts.value.pkg, undefined, text),
+          predeclared: this.predeclared(),
           load: (l, s) => this.loadBzl(l, s, parts.value.pkg),
         })
       : parsed;
@@ -122,21 +132,13 @@ export class PackageLoader {
   }
 
   /**
-   * The names a BUILD file sees: one function per rule, `glob`, and `package` (accepted, ignored).
-   * `targets` is undefined for .bzl files, which may define macros but cannot declare targets
-   * except when their functions are called from a BUILD file (the calls then reach the BUILD
-   * file's builtins through the macro's caller — not supported yet, see README).
+   * The names BUILD and .bzl files see: one function per rule, `glob`, and `package` (accepted,
+   * ignored). They act on the BUILD file being evaluated (`current`).
    */
-  private predeclared(
-    pkg: string,
-    targets: Map<string, DeclaredTarget> | undefined,
-    fileText: string,
-  ): ReadonlyMap<string, Value> {
+  private predeclared(): ReadonlyMap<string, Value> {
     const names = new Map<string, Value>();
-    for (const rule of this.rulesByName.values()) {
-      names.set(rule.name, this.ruleFunction(rule, pkg, targets, fileText));
-    }
-    names.set('glob', this.globFunction(pkg));
+    for (const rule of this.rulesByName.values()) names.set(rule.name, this.ruleFunction(rule));
+    names.set('glob', this.globFunction());
     names.set(
       'package',
       builtin('package', () => ok(null)),
@@ -144,17 +146,15 @@ export class PackageLoader {
     return names;
   }
 
-  private ruleFunction(
-    rule: RuleDefinition,
-    pkg: string,
-    targets: Map<string, DeclaredTarget> | undefined,
-    fileText: string,
-  ): BuiltinFunction {
+  private ruleFunction(rule: RuleDefinition): BuiltinFunction {
     return builtin(rule.name, (args, ctx) => {
-      if (targets === undefined)
+      const current = this.current;
+      if (current === undefined)
         return err(
           ctx.diagnostic(ctx.callSpan, `${rule.name} cannot be called while loading a .bzl file`),
         );
+      const { pkg, targets } = current;
+      const fileText = current.text;
       const first = args.positional[0];
       if (first !== undefined)
         return err(
@@ -200,6 +200,7 @@ export class PackageLoader {
           ctx,
           `${rule.name}.${arg.name}`,
           fileText,
+          current.buildFile,
         );
         if (!typed.ok) return typed;
         attrs.set(arg.name, typed.value);
@@ -224,8 +225,11 @@ export class PackageLoader {
     });
   }
 
-  private globFunction(pkg: string): BuiltinFunction {
+  private globFunction(): BuiltinFunction {
     return builtin('glob', (args, ctx) => {
+      const pkg = this.current?.pkg;
+      if (pkg === undefined)
+        return err(ctx.diagnostic(ctx.callSpan, 'glob cannot be called while loading a .bzl file'));
       const include = args.positional[0] ?? args.named.find((a) => a.name === 'include');
       const exclude = args.named.find((a) => a.name === 'exclude');
       if (include === undefined)
@@ -287,6 +291,7 @@ function typeAttr(
   ctx: CallContext,
   what: string,
   fileText: string,
+  buildFile: string,
 ): Result<AttrValue, Diagnostic> {
   switch (type) {
     case 'string':
@@ -305,7 +310,10 @@ function typeAttr(
       // Elements carry the list's span: the evaluator tracks spans per argument, not per element.
       return ok({
         type,
-        value: list.value.map((value) => ({ value, span: elementSpan(fileText, span, value) })),
+        value: list.value.map((value) => ({
+          value,
+          span: span.file === buildFile ? elementSpan(fileText, span, value) : span,
+        })),
         span,
       });
     }
