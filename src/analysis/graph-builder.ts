@@ -700,6 +700,9 @@ export class GraphBuilder {
     const testmainText = generateTestMain({
       importPath: basePath,
       modulePath: (internal ?? external)?.module?.modulePath,
+      // Without `embed` there is no package under test to import (the external test package
+      // reaches the library through its deps).
+      packageHasGoFiles: internal !== undefined,
       internal: internal !== undefined ? internalFns.value : undefined,
       external: external !== undefined ? externalFns.value : undefined,
     });

@@ -17,7 +17,9 @@ function executedFor(run: ReturnType<typeof pgobuild>, marker: string): string[]
 /** A GoCompile description carries `[pgo <digest>…]` when its configuration has a profile. */
 function pgoDigests(run: ReturnType<typeof pgobuild>): Set<string> {
   const out = new Set<string>();
-  for (const e of run.events) if (e.type === 'action-finished') for (const m of e.description.matchAll(/\[pgo ([0-9a-f]+)…\]/g)) out.add(m[1] as string);
+  for (const e of run.events)
+    if (e.type === 'action-finished')
+      for (const m of e.description.matchAll(/\[pgo ([0-9a-f]+)…\]/g)) out.add(m[1] as string);
   return out;
 }
 
@@ -32,7 +34,11 @@ describe('PGO end to end (real Go toolchain, real profiles)', () => {
   let ws: string;
   beforeAll(() => {
     ws = makeWorkspace(SMALL_WORKSPACE);
-    fs.writeFileSync(path.join(ws, 'cmd/one/default.pgo'), profile('markdown-server.cpu.pprof'), 'latin1');
+    fs.writeFileSync(
+      path.join(ws, 'cmd/one/default.pgo'),
+      profile('markdown-server.cpu.pprof'),
+      'latin1',
+    );
   });
 
   test('(f)(g) a binary with default.pgo equals go build -trimpath -pgo and differs from -pgo=off', () => {
@@ -44,8 +50,14 @@ describe('PGO end to end (real Go toolchain, real profiles)', () => {
     const info = go(ws, ['version', '-m', path.join(ws, 'pgobuild-out/bin/cmd/one/one')]).stdout;
     expect(info).toContain('\tbuild\t-pgo=default.pgo\n');
     // cmd/two has no profile: no -pgo setting, and the same code as go build.
-    expect(go(ws, ['version', '-m', path.join(ws, 'pgobuild-out/bin/cmd/two/two')]).stdout).not.toContain('-pgo=');
-    expect(textSection(path.join(ws, 'pgobuild-out/bin/cmd/two/two')).equals(oracle(ws, './cmd/two', 'auto'))).toBe(true);
+    expect(
+      go(ws, ['version', '-m', path.join(ws, 'pgobuild-out/bin/cmd/two/two')]).stdout,
+    ).not.toContain('-pgo=');
+    expect(
+      textSection(path.join(ws, 'pgobuild-out/bin/cmd/two/two')).equals(
+        oracle(ws, './cmd/two', 'auto'),
+      ),
+    ).toBe(true);
   });
 
   test('(a) unchanged profiles: a rebuild spawns no compile', () => {
@@ -59,7 +71,10 @@ describe('PGO end to end (real Go toolchain, real profiles)', () => {
     pgobuild(ws, ['build', '//cmd/one', '//cmd/two']);
     const file = path.join(ws, 'cmd/one/default.pgo');
     const type = pprofMessageType('Profile');
-    const message = type.decode(gunzipSync(fs.readFileSync(file))) as unknown as Record<string, unknown>;
+    const message = type.decode(gunzipSync(fs.readFileSync(file))) as unknown as Record<
+      string,
+      unknown
+    >;
     message['time_nanos'] = 1_700_000_000_000_000_000;
     message['duration_nanos'] = 45_000_000_000;
     fs.writeFileSync(file, gzipSync(type.encode(message).finish()));
@@ -76,29 +91,65 @@ describe('PGO end to end (real Go toolchain, real profiles)', () => {
     const oneConfig = [...pgoDigests(before)];
     expect(oneConfig).toHaveLength(1);
     const compilesOfOne = actions(before, 'cached', 'GoCompile').filter((d) => d.includes('[pgo'));
-    expect(compilesOfOne).toEqual(expect.arrayContaining(['runtime [pgo ' + oneConfig[0] + '…]', 'fmt [pgo ' + oneConfig[0] + '…]', '//cmd/one [pgo ' + oneConfig[0] + '…]', '//lib/mid [pgo ' + oneConfig[0] + '…]']));
-    fs.writeFileSync(path.join(ws, 'cmd/one/default.pgo'), profile('p2pool-observer-api.cpu.pprof'), 'latin1');
+    expect(compilesOfOne).toEqual(
+      expect.arrayContaining([
+        'runtime [pgo ' + oneConfig[0] + '…]',
+        'fmt [pgo ' + oneConfig[0] + '…]',
+        '//cmd/one [pgo ' + oneConfig[0] + '…]',
+        '//lib/mid [pgo ' + oneConfig[0] + '…]',
+      ]),
+    );
+    fs.writeFileSync(
+      path.join(ws, 'cmd/one/default.pgo'),
+      profile('p2pool-observer-api.cpu.pprof'),
+      'latin1',
+    );
     const after = pgobuild(ws, ['build', '//cmd/one', '//cmd/two']);
     expect(finished(after).exitCode).toBe(0);
     const newDigest = [...pgoDigests(after)][0] as string;
     expect(newDigest).not.toBe(oneConfig[0]);
-    const rerun = executedFor(after, `[pgo ${newDigest}`).filter((d) => !d.startsWith('cmd/one/default.pgo'));
+    const rerun = executedFor(after, `[pgo ${newDigest}`).filter(
+      (d) => !d.startsWith('cmd/one/default.pgo'),
+    );
     // Every compile of cmd/one's graph ran again with the new profile…
-    expect(rerun.sort()).toEqual([...compilesOfOne.map((d) => d.replace(oneConfig[0] as string, newDigest)), `//cmd/one [pgo ${newDigest}…]`].sort());
+    expect(rerun.sort()).toEqual(
+      [
+        ...compilesOfOne.map((d) => d.replace(oneConfig[0] as string, newDigest)),
+        `//cmd/one [pgo ${newDigest}…]`,
+      ].sort(),
+    );
     // …and nothing without a profile (cmd/two and its std packages) ran.
-    expect(actions(after, 'executed').filter((d) => !d.includes('[pgo') && !d.includes('default.pgo'))).toEqual([]);
+    expect(
+      actions(after, 'executed').filter((d) => !d.includes('[pgo') && !d.includes('default.pgo')),
+    ).toEqual([]);
   });
 
   test('(d) binaries with byte-identical profiles share their compile actions', () => {
     const shared = makeWorkspace(SMALL_WORKSPACE);
-    fs.writeFileSync(path.join(shared, 'cmd/one/default.pgo'), profile('masterdnsvpn-client.cpu.pprof'), 'latin1');
-    fs.writeFileSync(path.join(shared, 'cmd/two/default.pgo'), profile('masterdnsvpn-client.cpu.pprof'), 'latin1');
+    fs.writeFileSync(
+      path.join(shared, 'cmd/one/default.pgo'),
+      profile('masterdnsvpn-client.cpu.pprof'),
+      'latin1',
+    );
+    fs.writeFileSync(
+      path.join(shared, 'cmd/two/default.pgo'),
+      profile('masterdnsvpn-client.cpu.pprof'),
+      'latin1',
+    );
     const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'pgobuild-shared-'));
     const run = pgobuild(shared, ['build', '//cmd/one', '//cmd/two'], { cache });
     expect(finished(run).exitCode).toBe(0);
     // runtime is compiled once for both binaries: one executed, the other answered from it.
-    const runtime = run.events.filter((e) => e.type === 'action-finished' && e.mnemonic === 'GoCompile' && e.description.startsWith('runtime '));
-    expect(runtime.map((e) => (e.type === 'action-finished' ? e.status : '')).sort()).toEqual(['cached', 'executed']);
+    const runtime = run.events.filter(
+      (e) =>
+        e.type === 'action-finished' &&
+        e.mnemonic === 'GoCompile' &&
+        e.description.startsWith('runtime '),
+    );
+    expect(runtime.map((e) => (e.type === 'action-finished' ? e.status : '')).sort()).toEqual([
+      'cached',
+      'executed',
+    ]);
     const keys = new Set(runtime.map((e) => (e.type === 'action-finished' ? e.key : '')));
     expect(keys.size).toBe(1);
   });
@@ -106,15 +157,33 @@ describe('PGO end to end (real Go toolchain, real profiles)', () => {
   test('(i) --pgo=off equals go build -trimpath -pgo=off', () => {
     const run = pgobuild(ws, ['build', '//cmd/one', '--pgo=off']);
     expect(finished(run).exitCode).toBe(0);
-    expect(textSection(path.join(ws, 'pgobuild-out/bin/cmd/one/one')).equals(oracle(ws, './cmd/one', 'off'))).toBe(true);
-    expect(go(ws, ['version', '-m', path.join(ws, 'pgobuild-out/bin/cmd/one/one')]).stdout).not.toContain('-pgo=');
+    expect(
+      textSection(path.join(ws, 'pgobuild-out/bin/cmd/one/one')).equals(
+        oracle(ws, './cmd/one', 'off'),
+      ),
+    ).toBe(true);
+    expect(
+      go(ws, ['version', '-m', path.join(ws, 'pgobuild-out/bin/cmd/one/one')]).stdout,
+    ).not.toContain('-pgo=');
   });
 
   test('(h) a heap profile, a truncated profile and random bytes fail with clear errors, exit 2', () => {
     const cases: [string, Buffer, RegExp][] = [
-      ['heap', fs.readFileSync(path.join(PROFILES, 'markdown-server.heap.pprof')), /cmd\/one\/default\.pgo: not a CPU profile: sample types are \[.*\]; expected samples\/count or cpu\/nanoseconds/],
-      ['truncated', fs.readFileSync(path.join(PROFILES, 'markdown-server.cpu.pprof')).subarray(0, 5000), /cmd\/one\/default\.pgo: .*truncated/],
-      ['random', Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 251)), /cmd\/one\/default\.pgo: .*not a pprof/],
+      [
+        'heap',
+        fs.readFileSync(path.join(PROFILES, 'markdown-server.heap.pprof')),
+        /cmd\/one\/default\.pgo: not a CPU profile: sample types are \[.*\]; expected samples\/count or cpu\/nanoseconds/,
+      ],
+      [
+        'truncated',
+        fs.readFileSync(path.join(PROFILES, 'markdown-server.cpu.pprof')).subarray(0, 5000),
+        /cmd\/one\/default\.pgo: .*truncated/,
+      ],
+      [
+        'random',
+        Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 251)),
+        /cmd\/one\/default\.pgo: .*not a pprof/,
+      ],
     ];
     for (const [, bytes, expected] of cases) {
       const bad = makeWorkspace(SMALL_WORKSPACE);

@@ -124,3 +124,20 @@ func TestGenerateTo(t *testing.T) {
 		t.Errorf("time span %v", span)
 	}
 }
+
+// BenchmarkParse parses generated lines: logworker's per-line cost.
+func BenchmarkParse(b *testing.B) {
+	g := NewGenerator(1, time.Date(2025, 11, 21, 0, 0, 0, 0, time.UTC), 100)
+	lines := make([]string, 1000)
+	for i := range lines {
+		r := g.Next()
+		lines[i] = string(Append(nil, &r))
+	}
+	var rec Record
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		if err := ParseInto(&rec, lines[i%len(lines)]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -35,8 +35,7 @@ type inode struct {
 	count    int
 	canOpen  bool
 	canClose bool
-	inactive bool // a bracket that may no longer form a link
-	srcPos   int  // byte offset just after "[" in the source
+	srcPos   int // byte offset just after "[" in the source
 }
 
 // specialBytes marks bytes where the inline scanner must stop; everything
@@ -50,9 +49,14 @@ var specialBytes = func() (t [256]bool) {
 
 // inlineParser turns a paragraph's text into an inline tree.
 type inlineParser struct {
-	src       string
-	refs      map[string]linkRef
-	nodes     []*inode
+	src      string
+	refs     map[string]linkRef
+	nodes    []*inode
+	brackets []int // indexes in nodes of unmatched "[" and "![", innermost last
+	// linkFloor: "[" brackets at stack positions below it may no longer
+	// form links, because a link was formed after them (links do not nest).
+	// A floor instead of a flag per bracket keeps "[[a](b) [[a](b) …" linear.
+	linkFloor int
 	lastClose int // index of the last ')' in src, or -2 before first use
 }
 
@@ -128,6 +132,7 @@ func (p *inlineParser) parse() {
 		case '!':
 			if i+1 < len(s) && s[i+1] == '[' {
 				p.text(s[textStart:i])
+				p.brackets = append(p.brackets, len(p.nodes))
 				p.nodes = append(p.nodes, &inode{kind: inBracket, text: "![", delim: '!', srcPos: i + 2})
 				i += 2
 				textStart = i
@@ -136,6 +141,7 @@ func (p *inlineParser) parse() {
 			i++
 		case '[':
 			p.text(s[textStart:i])
+			p.brackets = append(p.brackets, len(p.nodes))
 			p.nodes = append(p.nodes, &inode{kind: inBracket, text: "[", delim: '[', srcPos: i + 1})
 			i++
 			textStart = i
@@ -185,19 +191,18 @@ func (p *inlineParser) parse() {
 // closeBracket handles "]" at s[i]: it turns the nearest open bracket into a
 // link or image when a destination follows, and returns where to resume.
 func (p *inlineParser) closeBracket(i int) int {
-	b := -1
-	for j := len(p.nodes) - 1; j >= 0; j-- {
-		if p.nodes[j].kind == inBracket {
-			b = j
-			break
-		}
-	}
-	if b < 0 {
+	if len(p.brackets) == 0 {
 		p.text("]")
 		return i + 1
 	}
+	// The innermost bracket is consumed whatever happens: it becomes a
+	// link, or literal text.
+	b := p.brackets[len(p.brackets)-1]
+	p.brackets = p.brackets[:len(p.brackets)-1]
+	inactive := len(p.brackets) < p.linkFloor
+	p.linkFloor = min(p.linkFloor, len(p.brackets))
 	opener := p.nodes[b]
-	if opener.inactive {
+	if inactive && opener.delim == '[' {
 		opener.kind = inText
 		p.text("]")
 		return i + 1
@@ -216,11 +221,7 @@ func (p *inlineParser) closeBracket(i int) int {
 	p.nodes = append(p.nodes[:b], &inode{kind: kind, dest: dest, title: title, children: children})
 	if kind == inLink {
 		// Links may not contain links: earlier brackets can no longer match.
-		for _, n := range p.nodes[:b] {
-			if n.kind == inBracket && n.delim == '[' {
-				n.inactive = true
-			}
-		}
+		p.linkFloor = len(p.brackets)
 	}
 	return next
 }

@@ -17,6 +17,8 @@ func TestPathologicalInputIsFast(t *testing.T) {
 		"unclosed link dests":     strings.Repeat("[a](", 20000),
 		"nested link dests":       strings.Repeat("[a](", 20000) + ")",
 		"open brackets":           strings.Repeat("[", 80000),
+		"close brackets":          strings.Repeat("]]]]]]]]0", 10000),
+		"links in brackets":       strings.Repeat("[[a](b) ", 10000) + strings.Repeat("]", 10000),
 		"deep quotes":             strings.Repeat("> ", 5000) + "x",
 	}
 	for name, in := range inputs {

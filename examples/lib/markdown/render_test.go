@@ -34,6 +34,7 @@ var renderCases = []struct {
 	{"link with emphasis", "[**bold** link](/x)", `<p><a href="/x"><strong>bold</strong> link</a></p>` + "\n"},
 	{"link dest with parens and spaces", "[a](</my file.md>) [b](/wiki/Go_(language))", `<p><a href="/my%20file.md">a</a> <a href="/wiki/Go_(language)">b</a></p>` + "\n"},
 	{"unsafe link", "[click](javascript:alert(1))", `<p><a href="#">click</a></p>` + "\n"},
+	{"links do not nest", "[a [b](c) d](e) ![x [y](z)](w)", `<p>[a <a href="c">b</a> d](e) <img src="w" alt="x y" /></p>` + "\n"},
 	{"not a link", "[just brackets] and [x](", "<p>[just brackets] and [x](</p>\n"},
 	{"reference links", "[full][go], [Go][], [go] and [missing][nope]\n\n[Go]: https://go.dev \"The Go site\"", `<p><a href="https://go.dev" title="The Go site">full</a>, <a href="https://go.dev" title="The Go site">Go</a>, <a href="https://go.dev" title="The Go site">go</a> and [missing][nope]</p>` + "\n"},
 	{"image", `![a *cat*](/img/cat.png "Cat")`, `<p><img src="/img/cat.png" alt="a cat" title="Cat" /></p>` + "\n"},

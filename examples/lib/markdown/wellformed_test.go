@@ -60,3 +60,21 @@ func FuzzToHTML(f *testing.F) {
 		checkWellFormed(t, "fuzz", markdown.ToHTML([]byte(in)))
 	})
 }
+
+// BenchmarkRender renders a realistic mix of generated documents; it is the
+// library-level view of mdserver's hot path, for PGO A/B comparisons.
+func BenchmarkRender(b *testing.B) {
+	docs := corpus.Documents(1, 100)
+	var total int64
+	srcs := make([][]byte, len(docs))
+	for i, d := range docs {
+		srcs[i] = []byte(d.Markdown)
+		total += int64(len(srcs[i]))
+	}
+	r := markdown.NewRenderer(markdown.Options{HeadingIDs: true})
+	b.SetBytes(total / int64(len(srcs)))
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		r.Render(srcs[i%len(srcs)])
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 
+	"example.com/examples/lib/corpus"
 	"example.com/examples/lib/textproc"
 )
 
@@ -135,5 +136,19 @@ func TestConcurrentAddAndSearch(t *testing.T) {
 	wg.Wait()
 	if ix.Len() != 404 {
 		t.Fatalf("Len = %d", ix.Len())
+	}
+}
+
+// BenchmarkSearch runs generated queries against an index of generated
+// documents: searchd's hot path without HTTP.
+func BenchmarkSearch(b *testing.B) {
+	ix := NewIndex(nil)
+	for _, d := range corpus.Documents(1, 500) {
+		ix.Add(Document{ID: d.ID, Title: d.Title, Body: d.Markdown})
+	}
+	queries := corpus.Queries(2, 200)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		ix.Search(queries[i%len(queries)], 10)
 	}
 }
