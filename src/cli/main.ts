@@ -160,6 +160,7 @@ async function run(argv: string[]): Promise<number> {
     .help();
   try {
     await parser.parseAsync();
+    return await (result ?? Promise.resolve(EXIT.ok));
   } catch (e) {
     if (e instanceof UsageError) {
       process.stderr.write(`pgobuild: ${e.message}\nRun 'pgobuild --help' for usage.\n`);
@@ -167,7 +168,6 @@ async function run(argv: string[]): Promise<number> {
     }
     throw e;
   }
-  return result ?? EXIT.ok;
 }
 
 class UsageError extends Error {}
