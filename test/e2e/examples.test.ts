@@ -43,7 +43,58 @@ describe('the example monorepo', () => {
       const info = (f: string): string[] =>
         go(ws, ['version', '-m', f]).stdout.split('\n').slice(1);
       expect(info(ours)).toEqual(info(out));
+      // Services carry their own profile; the CLI and the load drivers have none.
+      const hasProfile = fs.existsSync(path.join(ws, pkg, 'default.pgo'));
+      expect({ label, pgo: info(ours).includes('\tbuild\t-pgo=default.pgo') }).toEqual({
+        label,
+        pgo: hasProfile,
+      });
+      if (hasProfile) {
+        const off = path.join(outDir, `${name}-nopgo`);
+        go(path.join(ws, 'examples'), [
+          'build',
+          '-trimpath',
+          '-pgo=off',
+          '-o',
+          off,
+          `./${path.relative('examples', pkg)}`,
+        ]);
+        expect({ label, differsFromNoPgo: !textSection(ours).equals(textSection(off)) }).toEqual({
+          label,
+          differsFromNoPgo: true,
+        });
+      }
     }
+    expect(labels.filter((l) => fs.existsSync(path.join(ws, l.slice(2), 'default.pgo')))).toEqual([
+      '//examples/cmd/logworker',
+      '//examples/cmd/mdserver',
+      '//examples/cmd/searchd',
+    ]);
+  });
+
+  test('the test of a main package with a profile is built with it, other tests without', () => {
+    const run = pgobuild(ws, [
+      'build',
+      '//examples/cmd/mdserver:mdserver_test',
+      '//examples/lib/markdown:markdown_test',
+    ]);
+    const compiles = run.events
+      .filter((e) => e.type === 'action-finished' && e.mnemonic === 'GoCompile')
+      .map((e) => (e.type === 'action-finished' ? e.description : ''));
+    expect(
+      compiles.some((d) =>
+        /^\/\/examples\/cmd\/mdserver \[\/\/examples\/cmd\/mdserver:mdserver_test\] \[pgo [0-9a-f]+…\]$/.test(
+          d,
+        ),
+      ),
+    ).toBe(true);
+    expect(
+      compiles.some(
+        (d) =>
+          d.startsWith('//examples/lib/markdown [//examples/lib/markdown:markdown_test]') &&
+          !d.includes('[pgo'),
+      ),
+    ).toBe(true);
   });
 
   test('(c) the go_tests pass', () => {

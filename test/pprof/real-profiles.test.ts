@@ -51,3 +51,31 @@ describe('preprocessing real profiles matches go tool preprofile', () => {
     }
   });
 });
+
+describe("the example services' committed profiles", () => {
+  const examples = path.join(__dirname, '..', '..', 'examples', 'cmd');
+  const profiles = readdirSync(examples)
+    .map((dir) => path.join(examples, dir, 'default.pgo'))
+    .filter((f) => {
+      try {
+        return readdirSync(path.dirname(f)).includes('default.pgo');
+      } catch {
+        return false;
+      }
+    });
+
+  it('exist for the three services', () => {
+    expect(profiles.map((f) => path.basename(path.dirname(f))).sort()).toEqual([
+      'logworker',
+      'mdserver',
+      'searchd',
+    ]);
+  });
+
+  it.each(profiles.map((f) => [path.basename(path.dirname(f)), f]))(
+    '%s/default.pgo preprocesses like go tool preprofile',
+    async (_name, file) => {
+      await expectSameAsGo(file);
+    },
+  );
+});
