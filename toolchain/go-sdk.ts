@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -50,34 +51,90 @@ const MIN_GO_MINOR = 21;
 export async function loadGoSdk(
   selection: GoSdkSelection,
   digester: FileDigester,
+  stateDir?: string,
 ): Promise<Result<GoSdk, GoSdkFailure>> {
-  const goBinary = selection.kind === 'path' ? path.join(selection.goroot, 'bin', 'go') : 'go';
-  let env: Record<string, string>;
-  try {
-    const { stdout } = await execFileAsync(
-      goBinary,
-      ['env', '-json', 'GOROOT', 'GOHOSTOS', 'GOHOSTARCH', 'CC', 'GOTOOLDIR'],
-      {
-        env: {
-          PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-          HOME: process.env['HOME'] ?? '/',
-          GOTOOLCHAIN: 'local',
-          GOFLAGS: '',
-          GOENV: 'off',
-        },
-      },
-    );
-    env = JSON.parse(stdout) as Record<string, string>;
-  } catch (e) {
+  const goBinary =
+    selection.kind === 'path' ? path.join(selection.goroot, 'bin', 'go') : findOnPath('go');
+  const env = await goEnv(goBinary, stateDir);
+  if (!env.ok) {
     const where =
       selection.kind === 'path'
         ? `go_sdk(path = "${selection.goroot}")`
         : 'the `go` command on PATH';
-    return err({
-      reason: 'go-sdk-not-found',
-      message: `cannot run ${where}: ${(e as Error).message.split('\n')[0]}`,
-    });
+    return err({ reason: 'go-sdk-not-found', message: `cannot run ${where}: ${env.failure}` });
   }
+  return pinSdk(env.value, digester);
+}
+
+/** The first executable `name` on PATH (or `name` itself, for a clear spawn error). */
+function findOnPath(name: string): string {
+  for (const dir of (process.env['PATH'] ?? '').split(path.delimiter)) {
+    if (dir === '') continue;
+    const candidate = path.join(dir, name);
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return name;
+}
+
+const GO_ENV_VARS = ['GOROOT', 'GOHOSTOS', 'GOHOSTARCH', 'CC', 'GOTOOLDIR'] as const;
+
+/**
+ * `go env` of a go binary. Running it costs tens of milliseconds, so the answer is remembered in
+ * `stateDir`, keyed by the binary's real path, size and modification time.
+ */
+async function goEnv(
+  goBinary: string,
+  stateDir: string | undefined,
+): Promise<Result<Record<string, string>, string>> {
+  let memo: string | undefined;
+  try {
+    const real = fs.realpathSync(goBinary);
+    const st = fs.statSync(real);
+    const id = sha256(`${real}\0${st.size}\0${st.mtimeMs}\0${st.ino}`).slice(0, 32);
+    if (stateDir !== undefined) memo = path.join(stateDir, 'go-env', `${id}.json`);
+  } catch {
+    memo = undefined;
+  }
+  if (memo !== undefined) {
+    try {
+      return ok(JSON.parse(fs.readFileSync(memo, 'utf8')) as Record<string, string>);
+    } catch {
+      // not remembered yet
+    }
+  }
+  let env: Record<string, string>;
+  try {
+    const { stdout } = await execFileAsync(goBinary, ['env', '-json', ...GO_ENV_VARS], {
+      env: {
+        PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+        HOME: process.env['HOME'] ?? '/',
+        GOTOOLCHAIN: 'local',
+        GOFLAGS: '',
+        GOENV: 'off',
+      },
+    });
+    env = JSON.parse(stdout) as Record<string, string>;
+  } catch (e) {
+    return err((e as Error).message.split('\n')[0] ?? 'failed');
+  }
+  if (memo !== undefined) {
+    fs.mkdirSync(path.dirname(memo), { recursive: true });
+    const tmp = `${memo}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(env));
+    fs.renameSync(tmp, memo);
+  }
+  return ok(env);
+}
+
+async function pinSdk(
+  env: Record<string, string>,
+  digester: FileDigester,
+): Promise<Result<GoSdk, GoSdkFailure>> {
   const goroot = env['GOROOT'] ?? '';
   let versionText: string;
   try {

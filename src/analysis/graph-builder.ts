@@ -183,7 +183,7 @@ export class GraphBuilder {
         } else if (
           this.std.stdlib.has(imp.path) &&
           !imp.path.startsWith('vendor/') &&
-          !isInternalTo(imp.path, 'std')
+          !isStdInternal(imp.path)
         ) {
           imports.set(imp.path, undefined);
         } else if (imp.path === 'C') {
@@ -196,7 +196,7 @@ export class GraphBuilder {
             }),
           );
         } else {
-          const hint = await this.suggestLabelFor(imp.path, sources.value, target);
+          const hint = await this.suggestLabelFor(imp.path, target);
           failures.push(
             diagnosticFailure('missing-dep', {
               severity: 'error',
@@ -331,11 +331,7 @@ export class GraphBuilder {
   }
 
   /** For a missing import inside the main module, name the package that would provide it. */
-  private async suggestLabelFor(
-    importPath: string,
-    _sources: GoSources,
-    target: DeclaredTarget,
-  ): Promise<string> {
+  private async suggestLabelFor(importPath: string, target: DeclaredTarget): Promise<string> {
     const mod = await this.reader.goModFor(target.pkg);
     if (!mod.ok || mod.value === undefined) return '';
     const m = mod.value;
@@ -831,7 +827,7 @@ export class GraphBuilder {
   }
 }
 
-function isInternalTo(importPath: string, _scope: 'std'): boolean {
+function isStdInternal(importPath: string): boolean {
   // User code may not import std's internal packages (cmd/go's "use of internal package" rule).
   return (
     importPath === 'internal' ||

@@ -2,7 +2,7 @@ import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { GoSdk } from '../../toolchain';
 import { type Action, type ActionKey, actionKeyOf, actionKeyRecord } from '../actions';
-import type { BuildNode, CompileNode, LinkNode, TestRunNode } from '../analysis/build-graph';
+import type { BuildNode, LinkNode, TestRunNode } from '../analysis/build-graph';
 import { nodeDeps } from '../analysis/build-graph';
 import type { ActionCache, ActionResult, OutputFile } from '../cache';
 import type { EventSink } from '../events';
@@ -75,7 +75,8 @@ export interface RunSummary {
  */
 export class BuildRunner {
   private readonly semaphore: Semaphore;
-  private readonly actions = new Map<string, Action>();
+  /** Each node's action once derived, to re-run it if its output blob is lost. */
+  private readonly actions = new Map<string, { node: BuildNode; action: Action }>();
   /** Which node produced a blob, to rebuild it if its cache copy turns out corrupted. */
   private readonly producers = new Map<Digest, string>();
   private readonly inFlight = new Map<
@@ -90,6 +91,8 @@ export class BuildRunner {
   private done = 0;
   private total = 0;
   private readonly running = new Set<string>();
+  /** Explain-log updates in flight; awaited before the run returns. */
+  private readonly explainWrites: Promise<void>[] = [];
 
   constructor(private readonly opts: RunnerOptions) {
     this.semaphore = new Semaphore(opts.jobs);
@@ -153,6 +156,7 @@ export class BuildRunner {
           unreachable(outcome);
       }
     }
+    await Promise.all(this.explainWrites);
     const allDone = [...outcomes.values()].every((o) => o.status === 'done');
     return {
       executed: this.executed,
@@ -171,7 +175,7 @@ export class BuildRunner {
     signal: AbortSignal,
   ): Promise<Result<NodeValue, NodeFailure>> {
     const action = this.actionFor(node, deps);
-    this.actions.set(node.id, action);
+    this.actions.set(node.id, { node, action });
     const outcome = await this.execute(node, action, signal, false);
     if (!outcome.ok) return outcome;
     const { result } = outcome.value;
@@ -312,18 +316,16 @@ export class BuildRunner {
       durationMs,
     });
     const pgo = node.config.pgo;
-    this.opts.explain.record(
-      node.id,
-      action.mnemonic,
-      action.description,
-      status,
+    const summary = (): ReturnType<typeof summarizeKey> =>
       summarizeKey(
         key,
         record,
         pgo === undefined
           ? undefined
           : { digest: pgo.compilerInput, file: pgo.file, binary: pgo.forBinary },
-      ),
+      );
+    this.explainWrites.push(
+      this.opts.explain.record(node.id, action.mnemonic, action.description, status, key, summary),
     );
     this.progress();
   }
@@ -439,22 +441,16 @@ export class BuildRunner {
   }
 
   private async rebuild(digest: Digest, signal: AbortSignal): Promise<Result<void, NodeFailure>> {
-    const producer = this.producers.get(digest);
-    const action = producer === undefined ? undefined : this.actions.get(producer);
-    if (producer === undefined || action === undefined) {
+    const producerId = this.producers.get(digest);
+    const producer = producerId === undefined ? undefined : this.actions.get(producerId);
+    if (producer === undefined) {
       return err({
         reason: 'missing-input',
         message: `blob ${digest.slice(0, 12)}… is missing from the cache and no action of this build produces it`,
         output: '',
       });
     }
-    const nodeStub = {
-      id: producer,
-      kind: 'compile',
-      config: { platform: undefined, id: '' },
-      owner: action.description,
-    } as unknown as CompileNode;
-    const result = await this.execute(nodeStub, action, signal, true);
+    const result = await this.execute(producer.node, producer.action, signal, true);
     return result.ok ? ok(undefined) : result;
   }
 

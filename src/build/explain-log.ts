@@ -5,7 +5,7 @@ import type { ActionKeyRecord } from '../actions';
 import type { ActionStatus } from '../events';
 
 /** Bumped when the stored format changes; an older file is ignored. */
-const EXPLAIN_LOG_VERSION = 1;
+const EXPLAIN_LOG_VERSION = 2;
 
 /** What the explain log keeps of an action's key record: enough to name what changed. */
 export interface KeySummary {
@@ -28,75 +28,114 @@ export interface ExplainEntry {
   readonly reasons: readonly string[];
 }
 
-interface ExplainFile {
+/** The last build: small, read and written on every build. */
+interface LastBuildFile {
   readonly version: number;
-  /** Last key summary seen for each node id, across builds. */
+  readonly entries: Record<string, ExplainEntry>;
+  /** Key of each node in its latest run, to tell whether `records` needs updating. */
+  readonly keys: Record<string, string>;
+}
+
+/** Key summaries per node across builds: large, read and written only when some key changed. */
+interface RecordsFile {
+  readonly version: number;
   readonly records: Record<string, KeySummary>;
-  /** The last build's actions. */
-  readonly lastBuild: Record<string, ExplainEntry>;
 }
 
 /**
  * Remembers, per graph node, the key components of its last run, so that `pgobuild explain` can
  * say for every action of the last build whether it was cached or executed and, if executed,
- * which key component changed. Stored under `pgobuild-out/.pgobuild/explain.json`.
+ * which key component changed. Stored under `pgobuild-out/.pgobuild/`: `last-build.json` (small)
+ * and `key-records.json` (every node's key components; touched only when a key changed, so a null
+ * build never reads or writes it).
  */
 export class ExplainLog {
+  private records: Record<string, KeySummary> | undefined;
+  private recordsChanged = false;
+  private entries_: Record<string, ExplainEntry> = {};
+
   private constructor(
-    private readonly file: string,
-    private readonly records: Record<string, KeySummary>,
-    private readonly lastBuild: Record<string, ExplainEntry>,
+    private readonly dir: string,
+    private readonly previousEntries: Record<string, ExplainEntry>,
+    private readonly keys: Record<string, string>,
   ) {}
 
   /** Opens the log of a workspace (empty if absent or from another version). */
   static async open(root: string): Promise<ExplainLog> {
-    const file = path.join(root, 'pgobuild-out', '.pgobuild', 'explain.json');
-    try {
-      const parsed = JSON.parse(await fsp.readFile(file, 'utf8')) as ExplainFile;
-      if (parsed.version === EXPLAIN_LOG_VERSION)
-        return new ExplainLog(file, parsed.records, parsed.lastBuild);
-    } catch {
-      // No previous build (or a damaged log): start fresh.
-    }
-    return new ExplainLog(file, {}, {});
+    const dir = path.join(root, 'pgobuild-out', '.pgobuild');
+    const last = await readJson<LastBuildFile>(path.join(dir, 'last-build.json'));
+    return new ExplainLog(dir, last?.entries ?? {}, last?.keys ?? {});
   }
 
   /** The entries of the last build, by node id. */
   entries(): Readonly<Record<string, ExplainEntry>> {
-    return this.lastBuild;
+    return this.previousEntries;
   }
 
-  /** Starts recording a new build: the previous build's entries are replaced as nodes report. */
+  /** Starts recording a new build. */
   beginBuild(): void {
-    for (const k of Object.keys(this.lastBuild)) delete this.lastBuild[k];
+    this.entries_ = {};
   }
 
-  /** Records one action of the current build. */
-  record(
+  /** Records one action of the current build; `summary` is computed only when it is needed. */
+  async record(
     nodeId: string,
     mnemonic: string,
     description: string,
     status: ActionStatus,
-    summary: KeySummary,
-  ): void {
-    const previous = this.records[nodeId];
-    const reasons = status === 'executed' ? changedComponents(previous, summary) : [];
-    this.lastBuild[nodeId] = { mnemonic, description, status, reasons };
-    this.records[nodeId] = summary;
+    key: string,
+    summary: () => KeySummary,
+  ): Promise<void> {
+    if (status === 'cached' && this.keys[nodeId] === key) {
+      this.entries_[nodeId] = { mnemonic, description, status, reasons: [] };
+      return;
+    }
+    const records = await this.loadRecords();
+    const current = summary();
+    const reasons = status === 'executed' ? changedComponents(records[nodeId], current) : [];
+    this.entries_[nodeId] = { mnemonic, description, status, reasons };
+    records[nodeId] = current;
+    this.keys[nodeId] = key;
+    this.recordsChanged = true;
+  }
+
+  private async loadRecords(): Promise<Record<string, KeySummary>> {
+    if (this.records === undefined) {
+      const file = await readJson<RecordsFile>(path.join(this.dir, 'key-records.json'));
+      this.records = file?.records ?? {};
+    }
+    return this.records;
   }
 
   /** Writes the log atomically. */
   async save(): Promise<void> {
-    await fsp.mkdir(path.dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    const data: ExplainFile = {
+    await fsp.mkdir(this.dir, { recursive: true });
+    const last: LastBuildFile = {
       version: EXPLAIN_LOG_VERSION,
-      records: this.records,
-      lastBuild: this.lastBuild,
+      entries: this.entries_,
+      keys: this.keys,
     };
-    await fsp.writeFile(tmp, JSON.stringify(data));
-    await fsp.rename(tmp, this.file);
+    await writeJsonAtomically(path.join(this.dir, 'last-build.json'), last);
+    if (this.recordsChanged && this.records !== undefined) {
+      const records: RecordsFile = { version: EXPLAIN_LOG_VERSION, records: this.records };
+      await writeJsonAtomically(path.join(this.dir, 'key-records.json'), records);
+    }
   }
+}
+
+async function readJson<T extends { version: number }>(file: string): Promise<T | undefined> {
+  try {
+    const parsed = JSON.parse(await fsp.readFile(file, 'utf8')) as T;
+    return parsed.version === EXPLAIN_LOG_VERSION ? parsed : undefined;
+  } catch {
+    return undefined; // no previous build, or a damaged log: start fresh
+  }
+}
+
+async function writeJsonAtomically(file: string, value: unknown): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  await fsp.writeFile(tmp, JSON.stringify(value));
+  await fsp.rename(tmp, file);
 }
 
 /** Summarises a key record for the explain log. */

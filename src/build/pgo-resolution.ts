@@ -13,7 +13,7 @@ import {
 import type { ActionCache } from '../cache';
 import type { EventSink } from '../events';
 import type { Platform } from '../go/platform';
-import { formatProfileFailure, preprocessProfileBytes, readProfileFile } from '../pprof';
+import type * as Pprof from '../pprof';
 import { type Result, err, ok, sha256 } from '../util';
 import { parseLabel, shortLabel } from '../workspace';
 
@@ -141,6 +141,9 @@ export class PgoResolver {
   ): Promise<Result<ProfileConfig, AnalysisFailure>> {
     const rel = path.relative(this.root, absPath);
     const display = rel.startsWith('..') ? absPath : rel;
+    // Loaded on first use: protobufjs costs start-up time that null builds should not pay.
+    const { formatProfileFailure, preprocessProfileBytes, readProfileFile }: typeof Pprof =
+      await import('../pprof');
     const raw = await readProfileFile(absPath, display);
     if (!raw.ok)
       return err({ reason: 'profile-error', message: formatProfileFailure(raw.failure) });

@@ -19,6 +19,7 @@ import { loadStdlib } from '../go/stdlib';
 import { FileDigester } from '../hashing';
 import { type Result, err, formatDiagnostic, ok } from '../util';
 import { BUILTIN_RULES } from '../../rules/go';
+import { findWorkspaceRoot } from '../workspace';
 import { BuildRunner, type RunSummary } from './build-runner';
 import { ExplainLog } from './explain-log';
 import { PgoResolver, parsePgoFlag } from './pgo-resolution';
@@ -57,7 +58,7 @@ export interface Session {
 export async function openSession(
   opts: SessionOptions,
 ): Promise<Result<Session, AnalysisFailure[]>> {
-  const root = await findRoot(opts.cwd);
+  const root = await findWorkspaceRoot(opts.cwd);
   if (root === undefined) {
     return err([
       {
@@ -79,7 +80,7 @@ export async function openSession(
       }),
   });
   const digester = await FileDigester.open(path.join(opts.diskCache, 'v1', 'statcache.json'));
-  const sdk = await loadGoSdk(config.value.goSdk, digester);
+  const sdk = await loadGoSdk(config.value.goSdk, digester, path.join(opts.diskCache, 'v1'));
   if (!sdk.ok) return err([{ reason: 'go-sdk-not-found', message: sdk.failure.message }]);
   const platform = defaultPlatform(sdk.value.hostOs, sdk.value.hostArch);
   const stdlib = await loadStdlib(sdk.value, platform, path.join(opts.diskCache, 'v1'));
@@ -123,11 +124,6 @@ export async function openSession(
     includeFiles,
     pgo,
   });
-}
-
-async function findRoot(start: string): Promise<string | undefined> {
-  const { findWorkspaceRoot } = await import('../workspace');
-  return findWorkspaceRoot(start);
 }
 
 /** Expands patterns and builds the action graph (binaries in their own PGO configuration). */

@@ -1,4 +1,5 @@
 import type { BigIntStats } from 'node:fs';
+import * as fsSync from 'node:fs';
 import { constants as fsConstants } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
@@ -25,6 +26,16 @@ import { VerifiedMemo } from './verified-memo';
 
 /** Temp files older than this are leftovers of a killed writer; younger ones may be in use. */
 export const STALE_TEMP_AGE_MS = 60 * 60 * 1000;
+
+/**
+ * LRU resolution: an action hit rewrites the mtime of its record and blobs only when they were
+ * last touched longer ago than this, so repeated null builds do not rewrite thousands of inodes.
+ */
+export const LRU_TOUCH_GRANULARITY_MS = 10 * 60 * 1000;
+
+function isStale(st: BigIntStats): boolean {
+  return Date.now() - Number(st.mtimeMs) > LRU_TOUCH_GRANULARITY_MS;
+}
 
 /** Options of a {@link DiskCache}. */
 export interface DiskCacheOptions {
@@ -296,29 +307,35 @@ export class DiskCache implements ActionCache {
 
   /** @inheritdoc */
   async getAction(key: ActionKey): Promise<ActionResult | undefined> {
+    // The hot path of every null build: small files and stats, done synchronously because one
+    // lookup costs microseconds while a promise round-trip through the thread pool costs more.
     const p = this.layout.actionPath(key);
-    const h = await openIfExists(p);
-    if (h === undefined) return this.actionMiss();
-    let st: BigIntStats;
+    const st = fsSync.lstatSync(p, { bigint: true, throwIfNoEntry: false });
+    if (st === undefined) return this.actionMiss();
+    if (!st.isFile()) return await this.actionCorrupt(key, p, st, 'not a regular file');
     let bytes: Buffer;
     try {
-      st = await h.stat({ bigint: true });
-      if (!st.isFile()) return await this.actionCorrupt(key, p, st, 'not a regular file');
-      bytes = await h.readFile();
-    } finally {
-      await h.close();
+      bytes = fsSync.readFileSync(p);
+    } catch (e) {
+      if (isErrno(e, 'ENOENT')) return this.actionMiss();
+      throw e;
     }
     const decoded = decodeActionRecord(bytes, key);
     if (!decoded.ok) return this.actionCorrupt(key, p, st, decoded.failure.detail);
     const refs = referencedBlobs(decoded.value);
     // Completeness: an entry whose outputs were evicted is useless. Stat only; reads hash later.
-    const present = await Promise.all(refs.map((r) => this.hasBlob(r.digest, r.size)));
-    if (present.includes(false)) return this.actionMiss();
-    // Touch the record and its blobs together so LRU keeps or drops them as a unit.
-    await Promise.all([
-      this.touch(p),
-      ...refs.map((r) => this.touch(this.layout.blobPath(r.digest), r.digest)),
-    ]);
+    const stale: { path: string; digest?: Digest }[] = [];
+    if (isStale(st)) stale.push({ path: p });
+    for (const r of refs) {
+      const blobPath = this.layout.blobPath(r.digest);
+      const blob = fsSync.lstatSync(blobPath, { bigint: true, throwIfNoEntry: false });
+      if (blob === undefined || !blob.isFile() || Number(blob.size) !== r.size)
+        return this.actionMiss();
+      if (isStale(blob)) stale.push({ path: blobPath, digest: r.digest });
+    }
+    // Touch the record and its blobs together so LRU keeps or drops them as a unit. An entry used
+    // within the last LRU_TOUCH_GRANULARITY_MS is recent enough: skip rewriting its mtime.
+    await Promise.all(stale.map((e) => this.touch(e.path, e.digest)));
     this.counters.actionHits++;
     return decoded.value;
   }

@@ -1,6 +1,5 @@
 import * as os from 'node:os';
 import yargs from 'yargs';
-import { runPreprocessCommand } from '../pprof';
 import { defaultDiskCacheRoot } from '../cache';
 import { installInterruptHandler } from '../exec';
 import { HumanLogger, JsonLogger, type EventSink } from '../events';
@@ -141,11 +140,14 @@ async function run(argv: string[]): Promise<number> {
               .positional('input', { type: 'string', demandOption: true })
               .option('o', { type: 'string', describe: 'output file (default: stdout)' }),
           (a) => {
-            result = runPreprocessCommand(a.input, a.o, {
-              stdout: process.stdout,
-              stderr: process.stderr,
-              cwd: process.cwd(),
-            });
+            // Loaded on first use: protobufjs costs start-up time other commands should not pay.
+            result = import('../pprof').then(({ runPreprocessCommand }) =>
+              runPreprocessCommand(a.input, a.o, {
+                stdout: process.stdout,
+                stderr: process.stderr,
+                cwd: process.cwd(),
+              }),
+            );
           },
         )
         .demandCommand(1, 'name a pgo command: preprocess'),

@@ -355,6 +355,24 @@ describe('size and garbage collection', () => {
     expect(await open().sizeBytes()).toBe(1000 + recordSize);
   });
 
+  test('a hit does not rewrite mtimes touched within the LRU granularity', async () => {
+    const cache = open();
+    const blob = await cache.putBlob(testBytes(100, 9));
+    const key = testKey('recent');
+    await cache.putAction(key, {
+      outputs: [{ path: 'x', digest: blob, size: 100, executable: false }],
+      exitCode: 0,
+    });
+    const record = cache.layout.actionPath(key);
+    await setAge(record, 60); // one minute old: recent enough
+    const before = (await fs.stat(record)).mtimeMs;
+    expect(await cache.getAction(key)).toBeDefined();
+    expect((await fs.stat(record)).mtimeMs).toBe(before);
+    await setAge(record, 3600); // an hour old: refreshed by the hit
+    expect(await cache.getAction(key)).toBeDefined();
+    expect(Date.now() - (await fs.stat(record)).mtimeMs).toBeLessThan(60_000);
+  });
+
   test('LRU eviction removes the least recently used entries; hits refresh entries', async () => {
     const cache = open();
     const [a, b, c] = [

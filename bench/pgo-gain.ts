@@ -1,0 +1,164 @@
+/**
+ * The PGO gain on the text-rendering service (examples/cmd/mdserver, the Go PGO blog's scenario):
+ * CPU cost per /render request with and without its default.pgo, both binaries built by pgobuild.
+ *
+ * Two measures, PGO and no-PGO interleaved:
+ * - instructions per request, counted by `valgrind --tool=callgrind` (deterministic, immune to
+ *   machine load): the server handles N1 and then N2 requests from the load driver with one
+ *   client, and (I(N2) − I(N1)) / (N2 − N1) cancels start-up and shutdown;
+ * - CPU time per request natively (utime+stime of the server from /proc over a fixed number of
+ *   requests), median of the runs.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const REPO = path.resolve(__dirname, '..', '..');
+const CLI = path.join(REPO, 'bin', 'pgobuild.js');
+
+/** Result of the PGO gain benchmark. */
+export interface PgoGain {
+  readonly instructionsPerRequest: { readonly pgo: number[]; readonly nopgo: number[] };
+  readonly cpuMicrosPerRequest: { readonly pgo: number[]; readonly nopgo: number[] };
+  readonly instructionGainPercent: number;
+  readonly cpuTimeGainPercent: number;
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1
+    ? (s[mid] as number)
+    : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
+
+/** Builds mdserver and its load driver with pgobuild; returns copies of the two server variants. */
+function buildVariants(dir: string): { pgo: string; nopgo: string; load: string } {
+  const build = (extra: string[]): void => {
+    const r = spawnSync(
+      process.execPath,
+      [CLI, 'build', '//examples/cmd/mdserver', '//examples/cmd/mdserver-load', ...extra],
+      { cwd: REPO, encoding: 'utf8' },
+    );
+    if (r.status !== 0) throw new Error(r.stderr);
+  };
+  const out = path.join(REPO, 'pgobuild-out/bin/examples/cmd');
+  build(['--pgo=off']);
+  fs.copyFileSync(path.join(out, 'mdserver/mdserver'), path.join(dir, 'mdserver-nopgo'));
+  build([]);
+  fs.copyFileSync(path.join(out, 'mdserver/mdserver'), path.join(dir, 'mdserver-pgo'));
+  fs.copyFileSync(path.join(out, 'mdserver-load/mdserver-load'), path.join(dir, 'mdserver-load'));
+  for (const f of ['mdserver-nopgo', 'mdserver-pgo', 'mdserver-load'])
+    fs.chmodSync(path.join(dir, f), 0o755);
+  return {
+    pgo: path.join(dir, 'mdserver-pgo'),
+    nopgo: path.join(dir, 'mdserver-nopgo'),
+    load: path.join(dir, 'mdserver-load'),
+  };
+}
+
+/** Starts a server (optionally under a wrapper) and resolves with its address. */
+function startServer(argv: string[]): Promise<{ child: ChildProcess; address: string }> {
+  const child = spawn(argv[0] as string, argv.slice(1), {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, GOMAXPROCS: '1' },
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /listening on (\S+)/.exec(out);
+      if (m !== null) resolve({ child, address: m[1] as string });
+    });
+    child.on('exit', (code) => reject(new Error(`server exited early (${code})`)));
+  });
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    child.removeAllListeners('exit');
+    child.on('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+function load(loadBin: string, address: string, requests: number): void {
+  const r = spawnSync(
+    loadBin,
+    ['-addr', address, '-requests', String(requests), '-duration', '0', '-concurrency', '1'],
+    { encoding: 'utf8' },
+  );
+  if (r.status !== 0) throw new Error(`load driver failed: ${r.stderr}`);
+}
+
+/** Total instructions (Ir) of a server that handled `requests` requests, under callgrind. */
+async function callgrindInstructions(
+  server: string,
+  loadBin: string,
+  requests: number,
+  dir: string,
+): Promise<number> {
+  const outFile = path.join(dir, `callgrind.${path.basename(server)}.${requests}.out`);
+  const { child, address } = await startServer([
+    'valgrind',
+    '--tool=callgrind',
+    `--callgrind-out-file=${outFile}`,
+    server,
+    '-addr',
+    '127.0.0.1:0',
+  ]);
+  load(loadBin, address, requests);
+  await stop(child);
+  const text = fs.readFileSync(outFile, 'utf8');
+  const m = /^(?:summary|totals): (\d+)/m.exec(text);
+  if (m === null) throw new Error(`no totals in ${outFile}`);
+  return Number(m[1]);
+}
+
+/** Server CPU time (µs) spent on `requests` requests, natively. */
+async function cpuMicros(server: string, loadBin: string, requests: number): Promise<number> {
+  const { child, address } = await startServer([server, '-addr', '127.0.0.1:0']);
+  const ticks = (): number => {
+    const fields =
+      fs.readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks
+  };
+  load(loadBin, address, 200); // warm up
+  const before = ticks();
+  load(loadBin, address, requests);
+  const after = ticks();
+  await stop(child);
+  const hz = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+  return ((after - before) / hz) * 1e6;
+}
+
+/** Runs the benchmark: `runs` interleaved repetitions of each measure. */
+export async function measurePgoGain(runs: number): Promise<PgoGain> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgobuild-pgo-gain-'));
+  const bins = buildVariants(dir);
+  const n1 = 100;
+  const n2 = 600;
+  const instr = { pgo: [] as number[], nopgo: [] as number[] };
+  const cpu = { pgo: [] as number[], nopgo: [] as number[] };
+  const nativeRequests = 5000;
+  for (let i = 0; i < runs; i++) {
+    for (const variant of ['nopgo', 'pgo'] as const) {
+      const server = bins[variant];
+      const a = await callgrindInstructions(server, bins.load, n1, dir);
+      const b = await callgrindInstructions(server, bins.load, n2, dir);
+      instr[variant].push((b - a) / (n2 - n1));
+      cpu[variant].push((await cpuMicros(server, bins.load, nativeRequests)) / nativeRequests);
+    }
+    process.stderr.write(
+      `pgo-gain run ${i + 1}/${runs}: instructions/request nopgo ${instr.nopgo.at(-1)?.toFixed(0)} pgo ${instr.pgo.at(-1)?.toFixed(0)}; cpu µs/request nopgo ${cpu.nopgo.at(-1)?.toFixed(1)} pgo ${cpu.pgo.at(-1)?.toFixed(1)}\n`,
+    );
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  return {
+    instructionsPerRequest: instr,
+    cpuMicrosPerRequest: cpu,
+    instructionGainPercent: (1 - median(instr.pgo) / median(instr.nopgo)) * 100,
+    cpuTimeGainPercent: (1 - median(cpu.pgo) / median(cpu.nopgo)) * 100,
+  };
+}
