@@ -13,9 +13,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-
-const REPO = path.resolve(__dirname, '..', '..');
-const CLI = path.join(REPO, 'bin', 'pgobuild.js');
+import { CLI, REPO, median } from './common';
 
 /** Result of the PGO gain benchmark. */
 export interface PgoGain {
@@ -23,14 +21,6 @@ export interface PgoGain {
   readonly cpuMicrosPerRequest: { readonly pgo: number[]; readonly nopgo: number[] };
   readonly instructionGainPercent: number;
   readonly cpuTimeGainPercent: number;
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1
-    ? (s[mid] as number)
-    : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 }
 
 /** Builds mdserver and its load driver with pgobuild; returns copies of the two server variants. */

@@ -1,62 +1,26 @@
 /**
- * `npm run bench`: measures pgobuild side by side with `go build` on the same packages and the
- * same profiles, median of several runs, and writes `bench/results/<name>.json` plus the table in
- * `bench/README.md`. Timings are wall-clock on a shared machine: only ratios measured in the same
- * run (interleaved) are meaningful.
+ * `npm run bench [section…]`: measures pgobuild side by side with `go build` on the same packages
+ * and the same profiles, median of BENCH_RUNS (default 5) interleaved runs, and writes
+ * `bench/results/<name>.json` plus the table in `bench/README.md`. Sections: examples, scale,
+ * profiles, hashing, pgo-gain (default: all). BENCH_SCALES overrides the synthetic sizes
+ * (default "1000,5000").
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { CLI, type Measurement, REPO, goBuild, measurement, median, ours } from './common';
+import { BINARIES, generate, packageDir } from './generate';
+import { measureHashing } from './hashing';
 import { type PgoGain, measurePgoGain } from './pgo-gain';
+import { measurePreprocessing } from './profiles';
 
-const REPO = path.resolve(__dirname, '..', '..');
-const CLI = path.join(REPO, 'bin', 'pgobuild.js');
 const RESULTS = path.join(REPO, 'bench', 'results');
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 5);
+const SCALES = (process.env['BENCH_SCALES'] ?? '1000,5000').split(',').map(Number);
 
-/** One benchmark: ours and go's timings (ms) and their medians. */
-interface Measurement {
-  readonly name: string;
-  readonly description: string;
-  readonly oursMs: number[];
-  readonly goMs: number[];
-  readonly oursMedianMs: number;
-  readonly goMedianMs: number;
-  readonly ratio: number;
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1
-    ? (s[mid] as number)
-    : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-}
-
-function timed(fn: () => void): number {
-  const start = process.hrtime.bigint();
-  fn();
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}
-
-function run(cmd: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): void {
-  const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', maxBuffer: 256 << 20 });
-  if (r.status !== 0)
-    throw new Error(
-      `${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stderr}\n${r.stdout.slice(-2000)}`,
-    );
-}
-
-function goEnv(gocache: string): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env['PATH'],
-    HOME: process.env['HOME'],
-    GOCACHE: gocache,
-    GOFLAGS: '-buildvcs=false',
-    GOTOOLCHAIN: 'local',
-    CGO_ENABLED: '0',
-  };
+function log(text: string): void {
+  process.stderr.write(`${text}\n`);
 }
 
 /** The go_binary and go_library targets under a pattern (what `go build ./...` builds). */
@@ -67,6 +31,14 @@ function buildablePatterns(cwd: string, pattern: string, cache: string): string[
     { cwd, encoding: 'utf8' },
   );
   return out.split('\n').filter((l) => l.startsWith('//'));
+}
+
+/** Appends a new exported function to a Go file (changes its export data, so dependents rebuild). */
+function edit(file: string, tag: string): void {
+  fs.appendFileSync(
+    file,
+    `\n// BenchEdit${tag} exists to invalidate this package.\nfunc BenchEdit${tag}() int { return ${tag.length} }\n`,
+  );
 }
 
 function measureExamples(): Measurement[] {
@@ -80,61 +52,116 @@ function measureExamples(): Measurement[] {
   });
   const moduleDir = path.join(ws, 'examples');
   const patterns = buildablePatterns(ws, '//examples/...', path.join(tmp, 'query-cache'));
-  const ours = (cache: string): void =>
-    run(
-      process.execPath,
-      [CLI, 'build', ...patterns, `--disk_cache=${cache}`, '--output=json'],
-      ws,
-      process.env,
-    );
-  const theirs = (gocache: string): void =>
-    run(
-      'go',
-      ['build', '-trimpath', '-o', path.join(tmp, 'go-bin') + '/', './...'],
-      moduleDir,
-      goEnv(gocache),
-    );
-  const cold = { ours: [] as number[], go: [] as number[] };
-  const nul = { ours: [] as number[], go: [] as number[] };
+  const t = {
+    cold: [[], [], []],
+    nul: [[], [], []],
+    leaf: [[], [], []],
+    wide: [[], [], []],
+  } as Record<string, [number[], number[], number[]]>;
+  const record = (k: string, o: { ms: number; rssKiB: number }, g: { ms: number }): void => {
+    const row = t[k] as [number[], number[], number[]];
+    row[0].push(o.ms);
+    row[1].push(g.ms);
+    row[2].push(o.rssKiB);
+  };
+  const leafFile = path.join(moduleDir, 'lib/logrec/record.go');
+  const wideFile = path.join(moduleDir, 'lib/htmlutil/escape.go');
+  const originals = new Map([leafFile, wideFile].map((f) => [f, fs.readFileSync(f)]));
   for (let i = 0; i < RUNS; i++) {
-    // Cold: empty caches on both sides, interleaved so load changes hit both alike.
     const ourCache = path.join(tmp, `ours-${i}`);
     const goCache = path.join(tmp, `go-${i}`);
+    const goOut = path.join(tmp, `go-bin-${i}`);
     fs.rmSync(path.join(ws, 'pgobuild-out'), { recursive: true, force: true });
-    cold.ours.push(timed(() => ours(ourCache)));
-    cold.go.push(timed(() => theirs(goCache)));
-    nul.ours.push(timed(() => ours(ourCache)));
-    nul.go.push(timed(() => theirs(goCache)));
-    fs.rmSync(ourCache, { recursive: true, force: true });
-    fs.rmSync(goCache, { recursive: true, force: true });
-    process.stderr.write(
-      `examples run ${i + 1}/${RUNS}: cold ${cold.ours.at(-1)?.toFixed(0)} vs ${cold.go.at(-1)?.toFixed(0)} ms, null ${nul.ours.at(-1)?.toFixed(0)} vs ${nul.go.at(-1)?.toFixed(0)} ms\n`,
+    record('cold', ours(ws, patterns, ourCache), goBuild(moduleDir, goOut, goCache));
+    record('nul', ours(ws, patterns, ourCache), goBuild(moduleDir, goOut, goCache));
+    edit(leafFile, `L${i}`);
+    record('leaf', ours(ws, patterns, ourCache), goBuild(moduleDir, goOut, goCache));
+    edit(wideFile, `W${i}`);
+    record('wide', ours(ws, patterns, ourCache), goBuild(moduleDir, goOut, goCache));
+    for (const [f, bytes] of originals) fs.writeFileSync(f, bytes);
+    for (const d of [ourCache, goCache, goOut]) fs.rmSync(d, { recursive: true, force: true });
+    log(
+      `examples ${i + 1}/${RUNS}: cold ${t['cold']?.[0].at(-1)?.toFixed(0)}/${t['cold']?.[1].at(-1)?.toFixed(0)} null ${t['nul']?.[0].at(-1)?.toFixed(0)}/${t['nul']?.[1].at(-1)?.toFixed(0)} leaf ${t['leaf']?.[0].at(-1)?.toFixed(0)}/${t['leaf']?.[1].at(-1)?.toFixed(0)} wide ${t['wide']?.[0].at(-1)?.toFixed(0)}/${t['wide']?.[1].at(-1)?.toFixed(0)} ms (ours/go)`,
     );
   }
   fs.rmSync(tmp, { recursive: true, force: true });
-  const m = (
-    name: string,
-    description: string,
-    t: { ours: number[]; go: number[] },
-  ): Measurement => ({
-    name,
-    description,
-    oursMs: t.ours,
-    goMs: t.go,
-    oursMedianMs: median(t.ours),
-    goMedianMs: median(t.go),
-    ratio: median(t.ours) / median(t.go),
-  });
+  const m = (name: string, description: string, k: string): Measurement => {
+    const row = t[k] as [number[], number[], number[]];
+    return measurement(name, description, row[0], row[1], row[2]);
+  };
+  const what = `//examples/... (${patterns.length} go_binary/go_library targets; the three services with their default.pgo) vs go build -trimpath -o DIR/ ./... in examples/`;
   return [
+    m('examples-cold', `cold build of ${what}, empty caches on both sides`, 'cold'),
+    m('examples-null', `null build of ${what}, everything cached`, 'nul'),
     m(
-      'examples-cold',
-      `cold build of //examples/... (${patterns.length} go_binary/go_library targets, PGO where default.pgo exists) vs go build -trimpath -o DIR/ ./..., empty caches`,
-      cold,
+      'examples-incremental-leaf',
+      `rebuild after adding a function to lib/logrec (imported by one binary)`,
+      'leaf',
     ),
     m(
-      'examples-null',
-      'null build of the same (everything cached) vs go build with a warm GOCACHE',
-      nul,
+      'examples-incremental-wide',
+      `rebuild after adding a function to lib/htmlutil (imported by markdown, search and through them 4 binaries)`,
+      'wide',
+    ),
+  ];
+}
+
+function measureScale(n: number): Measurement[] {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `pgobuild-bench-${n}-`));
+  const ws = path.join(tmp, 'ws');
+  const corpus = path.join(REPO, 'test', 'fixtures', 'profiles');
+  generate(
+    ws,
+    n,
+    [
+      'p2pool-observer-api.cpu.pprof',
+      'p2pool-observer-daemon.cpu.pprof',
+      'masterdnsvpn-server.cpu.pprof',
+    ].map((f) => path.join(corpus, f)),
+  );
+  const ourCache = path.join(tmp, 'ours');
+  const goCache = path.join(tmp, 'go');
+  const goOut = path.join(tmp, 'go-bin');
+  log(`scale ${n}: warming both caches (one cold build each, not measured)`);
+  const coldOurs = ours(ws, ['//...'], ourCache);
+  const coldGo = goBuild(ws, goOut, goCache);
+  log(
+    `scale ${n}: cold ${coldOurs.ms.toFixed(0)} ms (ours, peak ${coldOurs.rssKiB} KiB) vs ${coldGo.ms.toFixed(0)} ms (go)`,
+  );
+  const nul: [number[], number[], number[]] = [[], [], []];
+  const leaf: [number[], number[], number[]] = [[], [], []];
+  for (let i = 0; i < RUNS; i++) {
+    const o = ours(ws, ['//...'], ourCache);
+    const g = goBuild(ws, goOut, goCache);
+    nul[0].push(o.ms);
+    nul[1].push(g.ms);
+    nul[2].push(o.rssKiB);
+    // A package imported by one binary only: edit the last package's source.
+    edit(path.join(ws, packageDir(n - 1), `p${String(n - 1).padStart(5, '0')}.go`), `S${i}`);
+    const ol = ours(ws, ['//...'], ourCache);
+    const gl = goBuild(ws, goOut, goCache);
+    leaf[0].push(ol.ms);
+    leaf[1].push(gl.ms);
+    leaf[2].push(ol.rssKiB);
+    log(
+      `scale ${n} run ${i + 1}/${RUNS}: null ${o.ms.toFixed(0)}/${g.ms.toFixed(0)} leaf ${ol.ms.toFixed(0)}/${gl.ms.toFixed(0)} ms (ours/go), peak RSS ${o.rssKiB} KiB`,
+    );
+  }
+  fs.rmSync(tmp, { recursive: true, force: true });
+  return [
+    measurement(
+      `scale-${n}-null`,
+      `null build of a synthetic ${n}-package workspace (${BINARIES.length} binaries with profiles) vs go build -o DIR/ ./...`,
+      nul[0],
+      nul[1],
+      nul[2],
+    ),
+    measurement(
+      `scale-${n}-incremental-leaf`,
+      `rebuild of the ${n}-package workspace after editing a top-layer package`,
+      leaf[0],
+      leaf[1],
+      leaf[2],
     ),
   ];
 }
@@ -150,86 +177,117 @@ function machine(): Record<string, string | number> {
   };
 }
 
-function writeResults(measurements: readonly Measurement[]): void {
+function save(name: string, value: object): void {
   fs.mkdirSync(RESULTS, { recursive: true });
-  const info = machine();
-  for (const m of measurements) {
-    fs.writeFileSync(
-      path.join(RESULTS, `${m.name}.json`),
-      `${JSON.stringify({ ...m, runs: RUNS, machine: info, date: new Date().toISOString() }, null, 2)}\n`,
-    );
-  }
-  const all = fs
-    .readdirSync(RESULTS)
-    .filter((f) => f.endsWith('.json') && f !== 'pgo-gain.json')
-    .sort()
+  fs.writeFileSync(
+    path.join(RESULTS, `${name}.json`),
+    `${JSON.stringify({ ...value, runs: RUNS, machine: machine(), date: new Date().toISOString() }, null, 2)}\n`,
+  );
+}
+
+function readResult<T>(
+  name: string,
+): (T & { runs: number; machine: Record<string, string> }) | undefined {
+  const file = path.join(RESULTS, `${name}.json`);
+  return fs.existsSync(file)
+    ? (JSON.parse(fs.readFileSync(file, 'utf8')) as T & {
+        runs: number;
+        machine: Record<string, string>;
+      })
+    : undefined;
+}
+
+/** Regenerates bench/README.md from every result file. */
+function writeReadme(): void {
+  const files = fs.existsSync(RESULTS)
+    ? fs
+        .readdirSync(RESULTS)
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+    : [];
+  const side = files
     .map(
       (f) =>
         JSON.parse(fs.readFileSync(path.join(RESULTS, f), 'utf8')) as Measurement & {
           runs: number;
-          date: string;
-          machine: Record<string, string>;
         },
-    );
-  const rows = all.map(
+    )
+    .filter((r) => r.ratio !== undefined);
+  const rss = (r: Measurement): string =>
+    r.oursPeakRssKiB === undefined ? '' : `${(median(r.oursPeakRssKiB) / 1024).toFixed(0)} MiB`;
+  const rows = side.map(
     (r) =>
-      `| ${r.name} | ${r.oursMedianMs.toFixed(0)} | ${r.goMedianMs.toFixed(0)} | ${r.ratio.toFixed(2)}× | ${r.runs} | ${r.description} |`,
+      `| ${r.name} | ${r.oursMedianMs.toFixed(0)} | ${r.goMedianMs.toFixed(0)} | ${r.ratio.toFixed(2)}× | ${rss(r)} | ${r.runs} | ${r.description} |`,
   );
-  const text = `# Benchmarks
+  const info = machine();
+  let text = `# Benchmarks
 
 Generated by \`npm run bench\` (do not edit by hand). Each figure is the median of the runs, ours
-and \`go build\` measured side by side in the same run; ratio = ours / go build (lower is better).
+and \`go build\` measured side by side, interleaved, in the same run; ratio = ours / go build
+(lower is better). The machine is shared and noisy: compare ratios, not absolute times.
 
 Machine: ${info['cpus']} × ${info['cpuModel']}, ${info['memoryGiB']} GiB, ${info['os']}; ${info['node']}; ${info['go']}.
 
-| benchmark | ours (ms) | go build (ms) | ratio | runs | what |
-|---|---|---|---|---|---|
+| benchmark | ours (ms) | go build (ms) | ratio | our peak RSS | runs | what |
+|---|---|---|---|---|---|---|
 ${rows.join('\n')}
-${pgoGainSection()}`;
-  fs.writeFileSync(path.join(REPO, 'bench', 'README.md'), text);
-}
+`;
+  const prep = readResult<{
+    profiles: { name: string; bytes: number; oursMs: number; goMs: number }[];
+  }>('preprocess');
+  if (prep !== undefined) {
+    text += `
+## Profile preprocessing: ours in-process vs the \`preprofile\` tool process
 
-function pgoGainSection(): string {
-  const file = path.join(RESULTS, 'pgo-gain.json');
-  if (!fs.existsSync(file)) return '';
-  const r = JSON.parse(fs.readFileSync(file, 'utf8')) as PgoGain & { runs: number };
-  const med = (xs: number[]): string => median(xs).toFixed(0);
-  const medUs = (xs: number[]): string => median(xs).toFixed(1);
-  return `
-## PGO gain: examples/cmd/mdserver (Markdown → HTML over HTTP)
+Decode + preprocess of each profile (median of ${prep.runs}); ours runs inside the build process
+(after warm-up), \`preprofile\` is the SDK's tool binary run as a process, as cmd/go runs it.
+
+| profile | size (KiB) | ours (ms) | preprofile (ms) | ratio |
+|---|---|---|---|---|
+${prep.profiles.map((p) => `| ${p.name} | ${(p.bytes / 1024).toFixed(0)} | ${p.oursMs.toFixed(1)} | ${p.goMs.toFixed(1)} | ${(p.oursMs / p.goMs).toFixed(2)}× |`).join('\n')}
+`;
+  }
+  const hash = readResult<{ files: number; megabytes: number; coldMs: number; warmMs: number }>(
+    'hashing',
+  );
+  if (hash !== undefined) {
+    text += `
+## Hashing (SHA-256 of ${hash.files} files, ${hash.megabytes.toFixed(1)} MB of Go sources)
+
+| | time (ms) | throughput |
+|---|---|---|
+| without stat cache (every file read and hashed) | ${hash.coldMs.toFixed(0)} | ${(hash.megabytes / (hash.coldMs / 1000)).toFixed(0)} MB/s |
+| with a warm stat cache (stat only) | ${hash.warmMs.toFixed(0)} | ${(hash.files / (hash.warmMs / 1000)).toFixed(0)} files/s |
+`;
+  }
+  const gain = readResult<PgoGain>('pgo-gain');
+  if (gain !== undefined) {
+    text += `
+## PGO gain: examples/cmd/mdserver (Markdown → HTML over HTTP, the Go PGO blog's scenario)
 
 Both binaries built by pgobuild from the same sources, with and without the service's committed
-\`default.pgo\`; ${r.runs} interleaved runs, medians.
+\`default.pgo\`; ${gain.runs} interleaved runs, medians. The Go team reports 2–7% CPU savings from
+PGO on typical programs.
 
 | measure | no PGO | PGO | gain |
 |---|---|---|---|
-| instructions per request (callgrind, one client) | ${med(r.instructionsPerRequest.nopgo)} | ${med(r.instructionsPerRequest.pgo)} | ${r.instructionGainPercent.toFixed(1)}% |
-| server CPU time per request (native, µs) | ${medUs(r.cpuMicrosPerRequest.nopgo)} | ${medUs(r.cpuMicrosPerRequest.pgo)} | ${r.cpuTimeGainPercent.toFixed(1)}% |
-
-The Go team reports 2–7% CPU savings from PGO on typical programs.
+| instructions per request (callgrind, one client) | ${median(gain.instructionsPerRequest.nopgo).toFixed(0)} | ${median(gain.instructionsPerRequest.pgo).toFixed(0)} | ${gain.instructionGainPercent.toFixed(1)}% |
+| server CPU time per request (native, µs) | ${median(gain.cpuMicrosPerRequest.nopgo).toFixed(1)} | ${median(gain.cpuMicrosPerRequest.pgo).toFixed(1)} | ${gain.cpuTimeGainPercent.toFixed(1)}% |
 `;
+  }
+  fs.writeFileSync(path.join(REPO, 'bench', 'README.md'), text);
 }
 
 async function main(): Promise<void> {
-  const only = process.argv[2];
-  const measurements: Measurement[] = [];
-  if (only === undefined || only === 'examples') measurements.push(...measureExamples());
-  if (only === undefined || only === 'pgo-gain') {
-    const gain = await measurePgoGain(RUNS);
-    fs.mkdirSync(RESULTS, { recursive: true });
-    fs.writeFileSync(
-      path.join(RESULTS, 'pgo-gain.json'),
-      `${JSON.stringify({ ...gain, runs: RUNS, machine: machine(), date: new Date().toISOString() }, null, 2)}\n`,
-    );
-    process.stdout.write(
-      `pgo-gain: ${gain.instructionGainPercent.toFixed(1)}% fewer instructions per request, ${gain.cpuTimeGainPercent.toFixed(1)}% less CPU time\n`,
-    );
-  }
-  writeResults(measurements);
-  for (const m of measurements)
-    process.stdout.write(
-      `${m.name}: ours ${m.oursMedianMs.toFixed(0)} ms, go ${m.goMedianMs.toFixed(0)} ms, ratio ${m.ratio.toFixed(2)}\n`,
-    );
+  const sections = process.argv.slice(2);
+  const want = (s: string): boolean => sections.length === 0 || sections.includes(s);
+  if (want('profiles')) save('preprocess', await measurePreprocessing(RUNS));
+  if (want('hashing')) save('hashing', await measureHashing());
+  if (want('examples')) for (const m of measureExamples()) save(m.name, m);
+  if (want('scale')) for (const n of SCALES) for (const m of measureScale(n)) save(m.name, m);
+  if (want('pgo-gain')) save('pgo-gain', await measurePgoGain(RUNS));
+  writeReadme();
+  process.stdout.write(fs.readFileSync(path.join(REPO, 'bench', 'README.md'), 'utf8'));
 }
 
 main().catch((e: unknown) => {

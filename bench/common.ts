@@ -1,0 +1,106 @@
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+
+/** The repository root and the CLI entry point. */
+export const REPO = path.resolve(__dirname, '..', '..');
+export const CLI = path.join(REPO, 'bin', 'pgobuild.js');
+
+/** One side-by-side benchmark: ours and go's timings (ms) and their medians. */
+export interface Measurement {
+  readonly name: string;
+  readonly description: string;
+  readonly oursMs: number[];
+  readonly goMs: number[];
+  readonly oursMedianMs: number;
+  readonly goMedianMs: number;
+  readonly ratio: number;
+  /** Peak RSS of our process per run (KiB), where measured. */
+  readonly oursPeakRssKiB?: number[];
+}
+
+/** Median of a non-empty list. */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1
+    ? (s[mid] as number)
+    : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
+
+/** Builds a measurement from raw timings. */
+export function measurement(
+  name: string,
+  description: string,
+  ours: number[],
+  theirs: number[],
+  rss?: number[],
+): Measurement {
+  return {
+    name,
+    description,
+    oursMs: ours,
+    goMs: theirs,
+    oursMedianMs: median(ours),
+    goMedianMs: median(theirs),
+    ratio: median(ours) / median(theirs),
+    oursPeakRssKiB: rss,
+  };
+}
+
+/** Runs a command, throwing with its output when it fails; returns wall ms and peak RSS (KiB). */
+export function run(
+  cmd: string,
+  args: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = process.env,
+): { ms: number; rssKiB: number } {
+  const start = process.hrtime.bigint();
+  // GNU time reports the peak RSS of the command (our node process, or go and its children's max).
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], {
+    cwd,
+    env,
+    encoding: 'utf8',
+    maxBuffer: 256 << 20,
+  });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0)
+    throw new Error(
+      `${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stderr.slice(-4000)}\n${r.stdout.slice(-2000)}`,
+    );
+  const lines = r.stderr.trim().split('\n');
+  return { ms, rssKiB: Number(lines[lines.length - 1]) };
+}
+
+/** A clean environment for the oracle: cmd/go with its own cache, no VCS stamping, no cgo. */
+export function goEnv(gocache: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env['PATH'],
+    HOME: process.env['HOME'],
+    GOCACHE: gocache,
+    GOFLAGS: '-buildvcs=false',
+    GOTOOLCHAIN: 'local',
+    CGO_ENABLED: '0',
+  };
+}
+
+/** Runs pgobuild build on patterns in a workspace with a given cache. */
+export function ours(
+  ws: string,
+  patterns: readonly string[],
+  cache: string,
+): { ms: number; rssKiB: number } {
+  return run(
+    process.execPath,
+    [CLI, 'build', ...patterns, `--disk_cache=${cache}`, '--output=json'],
+    ws,
+  );
+}
+
+/** Runs `go build -trimpath -o <out>/ ./...` in a module directory. */
+export function goBuild(
+  moduleDir: string,
+  out: string,
+  gocache: string,
+): { ms: number; rssKiB: number } {
+  return run('go', ['build', '-trimpath', '-o', `${out}/`, './...'], moduleDir, goEnv(gocache));
+}
