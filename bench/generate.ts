@@ -54,7 +54,10 @@ export function generate(dir: string, n: number, profiles: readonly string[]): n
     imports.push([...deps].sort((a, b) => a - b));
     writePackage(dir, i, imports[i] as number[]);
   }
-  const top = Array.from({ length: Math.min(n, 60) }, (_, k) => n - 1 - k);
+  // Binaries use packages about a tenth of the way up the layers, so each binary's graph (which
+  // is compiled once more per profile, as cmd/go does) holds at most ~10% of the workspace.
+  const anchor = Math.max(Math.floor(n / 10), Math.min(n, 60));
+  const top = Array.from({ length: Math.min(anchor, 60) }, (_, k) => anchor - 1 - k);
   BINARIES.forEach((bin, b) => {
     const uses = top.filter((_, k) => k % BINARIES.length === b).slice(0, 12);
     writeBinary(dir, bin, uses, profiles[b]);

@@ -114,7 +114,7 @@ export class FileDigester {
       this.statHits++;
       return cached.digest;
     }
-    const digest = await hashFile(absPath);
+    const digest = await hashFile(absPath, Number(st.size));
     this.hashedFiles++;
     this.hashedBytes += Number(st.size);
     if (!racy) {
@@ -125,8 +125,20 @@ export class FileDigester {
   }
 }
 
-/** SHA-256 of a file's contents, streamed. */
-export function hashFile(absPath: string): Promise<Digest> {
+/** Files up to this size are read whole (one synchronous read beats a stream's many callbacks). */
+const WHOLE_READ_LIMIT = 8 << 20;
+
+/** SHA-256 of a file's contents: read whole when small, streamed when large. */
+export function hashFile(absPath: string, size = 0): Promise<Digest> {
+  if (size <= WHOLE_READ_LIMIT) {
+    try {
+      return Promise.resolve(
+        createHash('sha256').update(fs.readFileSync(absPath)).digest('hex') as Digest,
+      );
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
+  }
   return new Promise((resolve, reject) => {
     const hash = createHash('sha256');
     const stream = fs.createReadStream(absPath, { highWaterMark: 1 << 20 });
