@@ -2,3 +2,4 @@ export * from './result';
 export * from './unreachable';
 export * from './diagnostic';
 export * from './digest';
+export * from './edit-distance';
