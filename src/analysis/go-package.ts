@@ -1,4 +1,4 @@
-import * as fsp from 'node:fs/promises';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type GoMod, parseGoMod } from '../go/go-mod';
 import type { SourceFile } from '../go/compile-action';
@@ -54,7 +54,8 @@ export class SourceReader {
     const absPath = path.join(this.root, display);
     let bytes: Buffer;
     try {
-      bytes = await fsp.readFile(absPath);
+      // Synchronous: small files, and a thread-pool round trip per file costs more than the read.
+      bytes = fs.readFileSync(absPath);
     } catch (e) {
       return err(
         (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : (e as Error).message,
@@ -75,7 +76,7 @@ export class SourceReader {
         const file = dir === '' ? 'go.mod' : `${dir}/go.mod`;
         let text: string | undefined;
         try {
-          text = await fsp.readFile(path.join(this.root, file), 'utf8');
+          text = fs.readFileSync(path.join(this.root, file), 'utf8');
         } catch {
           text = undefined;
         }

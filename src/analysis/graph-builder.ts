@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { buildSettings } from '../go/build-info';
 import type { SourceFile } from '../go/compile-action';
@@ -69,6 +68,8 @@ export class GraphBuilder {
     Promise<Result<ResolvedPackage, AnalysisFailure[]>>
   >();
   readonly warnings: Diagnostic[] = [];
+  /** Headers found per std package directory (the same for every configuration). */
+  private readonly headersByDir = new Map<string, Promise<SourceFile[]>>();
   private readonly reader: SourceReader;
 
   constructor(
@@ -485,7 +486,16 @@ export class GraphBuilder {
    * Headers that a std package's assembly includes from subdirectories (`#include "cgo/abi_amd64.h"`
    * in runtime): cmd/go exposes all of GOROOT, a sandbox only what is declared, so find them.
    */
-  private async includedHeaders(dir: string, names: readonly string[]): Promise<SourceFile[]> {
+  private includedHeaders(dir: string, names: readonly string[]): Promise<SourceFile[]> {
+    let pending = this.headersByDir.get(dir);
+    if (pending === undefined) {
+      pending = this.findIncludedHeaders(dir, names);
+      this.headersByDir.set(dir, pending);
+    }
+    return pending;
+  }
+
+  private async findIncludedHeaders(dir: string, names: readonly string[]): Promise<SourceFile[]> {
     const found = new Map<string, SourceFile>();
     const queue = [...names];
     const seen = new Set(names);
@@ -493,7 +503,7 @@ export class GraphBuilder {
       const name = queue.pop() as string;
       let text: string;
       try {
-        text = await fsp.readFile(path.join(dir, name), 'utf8');
+        text = fs.readFileSync(path.join(dir, name), 'utf8');
       } catch {
         continue;
       }

@@ -65,7 +65,7 @@ export class PackageLoader {
   ): Promise<Result<LoadedPackage | undefined, AnalysisFailure>> {
     const buildFile = await buildFileOf(this.root, pkg);
     if (buildFile === undefined) return ok(undefined);
-    const text = await fs.promises.readFile(path.join(this.root, buildFile), 'utf8');
+    const text = fs.readFileSync(path.join(this.root, buildFile), 'utf8');
     const parsed = parseFile(buildFile, text, 'build');
     if (!parsed.ok) return err(starlarkFailure(parsed.failure));
     const targets = new Map<string, DeclaredTarget>();

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -45,7 +46,7 @@ export async function loadStdlib(
     `v${LISTING_VERSION}-${sdk.identity}-${platform.goos}_${platform.goarch}_${platform.archLevel}.json`,
   );
   try {
-    const stored = JSON.parse(await fsp.readFile(file, 'utf8')) as StdPackage[];
+    const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as StdPackage[];
     return ok(new Map(stored.map((p) => [p.importPath, p])));
   } catch {
     // Not listed yet (or damaged): list again below.
