@@ -74,12 +74,8 @@ export class SourceReader {
     if (pending === undefined) {
       pending = (async () => {
         const file = dir === '' ? 'go.mod' : `${dir}/go.mod`;
-        let text: string | undefined;
-        try {
-          text = fs.readFileSync(path.join(this.root, file), 'utf8');
-        } catch {
-          text = undefined;
-        }
+        const abs = path.join(this.root, file);
+        const text = fs.existsSync(abs) ? fs.readFileSync(abs, 'utf8') : undefined;
         if (text !== undefined) {
           const parsed = parseGoMod(file, text);
           return parsed.ok ? ok(parsed.value) : err(diagnosticFailure('go-mod', parsed.failure));

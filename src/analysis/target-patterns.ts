@@ -65,8 +65,9 @@ export async function expandPatterns(
           });
           continue;
         }
-        for (const pkgName of pkgs) {
-          const pkg = await loader.load(pkgName);
+        // Loaded concurrently, added in package order.
+        const loaded = await Promise.all(pkgs.map((pkgName) => loader.load(pkgName)));
+        for (const pkg of loaded) {
           if (!pkg.ok) failures.push(pkg.failure);
           else if (pkg.value !== undefined) for (const t of pkg.value.targets.values()) add(t);
         }

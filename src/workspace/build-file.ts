@@ -1,6 +1,5 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isMissing } from './fs-errors';
 
 /** BUILD file names in order of preference: Bazel reads `BUILD.bazel` when both exist. */
 export const BUILD_FILE_NAMES = ['BUILD.bazel', 'BUILD'] as const;
@@ -19,12 +18,10 @@ export function joinPkgPath(pkg: string, name: string): string {
 export async function buildFileOf(root: string, pkg: string): Promise<string | undefined> {
   for (const name of BUILD_FILE_NAMES) {
     const rel = joinPkgPath(pkg, name);
-    try {
-      const st = await fs.promises.stat(path.join(root, rel));
-      if (st.isFile()) return rel;
-    } catch (e) {
-      if (!isMissing(e)) throw e;
-    }
+    // Synchronous and without exceptions: called once per package on every build, where a
+    // thread-pool round trip (and an ENOENT exception) per probe would dominate a null build.
+    const st = fs.statSync(path.join(root, rel), { throwIfNoEntry: false });
+    if (st?.isFile() === true) return rel;
   }
   return undefined;
 }
