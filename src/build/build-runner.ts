@@ -363,10 +363,13 @@ export class BuildRunner {
     let sandboxed;
     try {
       this.spawns += action.steps.filter((s) => s.kind === 'spawn').length;
+      // Like cmd/go: a compile running alone (the serial stretches of a graph, such as runtime)
+      // gets the idle cores for its backend; compiles running side by side get one each.
+      const compileConcurrency = Math.max(1, this.opts.jobs - this.semaphore.inUse + 1);
       sandboxed = await runInSandbox(
         action,
         inputs.value,
-        { baseDir: this.opts.sandboxBase, goroot: this.opts.sdk.goroot },
+        { baseDir: this.opts.sandboxBase, goroot: this.opts.sdk.goroot, compileConcurrency },
         signal,
       );
     } finally {

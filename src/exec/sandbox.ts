@@ -21,6 +21,8 @@ export interface SandboxOptions {
   readonly baseDir: string;
   /** The value of `${GOROOT}`. */
   readonly goroot: string;
+  /** Value of `${COMPILE_CONCURRENCY}` (the compiler's `-c`), decided when the action starts. */
+  readonly compileConcurrency?: number;
   /** Leave the exec root in place when the action fails, for debugging. */
   readonly keepOnFailure?: boolean;
 }
@@ -121,7 +123,11 @@ async function runSteps(
   execRoot: string,
   signal: AbortSignal,
 ): Promise<Result<StepsOutcome, SandboxFailure>> {
-  const values: PlaceholderValues = { execRoot, goroot: opts.goroot };
+  const values: PlaceholderValues = {
+    execRoot,
+    goroot: opts.goroot,
+    compileConcurrency: opts.compileConcurrency,
+  };
   const expand = (s: string): string => expandPlaceholders(s, values);
 
   const prepared = await prepareExecRoot(action, inputs, execRoot);

@@ -193,6 +193,7 @@ export function compileAction(
   argv.push('-goversion', sdk.version);
   if (unit.profile !== undefined) argv.push(`-pgoprofile=${inExecRoot(EXEC_ROOT.profile)}`);
   if (hasAsm) argv.push('-symabis', inExecRoot(`${objdir}/symabis`));
+  argv.push('-c=${COMPILE_CONCURRENCY}');
   argv.push('-nolocalimports', '-importcfg', inExecRoot(`${objdir}/importcfg`));
   if (unit.embed !== undefined) argv.push('-embedcfg', inExecRoot(`${objdir}/embedcfg`));
   argv.push('-pack');
