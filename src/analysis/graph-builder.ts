@@ -657,13 +657,12 @@ export class GraphBuilder {
       else failures.push(...r.failure);
     }
     if (failures.length > 0) return err(failures);
-    const importPath = internal?.importPath ?? (await importPathOf(owner, this.reader));
-    const basePath =
-      typeof importPath === 'string'
-        ? importPath
-        : importPath.ok
-          ? importPath.value.importPath
-          : shortLabel(target);
+    let basePath = internal?.importPath;
+    if (basePath === undefined) {
+      const own = await importPathOf(owner, this.reader);
+      if (!own.ok) return err([own.failure]);
+      basePath = own.value.importPath;
+    }
     const suffix = ` [${shortLabel(target)}]`;
     const overrides = new Map<string, string>();
     let internalId: string | undefined;
@@ -687,31 +686,9 @@ export class GraphBuilder {
       if (!r.ok) return r;
       externalId = r.value;
     }
-    // Generate _testmain.go from the test functions found in the test files.
-    const findAll = (files: readonly ReadSource[]): Result<TestFunctions, Diagnostic> => {
-      const parts: TestFunctions[] = [];
-      for (const f of files) {
-        const found = findTestFunctions(f.display, f.text);
-        if (!found.ok) return found;
-        parts.push(found.value);
-      }
-      return combineTestFunctions(parts);
-    };
-    const internalFns = findAll(internalTests);
-    if (!internalFns.ok) return err([diagnosticFailure('go-source', internalFns.failure)]);
-    const externalFns = findAll(externalTests);
-    if (!externalFns.ok) return err([diagnosticFailure('go-source', externalFns.failure)]);
-    const both = combineTestFunctions([internalFns.value, externalFns.value]);
-    if (!both.ok) return err([diagnosticFailure('go-source', both.failure)]);
-    const testmainText = generateTestMain({
-      importPath: basePath,
-      modulePath: (internal ?? external)?.module?.modulePath,
-      // Without `embed` there is no package under test to import (the external test package
-      // reaches the library through its deps).
-      packageHasGoFiles: internal !== undefined,
-      internal: internal !== undefined ? internalFns.value : undefined,
-      external: external !== undefined ? externalFns.value : undefined,
-    });
+    const testmain = testMainSource(basePath, internalTests, externalTests, internal, external);
+    if (!testmain.ok) return err([testmain.failure]);
+    const testmainText = testmain.value;
     const testmainInfo = scanGoFile('_testmain.go', testmainText);
     if (!testmainInfo.ok)
       throw new Error(`generated _testmain.go does not scan: ${testmainInfo.failure.message}`);
@@ -835,6 +812,45 @@ export class GraphBuilder {
     walk(pkg === '' ? 'testdata' : `${pkg}/testdata`);
     return out;
   }
+}
+
+/**
+ * The `_testmain.go` cmd/go would generate for a test: the test functions of the internal and
+ * external test files (a wrong signature or two TestMains are diagnostics).
+ */
+function testMainSource(
+  importPath: string,
+  internalTests: readonly ReadSource[],
+  externalTests: readonly ReadSource[],
+  internal: ResolvedPackage | undefined,
+  external: ResolvedPackage | undefined,
+): Result<string, AnalysisFailure> {
+  const functionsOf = (files: readonly ReadSource[]): Result<TestFunctions, Diagnostic> => {
+    const parts: TestFunctions[] = [];
+    for (const f of files) {
+      const found = findTestFunctions(f.display, f.text);
+      if (!found.ok) return found;
+      parts.push(found.value);
+    }
+    return combineTestFunctions(parts);
+  };
+  const internalFns = functionsOf(internalTests);
+  if (!internalFns.ok) return err(diagnosticFailure('go-source', internalFns.failure));
+  const externalFns = functionsOf(externalTests);
+  if (!externalFns.ok) return err(diagnosticFailure('go-source', externalFns.failure));
+  const both = combineTestFunctions([internalFns.value, externalFns.value]);
+  if (!both.ok) return err(diagnosticFailure('go-source', both.failure));
+  return ok(
+    generateTestMain({
+      importPath,
+      modulePath: (internal ?? external)?.module?.modulePath,
+      // Without `embed` there is no package under test to import (the external test package
+      // reaches the library through its deps).
+      packageHasGoFiles: internal !== undefined,
+      internal: internal !== undefined ? internalFns.value : undefined,
+      external: external !== undefined ? externalFns.value : undefined,
+    }),
+  );
 }
 
 function isStdInternal(importPath: string): boolean {
