@@ -6,7 +6,8 @@ import { REPO, finished, makeWorkspace, pgobuild, textSection } from './harness'
 import { SMALL_WORKSPACE } from './small-workspace';
 
 /**
- * Older SDKs fetched by scripts/fetch-go.sh (CI fetches them in .ci/run). Each is a real Go
+ * Older SDKs fetched through the Go module proxy by scripts/fetch-go.sh into .cache/go (idempotent:
+ * .ci/run fetches them up front, and this file fetches whatever is missing). Each is a real Go
  * whose flags and file formats differ from the machine's (reference §1): 1.21 passes -+ and
  * -compiling-runtime and does not sort build settings; 1.21 and 1.22 compilers read the raw pprof.
  */
@@ -15,6 +16,13 @@ const VERSIONS = ['go1.21.13', 'go1.22.12'];
 function goroot(version: string): string {
   return path.join(REPO, '.cache', 'go', version);
 }
+
+beforeAll(() => {
+  const r = spawnSync('bash', [path.join(REPO, 'scripts/fetch-go.sh'), ...VERSIONS], {
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`scripts/fetch-go.sh failed: ${r.stderr}`);
+});
 
 describe.each(VERSIONS)('with %s selected by go_sdk(path = ...)', (version) => {
   const root = goroot(version);
