@@ -19,8 +19,38 @@ import { CLI, REPO, median } from './common';
 export interface PgoGain {
   readonly instructionsPerRequest: { readonly pgo: number[]; readonly nopgo: number[] };
   readonly cpuMicrosPerRequest: { readonly pgo: number[]; readonly nopgo: number[] };
+  /** The renderer alone: BenchmarkRender of examples/lib/markdown, ns/op per run. */
+  readonly renderNsPerOp: { readonly pgo: number[]; readonly nopgo: number[] };
   readonly instructionGainPercent: number;
   readonly cpuTimeGainPercent: number;
+  readonly renderGainPercent: number;
+}
+
+/**
+ * BenchmarkRender (the markdown library's own benchmark) with mdserver's profile and without,
+ * `go test -bench -count=runs` (ns/op of each run).
+ */
+function renderBenchmark(runs: number, pgo: string): number[] {
+  const r = spawnSync(
+    'go',
+    [
+      'test',
+      '-run=^$',
+      '-bench=^BenchmarkRender$',
+      `-count=${runs}`,
+      `-pgo=${pgo}`,
+      './lib/markdown',
+    ],
+    {
+      cwd: path.join(REPO, 'examples'),
+      encoding: 'utf8',
+      env: { ...process.env, GOFLAGS: '-buildvcs=false', CGO_ENABLED: '0' },
+    },
+  );
+  if (r.status !== 0) throw new Error(`go test -bench failed: ${r.stderr}${r.stdout}`);
+  return [...r.stdout.matchAll(/^BenchmarkRender\S*\s+\d+\s+([\d.]+) ns\/op/gm)].map((m) =>
+    Number(m[1]),
+  );
 }
 
 /** Builds mdserver and its load driver with pgobuild; returns copies of the two server variants. */
@@ -103,19 +133,35 @@ async function callgrindInstructions(
     '-addr',
     '127.0.0.1:0',
   ]);
+  let dump: string;
   try {
     load(loadBin, address, 50);
     control(['-z', String(child.pid)]);
     load(loadBin, address, requests);
     control(['-d', String(child.pid)]);
+    dump = await dumpFile(outFile); // before the kill: the dump is written asynchronously
   } finally {
     child.removeAllListeners('exit');
     child.kill('SIGKILL');
   }
-  const text = fs.readFileSync(`${outFile}.1`, 'utf8');
-  const m = /^totals: (\d+)/m.exec(text);
-  if (m === null) throw new Error(`no totals in ${outFile}.1`);
+  const m = /^totals: (\d+)/m.exec(fs.readFileSync(dump, 'utf8'));
+  if (m === null) throw new Error(`no totals in ${dump}`);
   return Number(m[1]) / requests;
+}
+
+/** The dump callgrind_control -d asked for: `<out>.<n>`, written asynchronously by the tool. */
+async function dumpFile(outFile: string): Promise<string> {
+  const dir = path.dirname(outFile);
+  for (let waited = 0; waited < 20_000; waited += 200) {
+    const dumps = fs.readdirSync(dir).filter((f) => f.startsWith(`${path.basename(outFile)}.`));
+    const last = dumps
+      .sort((a, b) => Number(a.split('.').pop()) - Number(b.split('.').pop()))
+      .pop();
+    if (last !== undefined && /^totals: /m.test(fs.readFileSync(path.join(dir, last), 'utf8')))
+      return path.join(dir, last);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`callgrind wrote no dump for ${outFile}`);
 }
 
 function control(args: string[]): void {
@@ -159,7 +205,14 @@ export async function measurePgoGain(runs: number): Promise<PgoGain> {
     );
   }
   fs.rmSync(dir, { recursive: true, force: true });
+  const profile = path.join(REPO, 'examples/cmd/mdserver/default.pgo');
+  const render = { nopgo: renderBenchmark(runs, 'off'), pgo: renderBenchmark(runs, profile) };
+  process.stderr.write(
+    `render ns/op nopgo ${render.nopgo.join(' ')}; pgo ${render.pgo.join(' ')}\n`,
+  );
   return {
+    renderNsPerOp: render,
+    renderGainPercent: (1 - median(render.pgo) / median(render.nopgo)) * 100,
     instructionsPerRequest: instr,
     cpuMicrosPerRequest: cpu,
     instructionGainPercent: (1 - median(instr.pgo) / median(instr.nopgo)) * 100,

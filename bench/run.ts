@@ -273,6 +273,7 @@ PGO on typical programs.
 |---|---|---|---|
 | instructions per request (callgrind, one client) | ${median(gain.instructionsPerRequest.nopgo).toFixed(0)} | ${median(gain.instructionsPerRequest.pgo).toFixed(0)} | ${gain.instructionGainPercent.toFixed(1)}% |
 | server CPU time per request (native, µs) | ${median(gain.cpuMicrosPerRequest.nopgo).toFixed(1)} | ${median(gain.cpuMicrosPerRequest.pgo).toFixed(1)} | ${gain.cpuTimeGainPercent.toFixed(1)}% |
+| the renderer alone: BenchmarkRender (ns/op, go test -bench with the same profile) | ${median(gain.renderNsPerOp.nopgo).toFixed(0)} | ${median(gain.renderNsPerOp.pgo).toFixed(0)} | ${gain.renderGainPercent.toFixed(1)}% |
 `;
   }
   fs.writeFileSync(path.join(REPO, 'bench', 'README.md'), text);
