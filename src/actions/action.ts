@@ -11,9 +11,9 @@ export type Mnemonic = 'GoCompile' | 'GoLink' | 'GoPreprofile' | 'GoTestRun';
  * - `${EXECROOT}`: the absolute path of the fresh sandbox directory the action runs in.
  * - `${GOROOT}`: the absolute path of the selected Go SDK (used only to name tool binaries, whose
  *   contents are pinned by the toolchain identity in the key).
- * - `${COMPILE_CONCURRENCY}`: the compiler's backend concurrency (`-c`), chosen when the action
- *   starts from the cores other actions leave free, as cmd/go does. It never changes the output,
- *   so it must not change the key either (machines with different core counts share results).
+ * - `${COMPILE_CONCURRENCY}`: the compiler's backend concurrency (`-c`), which depends on the
+ *   machine's core count as in cmd/go. It never changes the output, so it must not change the key
+ *   either (machines with different core counts share results).
  */
 export type Placeholder = '${EXECROOT}' | '${GOROOT}' | '${COMPILE_CONCURRENCY}';
 

@@ -1,4 +1,5 @@
 import * as fsp from 'node:fs/promises';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { GoSdk } from '../../toolchain';
 import { type Action, type ActionKey, actionKeyOf, actionKeyRecord } from '../actions';
@@ -363,9 +364,9 @@ export class BuildRunner {
     let sandboxed;
     try {
       this.spawns += action.steps.filter((s) => s.kind === 'spawn').length;
-      // Like cmd/go: a compile running alone (the serial stretches of a graph, such as runtime)
-      // gets the idle cores for its backend; compiles running side by side get one each.
-      const compileConcurrency = Math.max(1, this.opts.jobs - this.semaphore.inUse + 1);
+      // cmd/go's token pool (gc.go, compilerConcurrency) gives every compile at least
+      // min(4, GOMAXPROCS) backend workers; do the same.
+      const compileConcurrency = Math.min(4, os.availableParallelism());
       sandboxed = await runInSandbox(
         action,
         inputs.value,
