@@ -96,11 +96,16 @@ export function ours(
   );
 }
 
-/** Runs `go build -trimpath -o <out>/ ./...` in a module directory. */
+/**
+ * Runs `go build -trimpath` of `./...` in a module directory. With `out`, `-o <out>/` writes the
+ * binaries, as we do; note that cmd/go then builds only main packages and their dependencies.
+ * Without it, every package is compiled and the mains are linked, their binaries discarded.
+ */
 export function goBuild(
   moduleDir: string,
-  out: string,
+  out: string | undefined,
   gocache: string,
 ): { ms: number; rssKiB: number } {
-  return run('go', ['build', '-trimpath', '-o', `${out}/`, './...'], moduleDir, goEnv(gocache));
+  const outArgs = out === undefined ? [] : ['-o', `${out}/`];
+  return run('go', ['build', '-trimpath', ...outArgs, './...'], moduleDir, goEnv(gocache));
 }
