@@ -5,7 +5,8 @@
  * Two measures, PGO and no-PGO interleaved:
  * - instructions per request, counted by `valgrind --tool=callgrind` (nearly deterministic,
  *   immune to machine load): 300 requests from the load driver with one client, counted between
- *   a zeroing and a dump of callgrind's counters;
+ *   a zeroing and a dump of callgrind's counters (with GODEBUG=asyncpreemptoff=1: callgrind
+ *   3.19 asserts on the preemption signals of Go's runtime);
  * - CPU time per request natively (utime+stime of the server from /proc over a fixed number of
  *   requests), median of the runs.
  */
@@ -79,11 +80,15 @@ function buildVariants(dir: string): { pgo: string; nopgo: string; load: string 
 }
 
 /** Starts a server (optionally under a wrapper) and resolves with its address. */
-function startServer(argv: string[]): Promise<{ child: ChildProcess; address: string }> {
+function startServer(
+  argv: string[],
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<{ child: ChildProcess; address: string }> {
   const child = spawn(argv[0] as string, argv.slice(1), {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, GOMAXPROCS: '1' },
+    env: { ...process.env, GOMAXPROCS: '1', ...extraEnv },
   });
+  child.stderr?.resume(); // never let a full stderr pipe stall the server
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (c: Buffer) => {
@@ -125,14 +130,17 @@ async function callgrindInstructions(
   dir: string,
 ): Promise<number> {
   const outFile = path.join(dir, `callgrind.${path.basename(server)}.${Date.now()}.out`);
-  const { child, address } = await startServer([
-    'valgrind',
-    '--tool=callgrind',
-    `--callgrind-out-file=${outFile}`,
-    server,
-    '-addr',
-    '127.0.0.1:0',
-  ]);
+  const { child, address } = await startServer(
+    [
+      'valgrind',
+      '--tool=callgrind',
+      `--callgrind-out-file=${outFile}`,
+      server,
+      '-addr',
+      '127.0.0.1:0',
+    ],
+    { GODEBUG: 'asyncpreemptoff=1' },
+  );
   let dump: string;
   try {
     load(loadBin, address, 50);
