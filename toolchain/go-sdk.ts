@@ -4,7 +4,7 @@ import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import type { FileDigester } from '../src/hashing';
-import { type Digest, type Result, err, ok, sha256 } from '../src/util';
+import { type Digest, type Result, err, ok, sha256, writeFileAtomicallySync } from '../src/util';
 
 const execFileAsync = promisify(execFile);
 
@@ -123,10 +123,7 @@ async function goEnv(
     return err((e as Error).message.split('\n')[0] ?? 'failed');
   }
   if (memo !== undefined) {
-    fs.mkdirSync(path.dirname(memo), { recursive: true });
-    const tmp = `${memo}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(env));
-    fs.renameSync(tmp, memo);
+    writeFileAtomicallySync(memo, JSON.stringify(env));
   }
   return ok(env);
 }

@@ -3,6 +3,7 @@ import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { ActionKeyRecord } from '../actions';
 import type { ActionStatus } from '../events';
+import { writeFileAtomically } from '../util';
 
 /** Bumped when the stored format changes; an older file is ignored. */
 const EXPLAIN_LOG_VERSION = 2;
@@ -51,6 +52,7 @@ interface RecordsFile {
  */
 export class ExplainLog {
   private records: Record<string, KeySummary> | undefined;
+  private recordsLoad: Promise<Record<string, KeySummary>> | undefined;
   private recordsChanged = false;
   private entries_: Record<string, ExplainEntry> = {};
 
@@ -99,12 +101,15 @@ export class ExplainLog {
     this.recordsChanged = true;
   }
 
-  private async loadRecords(): Promise<Record<string, KeySummary>> {
-    if (this.records === undefined) {
-      const file = await readJson<RecordsFile>(path.join(this.dir, 'key-records.json'));
-      this.records = file?.records ?? {};
-    }
-    return this.records;
+  /** Loads the key records once; concurrent callers share the one load (and the one object). */
+  private loadRecords(): Promise<Record<string, KeySummary>> {
+    this.recordsLoad ??= readJson<RecordsFile>(path.join(this.dir, 'key-records.json')).then(
+      (file) => {
+        this.records = file?.records ?? {};
+        return this.records;
+      },
+    );
+    return this.recordsLoad;
   }
 
   /** Writes the log atomically. */
@@ -132,10 +137,8 @@ async function readJson<T extends { version: number }>(file: string): Promise<T 
   }
 }
 
-async function writeJsonAtomically(file: string, value: unknown): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`;
-  await fsp.writeFile(tmp, JSON.stringify(value));
-  await fsp.rename(tmp, file);
+function writeJsonAtomically(file: string, value: unknown): Promise<void> {
+  return writeFileAtomically(file, JSON.stringify(value));
 }
 
 /** Summarises a key record for the explain log. */

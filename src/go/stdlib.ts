@@ -1,10 +1,9 @@
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import type { GoSdk } from '../../toolchain';
-import { type Result, err, ok } from '../util';
+import { type Result, err, ok, writeFileAtomically } from '../util';
 import type { Platform } from './platform';
 
 const execFileAsync = promisify(execFile);
@@ -109,9 +108,6 @@ export async function loadStdlib(
       importMap: p.ImportMap ?? {},
     });
   }
-  await fsp.mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  await fsp.writeFile(tmp, JSON.stringify(packages));
-  await fsp.rename(tmp, file);
+  await writeFileAtomically(file, JSON.stringify(packages));
   return ok(new Map(packages.map((p) => [p.importPath, p])));
 }

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
-import * as path from 'node:path';
 import xxhash from 'xxhash-wasm';
+import { writeFileAtomically } from '../util/atomic-write';
 import type { Digest } from '../util/digest';
 
 /** Version of the on-disk stat cache format; a different version is ignored and rewritten. */
@@ -77,13 +77,10 @@ export class FileDigester {
   /** Writes the stat cache back (atomically) if anything changed. */
   async save(): Promise<void> {
     if (!this.dirty || this.storePath === undefined) return;
-    const tmp = `${this.storePath}.${process.pid}.${Date.now()}.tmp`;
-    await fsp.mkdir(path.dirname(this.storePath), { recursive: true });
-    await fsp.writeFile(
-      tmp,
+    await writeFileAtomically(
+      this.storePath,
       JSON.stringify({ version: STAT_CACHE_VERSION, entries: Object.fromEntries(this.entries) }),
     );
-    await fsp.rename(tmp, this.storePath);
     this.dirty = false;
   }
 

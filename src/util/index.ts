@@ -3,3 +3,4 @@ export * from './unreachable';
 export * from './diagnostic';
 export * from './digest';
 export * from './edit-distance';
+export * from './atomic-write';
