@@ -1,8 +1,7 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { actions, finished, go, makeWorkspace, pgobuild, textSection } from './harness';
+import { actions, finished, go, makeWorkspace, pgobuild, textSection, tempDir } from './harness';
 import { SMALL_WORKSPACE } from './small-workspace';
 
 describe('build engine end to end (real Go toolchain)', () => {
@@ -20,7 +19,7 @@ describe('build engine end to end (real Go toolchain)', () => {
     const two = spawnSync(path.join(ws, 'pgobuild-out/bin/cmd/two/two'), { encoding: 'utf8' });
     expect(two.stdout).toBe('TWO\n');
     for (const bin of ['one', 'two']) {
-      const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'oracle-')), bin);
+      const out = path.join(tempDir('oracle-'), bin);
       const built = go(ws, ['build', '-trimpath', '-o', out, `./cmd/${bin}`]);
       expect(built.stderr).toBe('');
       expect(
@@ -71,7 +70,7 @@ describe('build engine end to end (real Go toolchain)', () => {
 
   test('(e) the same workspace at another path gives 100% cache hits', () => {
     pgobuild(ws, ['build', '//...']);
-    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'pgobuild-moved-'));
+    const copy = tempDir('pgobuild-moved-');
     fs.cpSync(ws, copy, { recursive: true, filter: (src) => !src.includes('pgobuild-out') });
     const run = pgobuild(copy, ['build', '//...']);
     const done = finished(run);
@@ -82,7 +81,7 @@ describe('build engine end to end (real Go toolchain)', () => {
   });
 
   test('(f) a corrupted cache blob is detected, evicted and rebuilt', () => {
-    const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'pgobuild-corrupt-'));
+    const cache = tempDir('pgobuild-corrupt-');
     const first = pgobuild(ws, ['build', '//cmd/one'], { cache });
     expect(finished(first).exitCode).toBe(0);
     // Corrupt every blob in the CAS (flip the first byte), then force reads: remove outputs and

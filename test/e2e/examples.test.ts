@@ -1,8 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { copyExamples, finished, go, pgobuild, textSection } from './harness';
+import { copyExamples, finished, go, pgobuild, textSection, tempDir } from './harness';
 
 /** Every go_binary of the examples, by package directory. */
 function binaries(ws: string): string[] {
@@ -21,7 +20,7 @@ describe('the example monorepo', () => {
   test('(d) every example binary has the .text section of go build -trimpath (same profile)', () => {
     const labels = binaries(ws);
     expect(labels.length).toBeGreaterThanOrEqual(4);
-    const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'oracle-examples-'));
+    const outDir = tempDir('oracle-examples-');
     // Built one at a time: each command-line main resolves its own default.pgo, as in ours.
     for (const label of labels) {
       const pkg = label.slice(2);

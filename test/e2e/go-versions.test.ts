@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { REPO, finished, makeWorkspace, pgobuild, textSection } from './harness';
+import { REPO, finished, makeWorkspace, pgobuild, textSection, tempDir } from './harness';
 import { SMALL_WORKSPACE } from './small-workspace';
 
 /**
@@ -43,7 +43,7 @@ describe.each(VERSIONS)('with %s selected by go_sdk(path = ...)', (version) => {
       path.join(REPO, 'test/fixtures/profiles/markdown-server.cpu.pprof'),
       path.join(ws, 'cmd/one/default.pgo'),
     );
-    const cache = fs.mkdtempSync(path.join(os.tmpdir(), `pgobuild-${version}-`));
+    const cache = tempDir(`pgobuild-${version}-`);
     const run = pgobuild(ws, ['build', '//cmd/one', '//cmd/two'], { cache });
     expect(run.stderr).toBe('');
     expect(finished(run).exitCode).toBe(0);

@@ -17,6 +17,19 @@ export const SHARED_CACHE = path.join(
   `pgobuild-e2e-cache-${process.env['PGOBUILD_TEST_RUN'] ?? process.ppid}`,
 );
 
+const created: string[] = [];
+
+/** A fresh temp directory, removed after the test file finishes. */
+export function tempDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  created.push(dir);
+  return dir;
+}
+
+afterAll(() => {
+  for (const dir of created.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 /** The result of one CLI run with `--output=json`. */
 export interface CliRun {
   readonly code: number | null;
@@ -100,7 +113,7 @@ export function makeWorkspace(
   files: Readonly<Record<string, string>>,
   prefix = 'pgobuild-ws-',
 ): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = tempDir(prefix);
   for (const [rel, content] of Object.entries({
     WORKSPACE: 'workspace(name = "test")\n',
     ...files,
@@ -113,7 +126,7 @@ export function makeWorkspace(
 
 /** Copies the repository's example monorepo (and the root WORKSPACE) into a fresh temp workspace. */
 export function copyExamples(prefix = 'pgobuild-examples-'): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = tempDir(prefix);
   fs.copyFileSync(path.join(REPO, 'WORKSPACE'), path.join(dir, 'WORKSPACE'));
   fs.cpSync(path.join(REPO, 'examples'), path.join(dir, 'examples'), {
     recursive: true,

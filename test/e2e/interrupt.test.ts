@@ -1,8 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { finished, makeWorkspace, parseEvents, pgobuild, pgobuildAsync } from './harness';
+import { finished, makeWorkspace, parseEvents, pgobuild, pgobuildAsync, tempDir } from './harness';
 import { SMALL_WORKSPACE } from './small-workspace';
 
 /** Starts a cold build and resolves once `n` actions have executed, returning the child. */
@@ -35,7 +34,7 @@ function exited(child: ReturnType<typeof pgobuildAsync>): Promise<number | null>
 describe('(h) interrupted builds', () => {
   test('killing a build midway (SIGKILL) leaves a cache the next build uses correctly', async () => {
     const ws = makeWorkspace(SMALL_WORKSPACE);
-    const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'pgobuild-kill-'));
+    const cache = tempDir('pgobuild-kill-');
     const child = await startAndWait(ws, cache, 8);
     child.kill('SIGKILL');
     await exited(child);
@@ -52,8 +51,8 @@ describe('(h) interrupted builds', () => {
 
   test('Ctrl-C stops the build, kills every tool process and fails with exit code 1', async () => {
     const ws = makeWorkspace(SMALL_WORKSPACE);
-    const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'pgobuild-int-'));
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pgobuild-int-tmp-'));
+    const cache = tempDir('pgobuild-int-');
+    const tmp = tempDir('pgobuild-int-tmp-');
     const child = await startAndWait(ws, cache, 4, { ...process.env, TMPDIR: tmp });
     child.kill('SIGINT');
     const code = await exited(child);

@@ -1,9 +1,17 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { pprofMessageType } from '../../src/pprof';
-import { REPO, actions, finished, go, makeWorkspace, pgobuild, textSection } from './harness';
+import {
+  REPO,
+  actions,
+  finished,
+  go,
+  makeWorkspace,
+  pgobuild,
+  textSection,
+  tempDir,
+} from './harness';
 import { SMALL_WORKSPACE } from './small-workspace';
 
 const PROFILES = path.join(REPO, 'test', 'fixtures', 'profiles');
@@ -24,7 +32,7 @@ function pgoDigests(run: ReturnType<typeof pgobuild>): Set<string> {
 }
 
 function oracle(ws: string, pkg: string, pgo: string): Buffer {
-  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'oracle-pgo-')), 'bin');
+  const out = path.join(tempDir('oracle-pgo-'), 'bin');
   const r = go(ws, ['build', '-trimpath', `-pgo=${pgo}`, '-o', out, pkg]);
   if (r.code !== 0) throw new Error(r.stderr);
   return textSection(out);
@@ -136,7 +144,7 @@ describe('PGO end to end (real Go toolchain, real profiles)', () => {
       profile('masterdnsvpn-client.cpu.pprof'),
       'latin1',
     );
-    const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'pgobuild-shared-'));
+    const cache = tempDir('pgobuild-shared-');
     const run = pgobuild(shared, ['build', '//cmd/one', '//cmd/two'], { cache });
     expect(finished(run).exitCode).toBe(0);
     // runtime is compiled once for both binaries: one executed, the other answered from it.
