@@ -1,3 +1,4 @@
+import { unreachable } from '../util';
 import type { GoSdk } from '../../toolchain';
 import type { BuildInfo } from '../go/build-info';
 import type { CompileUnit, SourceFile } from '../go/compile-action';
@@ -60,12 +61,8 @@ export function nodeDeps(node: BuildNode): string[] {
     case 'test-run':
       return [node.linkNodeId];
     default:
-      return unreachableNode(node);
+      return unreachable(node);
   }
-}
-
-function unreachableNode(x: never): never {
-  throw new Error(`unknown node ${JSON.stringify(x)}`);
 }
 
 /** What a command asked for, resolved into graph nodes. */

@@ -15,7 +15,7 @@ import {
   scanGoFile,
 } from '../go/scan';
 import type { FileDigester } from '../hashing';
-import { type Diagnostic, type Result, err, ok } from '../util';
+import { type Diagnostic, type Result, err, ok, unreachable } from '../util';
 import { labelOf, nearestName, parseLabel, shortLabel } from '../workspace';
 import type {
   BuildGraph,
@@ -132,7 +132,7 @@ export class GraphBuilder {
         return ok(await this.testRunNode(target, link.value, config));
       }
       default:
-        return unreachableKind(target.rule.name);
+        return unreachable(target.rule.name);
     }
   }
 
@@ -861,8 +861,4 @@ function isStdInternal(importPath: string): boolean {
     importPath.includes('/internal/') ||
     importPath.endsWith('/internal')
   );
-}
-
-function unreachableKind(x: never): never {
-  throw new Error(`unknown rule kind ${String(x)}`);
 }

@@ -11,7 +11,7 @@ import {
   parseFile,
   typeName,
 } from '../starlark';
-import { type Diagnostic, type Result, type SourceSpan, err, ok } from '../util';
+import { type Diagnostic, type Result, type SourceSpan, err, ok, unreachable } from '../util';
 import { buildFileOf, glob, nearestName, parseLabel } from '../workspace';
 import { type AnalysisFailure, diagnosticFailure } from './failure';
 import type { AttrValue, DeclaredTarget, RuleDefinition } from './rule-api';
@@ -318,12 +318,8 @@ function typeAttr(
       });
     }
     default:
-      return unreachableAttr(type);
+      return unreachable(type);
   }
-}
-
-function unreachableAttr(x: never): never {
-  throw new Error(`unknown attribute type ${String(x)}`);
 }
 
 /**
@@ -361,10 +357,6 @@ function starlarkFailure(f: StarlarkFailure): AnalysisFailure {
       return starlarkFailure(cause);
     }
     default:
-      return unreachableFailure(f);
+      return unreachable(f);
   }
-}
-
-function unreachableFailure(x: never): never {
-  throw new Error(`unknown starlark failure ${JSON.stringify(x)}`);
 }

@@ -1,4 +1,4 @@
-import { type Result, err, ok } from '../util';
+import { type Result, err, ok, unreachable } from '../util';
 import { discoverPackages, nearestName, parseTargetPattern, shortLabel } from '../workspace';
 import type { AnalysisFailure } from './failure';
 import type { GraphBuilder } from './graph-builder';
@@ -74,7 +74,7 @@ export async function expandPatterns(
         break;
       }
       default:
-        return unreachablePattern(p);
+        return unreachable(p);
     }
   }
   return failures.length > 0 ? err(failures) : ok([...targets.values()]);
@@ -91,8 +91,4 @@ async function unknownPackage(
     reason: 'unknown-package',
     message: `no such package '//${pkg}': no BUILD or BUILD.bazel file in ${pkg === '' ? 'the workspace root' : pkg}${hint === undefined ? '' : `; did you mean '//${hint}'?`}`,
   };
-}
-
-function unreachablePattern(x: never): never {
-  throw new Error(`unknown pattern ${JSON.stringify(x)}`);
 }
