@@ -17,7 +17,7 @@ import type { SourceFile } from '../go/compile-action';
 import { type Platform, defaultPlatform } from '../go/platform';
 import { loadStdlib } from '../go/stdlib';
 import { FileDigester } from '../hashing';
-import { type Result, err, formatDiagnostic, ok } from '../util';
+import { type Result, err, formatDiagnostic, isProcessAlive, ok } from '../util';
 import { BUILTIN_RULES } from '../../rules/go';
 import { findWorkspaceRoot } from '../workspace';
 import { BuildRunner, type RunSummary } from './build-runner';
@@ -161,6 +161,8 @@ export async function execute(
   const explain = await ExplainLog.open(session.root);
   explain.beginBuild();
   const sandboxBase = await sandboxBaseFor(process.pid);
+  // Partial cache writes of builds that were killed: invisible, but they take space.
+  await session.cache.removeStaleTempFiles();
   const runner = new BuildRunner({
     root: session.root,
     sdk: session.sdk,
@@ -191,19 +193,10 @@ async function sandboxBaseFor(pid: number): Promise<string> {
   await fsp.mkdir(parent, { recursive: true });
   for (const entry of await fsp.readdir(parent)) {
     const owner = Number(entry);
-    if (!Number.isInteger(owner) || owner === pid || isAlive(owner)) continue;
+    if (!Number.isInteger(owner) || owner === pid || isProcessAlive(owner)) continue;
     await fsp.rm(path.join(parent, entry), { recursive: true, force: true });
   }
   return path.join(parent, String(pid));
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Emits analysis failures (and warnings) as diagnostics events. */

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import type { ActionKey } from '../actions/action-key';
 import type { Digest } from '../util/digest';
 import { sha256 } from '../util/digest';
+import { isProcessAlive } from '../util/process';
 import type { ActionCache, CacheEvent, CacheEventSink, PutFileOptions } from './action-cache';
 import { decodeActionRecord, encodeActionRecord } from './action-record';
 import type { ActionResult } from './action-result';
@@ -19,6 +20,7 @@ import {
   isErrno,
   openIfExists,
   replaceFileAtomically,
+  tempFileWriter,
   uniqueTempName,
 } from './file-io';
 import { planLruEviction } from './lru-eviction';
@@ -49,7 +51,7 @@ export interface GarbageCollection {
   readonly removedBytes: number;
   /** Number of CAS blobs and AC records deleted. */
   readonly removedEntries: number;
-  /** Stale temp files (older than {@link STALE_TEMP_AGE_MS}) deleted. */
+  /** Temp files of dead writers, or older than {@link STALE_TEMP_AGE_MS}, deleted. */
   readonly removedTempFiles: number;
 }
 
@@ -396,16 +398,19 @@ export class DiskCache implements ActionCache {
   }
 
   /**
-   * Deletes temp files left by killed writers: only those not modified for `olderThanMs`, since a
-   * concurrent build may be writing the younger ones. Returns how many were deleted.
+   * Deletes temp files left by killed writers: those whose writer process on this host no longer
+   * exists, and any not modified for `olderThanMs` (writers on other hosts sharing the directory
+   * are judged by age alone, as a concurrent build may still be writing). Returns how many.
    */
   async removeStaleTempFiles(olderThanMs: number = STALE_TEMP_AGE_MS): Promise<number> {
     const cutoff = Date.now() - olderThanMs;
     let removed = 0;
     for (const name of await readdirIfExists(this.layout.tmpDir)) {
       const p = path.join(this.layout.tmpDir, name);
+      const writer = tempFileWriter(name);
+      const writerGone = writer !== undefined && !isProcessAlive(writer);
       const st = await lstatIfExists(p);
-      if (st === undefined || Number(st.mtimeMs) >= cutoff) continue;
+      if (st === undefined || (!writerGone && Number(st.mtimeMs) >= cutoff)) continue;
       await fs.rm(p, { force: true, recursive: true });
       removed++;
     }

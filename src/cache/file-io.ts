@@ -1,17 +1,35 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Digest } from '../util/digest';
 
 // Large enough to amortize syscalls, small enough that a blob is never held in memory whole.
 const CHUNK_BYTES = 1 << 20;
 
+/** This host's name as temp names carry it: only letters, digits and dots, so `-` separates. */
+const HOST = os.hostname().replace(/[^A-Za-z0-9.]/g, '') || 'localhost';
+
+/** `<prefix><host>-<pid>-<16 hex digits>.tmp`; the writer is recoverable from the end of the name. */
+const TEMP_NAME = /([A-Za-z0-9.]+)-(\d+)-[0-9a-f]{16}\.tmp$/;
+
 /**
- * A file name no other writer (process or async task) will pick: pid plus 64 random bits.
- * Two builds writing the same entry at once therefore never share a temp file.
+ * A file name no other writer (process or async task) will pick: host, pid and 64 random bits.
+ * Two builds writing the same entry at once therefore never share a temp file, and a temp file
+ * left by a killed build can be recognised as such ({@link tempFileWriter}).
  */
 export function uniqueTempName(prefix = ''): string {
-  return `${prefix}${process.pid}-${randomBytes(8).toString('hex')}.tmp`;
+  return `${prefix}${HOST}-${process.pid}-${randomBytes(8).toString('hex')}.tmp`;
+}
+
+/**
+ * The pid of the process that created a temp file named by {@link uniqueTempName}, when that
+ * process ran on this host; undefined for other names and other hosts (a cache directory may be
+ * shared over a network filesystem, where a pid means nothing here).
+ */
+export function tempFileWriter(name: string): number | undefined {
+  const m = TEMP_NAME.exec(name);
+  return m !== null && m[1] === HOST ? Number(m[2]) : undefined;
 }
 
 /** SHA-256 and length of everything readable from `handle`'s current position, in chunks. */

@@ -4,3 +4,4 @@ export * from './diagnostic';
 export * from './digest';
 export * from './edit-distance';
 export * from './atomic-write';
+export * from './process';

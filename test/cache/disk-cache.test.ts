@@ -7,6 +7,7 @@ import { DiskCache, defaultDiskCacheRoot } from '../../src/cache';
 import type { Digest } from '../../src/util/digest';
 import { sha256 } from '../../src/util/digest';
 import { testBytes, testKey } from './test-data';
+import { uniqueTempName } from '../../src/cache/file-io';
 
 const WRITER = path.join(__dirname, 'disk-cache-writer.ts');
 
@@ -295,13 +296,25 @@ describe('atomicity', () => {
     expect(await cache.sizeBytes()).toBe(0);
     const d = await cache.putBlob(content);
     expect(sha256((await cache.getBlob(d))!)).toBe(d);
-    // The leftover is young: another build could still be writing it.
-    expect(await cache.removeStaleTempFiles()).toBe(0);
-    const [leftover] = await fs.readdir(tmpDir);
-    await setAge(path.join(tmpDir, leftover!), 2 * 3600);
+    // The leftover is young, but its writer (on this host) is gone: it is removed at once.
     expect(await cache.removeStaleTempFiles()).toBe(1);
     expect(await fs.readdir(tmpDir)).toEqual([]);
     expect(events).toEqual([]);
+  });
+
+  test('young temp files are kept while their writer may still be writing', async () => {
+    const cache = open();
+    await cache.putBlob(Buffer.from('x'));
+    const names = {
+      live: uniqueTempName(),
+      otherHost: `some.other.host-${process.pid + 1}-0123456789abcdef.tmp`,
+      unknown: 'something.tmp',
+    };
+    for (const name of Object.values(names)) {
+      await fs.writeFile(path.join(cache.layout.tmpDir, name), 'in progress');
+    }
+    expect(await cache.removeStaleTempFiles()).toBe(0);
+    expect((await fs.readdir(cache.layout.tmpDir)).sort()).toEqual(Object.values(names).sort());
   });
 
   test('two processes writing the same blob and action at once both succeed', async () => {
