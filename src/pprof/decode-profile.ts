@@ -1,6 +1,8 @@
 import { isUtf8 } from 'node:buffer';
 import { gunzipSync } from 'node:zlib';
 import { err, ok, type Result } from '../util/result';
+import { IdTable } from './id-table';
+import { Int64Reader } from './int64-reader';
 import { int64Key, int64ToBigInt, int64ToSafeNumber, type WireInt64 } from './int64';
 import type {
   PprofFunction,
@@ -43,7 +45,7 @@ export function decodeProfile(
   try {
     // The cast is the one place where protobufjs' untyped message meets our types; the shape
     // is fixed by PPROF_PROTO_SCHEMA (keepCase field names).
-    raw = pprofMessageType('Profile').decode(data) as unknown as RawProfile;
+    raw = pprofMessageType('Profile').decode(new Int64Reader(data)) as unknown as RawProfile;
   } catch (e) {
     return err(classifyDecodeError(data, e, displayPath));
   }
@@ -117,8 +119,13 @@ function classifyDecodeError(data: Uint8Array, e: unknown, displayPath: string):
  * skips groups; Go's decoder rejects both. Returns a description of the first such field.
  */
 function findFieldGoRejects(p: RawProfile): string | undefined {
+  // Walks the tree without collecting it first: a large profile has about 100,000 messages, and
+  // only the rare one with unknown fields needs a look.
   const check = (m: WithUnknowns, name: PprofMessageName): string | undefined => {
-    for (const rawField of m.$unknowns ?? []) {
+    if (m.$unknowns === undefined) {
+      return undefined;
+    }
+    for (const rawField of m.$unknowns) {
       const tag = readTag(rawField);
       const known = GO_DECODED_FIELDS[name].get(tag.field);
       if (tag.wireType === 3 || tag.wireType === 4) {
@@ -130,26 +137,20 @@ function findFieldGoRejects(p: RawProfile): string | undefined {
     }
     return undefined;
   };
-  const messages: [WithUnknowns, PprofMessageName][] = [[p, 'Profile']];
-  for (const st of p.sample_type) messages.push([st, 'ValueType']);
-  if (p.period_type) messages.push([p.period_type, 'ValueType']);
+  let problem = check(p, 'Profile');
+  for (const st of p.sample_type) problem ??= check(st, 'ValueType');
+  if (p.period_type) problem ??= check(p.period_type, 'ValueType');
   for (const s of p.sample) {
-    messages.push([s, 'Sample']);
-    for (const l of s.label) messages.push([l, 'Label']);
+    problem ??= check(s, 'Sample');
+    for (const l of s.label) problem ??= check(l, 'Label');
   }
-  for (const m of p.mapping) messages.push([m, 'Mapping']);
+  for (const m of p.mapping) problem ??= check(m, 'Mapping');
   for (const l of p.location) {
-    messages.push([l, 'Location']);
-    for (const ln of l.line) messages.push([ln, 'Line']);
+    problem ??= check(l, 'Location');
+    for (const ln of l.line) problem ??= check(ln, 'Line');
   }
-  for (const f of p.function) messages.push([f, 'Function']);
-  for (const [m, name] of messages) {
-    const problem = check(m, name);
-    if (problem !== undefined) {
-      return problem;
-    }
-  }
-  return undefined;
+  for (const f of p.function) problem ??= check(f, 'Function');
+  return problem;
 }
 
 /** The field number and wire type at the start of an unknown field's raw bytes. */
@@ -217,7 +218,7 @@ function resolveProfile(raw: RawProfile, file: string): Result<PprofProfile, Pro
   };
 
   const mappings: PprofMapping[] = [];
-  const mappingById = new Map<number | bigint, PprofMapping>();
+  const mappingById = new IdTable<PprofMapping>();
   for (const m of raw.mapping) {
     const mapping: PprofMapping = {
       id: int64ToBigInt(m.id),
@@ -236,7 +237,7 @@ function resolveProfile(raw: RawProfile, file: string): Result<PprofProfile, Pro
   }
 
   const functions: PprofFunction[] = [];
-  const functionById = new Map<number | bigint, PprofFunction>();
+  const functionById = new IdTable<PprofFunction>();
   for (const f of raw.function) {
     const startLine = int64ToSafeNumber(f.start_line);
     if (startLine === undefined) {
@@ -262,7 +263,7 @@ function resolveProfile(raw: RawProfile, file: string): Result<PprofProfile, Pro
   }
 
   const locations: PprofLocation[] = [];
-  const locationById = new Map<number | bigint, PprofLocation>();
+  const locationById = new IdTable<PprofLocation>();
   for (const l of raw.location) {
     const lines: PprofLine[] = [];
     for (const ln of l.line) {
@@ -301,7 +302,8 @@ function resolveProfile(raw: RawProfile, file: string): Result<PprofProfile, Pro
   }));
 
   const samples: PprofSample[] = [];
-  for (const [index, s] of raw.sample.entries()) {
+  for (let index = 0; index < raw.sample.length; index++) {
+    const s = raw.sample[index] as RawSample;
     const labels: PprofLabel[] = s.label.map((l) => {
       const key = str(l.key, 'a label key');
       const isString = int64Key(l.str) !== 0;
@@ -311,15 +313,17 @@ function resolveProfile(raw: RawProfile, file: string): Result<PprofProfile, Pro
         num: int64ToBigInt(l.num),
       };
     });
-    const sampleLocations: PprofLocation[] = [];
-    for (const id of s.location_id) {
-      const location = locationById.get(int64Key(id));
+    const ids = s.location_id;
+    const sampleLocations = new Array<PprofLocation>(ids.length);
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i] as WireInt64;
+      const location = locationById.get(typeof id === 'number' ? id : int64Key(id));
       if (location === undefined) {
         return malformed(
           `sample ${index} refers to location ID ${int64ToBigInt(id)}, which is not in the location table`,
         );
       }
-      sampleLocations.push(location);
+      sampleLocations[i] = location;
     }
     const values: number[] = [];
     for (const v of s.value) {

@@ -86,7 +86,8 @@ function buildGraph(p: PprofProfile, valueIndex: number): Graph {
   const nodeByKey = new Map<string, number>();
   const nodesOfLocation = new Map<PprofLocation, number[]>();
 
-  const nodeFor = (name: string, address: bigint, startLine: number, line: number): number => {
+  /** `address` is the location's address in decimal, made once per location. */
+  const nodeFor = (name: string, address: string, startLine: number, line: number): number => {
     // The name goes last so that the numeric prefix can never make two keys collide.
     const key = `${address}:${startLine}:${line}:${name}`;
     let n = nodeByKey.get(key);
@@ -107,13 +108,14 @@ function buildGraph(p: PprofProfile, valueIndex: number): Graph {
   const nodesOf = (l: PprofLocation): number[] => {
     let nodes = nodesOfLocation.get(l);
     if (nodes === undefined) {
+      const address = l.address.toString();
       nodes =
         l.lines.length === 0
-          ? [nodeFor('', l.address, 0, 0)]
+          ? [nodeFor('', address, 0, 0)]
           : l.lines.map((ln) =>
               ln.function === undefined
-                ? nodeFor('', l.address, 0, 0)
-                : nodeFor(ln.function.name, l.address, ln.function.startLine, ln.line),
+                ? nodeFor('', address, 0, 0)
+                : nodeFor(ln.function.name, address, ln.function.startLine, ln.line),
             );
       nodesOfLocation.set(l, nodes);
     }

@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
+import * as protobuf from 'protobufjs';
 import {
   compareEdges,
   compareUtf8,
@@ -9,6 +10,8 @@ import {
   runPreprocessCommand,
   serializePreprocessed,
 } from '../../src/pprof';
+import { IdTable } from '../../src/pprof/id-table';
+import { Int64Reader } from '../../src/pprof/int64-reader';
 
 describe('compareUtf8', () => {
   it('orders like a bytewise comparison of the UTF-8 encodings', () => {
@@ -151,5 +154,58 @@ describe('formatProfileFailure', () => {
         message: 'EACCES: permission denied',
       }),
     ).toBe('cmd/api/default.pgo: cannot read profile: EACCES: permission denied');
+  });
+});
+
+describe('Int64Reader', () => {
+  // Encodes with protobufjs' own writer (Long-aware) and reads back through ours.
+  const roundTrip = (kind: 'int64' | 'uint64', value: string): number | bigint => {
+    const w = protobuf.Writer.create();
+    w[kind](protobuf.util.Long.fromString(value, kind === 'uint64'));
+    return new Int64Reader(w.finish())[kind]() as unknown as number | bigint;
+  };
+
+  it('reads safe integers as numbers and the rest as exact bigints', () => {
+    expect(roundTrip('uint64', '0')).toBe(0);
+    expect(roundTrip('uint64', '300')).toBe(300);
+    expect(roundTrip('uint64', '268435456')).toBe(268435456); // 2^28: the fifth byte
+    expect(roundTrip('uint64', '9007199254740991')).toBe(Number.MAX_SAFE_INTEGER);
+    expect(roundTrip('uint64', '9007199254740993')).toBe(9007199254740993n);
+    expect(roundTrip('uint64', '18446744073709551615')).toBe(18446744073709551615n);
+    expect(roundTrip('uint64', '18446744069414584320')).toBe(0xffffffff00000000n);
+    expect(roundTrip('int64', '-1')).toBe(-1);
+    expect(roundTrip('int64', '-9007199254740991')).toBe(-Number.MAX_SAFE_INTEGER);
+    expect(roundTrip('int64', '-9223372036854775808')).toBe(-9223372036854775808n);
+    expect(roundTrip('int64', '9223372036854775807')).toBe(9223372036854775807n);
+  });
+
+  it('fails like protobufjs on a cut-off or an overlong varint', () => {
+    expect(() => new Int64Reader(Uint8Array.of(0x80, 0x80)).uint64()).toThrow(/index out of range/);
+    expect(() => new Int64Reader(new Uint8Array(11).fill(0x80)).uint64()).toThrow(
+      'invalid varint encoding',
+    );
+  });
+});
+
+describe('IdTable', () => {
+  it('answers small, huge and bigint IDs alike, and undefined for unknown ones', () => {
+    const t = new IdTable<string>();
+    t.set(5, 'five');
+    t.set(1, 'one');
+    t.set(2 ** 40, 'big');
+    t.set(2n ** 63n, 'bigint');
+    expect([t.get(1), t.get(5), t.get(2 ** 40), t.get(2n ** 63n)]).toEqual([
+      'one',
+      'five',
+      'big',
+      'bigint',
+    ]);
+    expect([t.get(0), t.get(3), t.get(6), t.get(2 ** 41), t.get(7n)]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 });
