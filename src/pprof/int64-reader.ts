@@ -40,7 +40,7 @@ export class Int64Reader extends protobuf.BufferReader {
       return buf[pos++] as number;
     };
     let lo = 0;
-    let b = 0;
+    let b: number;
     for (let shift = 0; shift < 28; shift += 7) {
       b = next();
       lo |= (b & 0x7f) << shift;
