@@ -53,7 +53,7 @@ export function run(
   args: readonly string[],
   cwd: string,
   env: NodeJS.ProcessEnv = process.env,
-): { ms: number; rssKiB: number } {
+): { ms: number; rssKiB: number; stdout: string } {
   const start = process.hrtime.bigint();
   // GNU time reports the peak RSS of the command (our node process, or go and its children's max).
   const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], {
@@ -68,7 +68,7 @@ export function run(
       `${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stderr.slice(-4000)}\n${r.stdout.slice(-2000)}`,
     );
   const lines = r.stderr.trim().split('\n');
-  return { ms, rssKiB: Number(lines[lines.length - 1]) };
+  return { ms, rssKiB: Number(lines[lines.length - 1]), stdout: r.stdout };
 }
 
 /** A clean environment for the oracle: cmd/go with its own cache, no VCS stamping, no cgo. */
@@ -88,12 +88,15 @@ export function ours(
   ws: string,
   patterns: readonly string[],
   cache: string,
-): { ms: number; rssKiB: number } {
-  return run(
+): { ms: number; rssKiB: number; replayed: boolean } {
+  const r = run(
     process.execPath,
     [CLI, 'build', ...patterns, `--disk_cache=${cache}`, '--output=json'],
     ws,
   );
+  // The last event is command-finished; `replayed` says the up-to-date check answered.
+  const last = JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}') as { replayed?: boolean };
+  return { ms: r.ms, rssKiB: r.rssKiB, replayed: last.replayed === true };
 }
 
 /**
@@ -108,4 +111,9 @@ export function goBuild(
 ): { ms: number; rssKiB: number } {
   const outArgs = out === undefined ? [] : ['-o', `${out}/`];
   return run('go', ['build', '-trimpath', ...outArgs, './...'], moduleDir, goEnv(gocache));
+}
+
+/** Blocks for `ms` milliseconds (the benchmarks run one process at a time anyway). */
+export function sleepMs(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }

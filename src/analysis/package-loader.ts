@@ -50,6 +50,15 @@ export class PackageLoader {
     this.rulesByName = new Map(rules.map((r) => [r.name, r]));
   }
 
+  /**
+   * What this loader read: the package directories it looked into (whether or not they held a
+   * BUILD file) and the .bzl files it loaded, all workspace-relative. The up-to-date check
+   * watches these.
+   */
+  consulted(): { readonly packageDirs: readonly string[]; readonly bzlFiles: readonly string[] } {
+    return { packageDirs: [...this.packages.keys()], bzlFiles: [...this.bzlModules.keys()] };
+  }
+
   /** The package at `pkg`, or undefined when the directory has no BUILD file. */
   load(pkg: string): Promise<Result<LoadedPackage | undefined, AnalysisFailure>> {
     let loaded = this.packages.get(pkg);

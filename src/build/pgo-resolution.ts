@@ -56,6 +56,11 @@ export class PgoResolver {
     private readonly override: PgoOverride | undefined,
   ) {}
 
+  /** Absolute paths of every profile file this resolver read. */
+  profileFiles(): string[] {
+    return [...new Set([...this.profiles.keys()].map((k) => k.slice(0, k.indexOf('\0'))))];
+  }
+
   /** The configuration libraries and tests get when no main package decides it. */
   async defaultConfig(): Promise<Result<Configuration, AnalysisFailure>> {
     if (this.override?.kind !== 'path') return ok(configuration(this.platform));

@@ -14,7 +14,8 @@ import {
 } from '../build';
 import { describe } from '../build/build-runner';
 import { type Result, err, ok } from '../util';
-import { labelOf, parseLabel, shortLabel } from '../workspace';
+import { labelOf, parseLabel, parseTargetPattern, shortLabel } from '../workspace';
+import { EventRecorder, forgetUpToDate, recordUpToDate } from '../build/up-to-date';
 
 /** What every command receives from the CLI layer. */
 export interface CommonArgs extends SessionOptions {
@@ -48,8 +49,13 @@ async function buildAndRun(
 }> {
   const started = Date.now();
   args.events.emit({ type: 'command-started', command, patterns, jobs: args.jobs });
+  const recorder = command === 'build' ? new EventRecorder(args.events) : undefined;
+  if (recorder !== undefined) args = { ...args, events: recorder };
   const s = await session(args);
   if (typeof s === 'number') return { code: s };
+  // This command rewrites the explain log and outputs: an earlier null build's answer no longer
+  // stands for "the last build".
+  forgetUpToDate(s.root);
   const analysed = await analyze(s, patterns, command === 'test');
   await reportFailures(
     s.root,
@@ -82,16 +88,56 @@ async function buildAndRun(
   });
   const summary = await execute(s, graph, args);
   const code = summary.ok ? EXIT_OK : EXIT_FAILURE;
+  const executed = summary.executed + s.pgo.executed;
   args.events.emit({
     type: 'command-finished',
     exitCode: code,
-    executed: summary.executed + s.pgo.executed,
+    executed,
     cached: summary.cached + s.pgo.cached,
     failed: summary.failed,
     durationMs: Date.now() - started,
     spawns: summary.spawns,
   });
+  if (recorder !== undefined && code === EXIT_OK && executed === 0 && summary.spawns === 0) {
+    recordNullBuild(args, patterns, s, started, recorder);
+  }
   return { code, session: s, nodes: graph.nodes, roots: graph.roots, targets };
+}
+
+/** Records a null build for the up-to-date check (see up-to-date.ts). */
+function recordNullBuild(
+  args: CommonArgs,
+  patterns: readonly string[],
+  s: Session,
+  startedMs: number,
+  recorder: EventRecorder,
+): void {
+  const recursiveRoots: string[] = [];
+  for (const p of patterns) {
+    const parsed = parseTargetPattern(p, s.cwdPkg);
+    if (parsed.ok && parsed.value.kind === 'recursive') recursiveRoots.push(parsed.value.pkg);
+  }
+  const { packageDirs, bzlFiles } = s.loader.consulted();
+  recordUpToDate(
+    { patterns, cwd: args.cwd, pgo: args.pgo, diskCache: args.diskCache },
+    {
+      root: s.root,
+      startedMs,
+      digested: s.digester.digestedFiles(),
+      // The SDK's identity is its tools' digests (digested above); its go command and VERSION
+      // file decide which SDK `go` finds.
+      files: [
+        ...s.pgo.profileFiles(),
+        path.join(s.sdk.goroot, 'bin', 'go'),
+        path.join(s.sdk.goroot, 'VERSION'),
+      ],
+      packageDirs,
+      recursiveRoots,
+      bzlFiles,
+      diskCache: args.diskCache,
+    },
+    recorder.events.filter((e) => e.type !== 'command-started'),
+  );
 }
 
 /** `pgobuild build <patterns>`. */

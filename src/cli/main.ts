@@ -1,17 +1,18 @@
 import * as os from 'node:os';
 import yargs from 'yargs';
-import { defaultDiskCacheRoot } from '../cache';
-import { installInterruptHandler } from '../exec';
-import { HumanLogger, JsonLogger, type EventSink } from '../events';
-import {
-  buildCommand,
-  cleanCommand,
-  explainCommand,
-  queryCommand,
-  runCommand,
-  testCommand,
-  type CommonArgs,
-} from './commands';
+// Only light modules are imported eagerly: a null build answered by the up-to-date check must not
+// pay for loading analysis, the executor or the cache. The commands load on first use.
+import { replayIfUpToDate } from '../build/up-to-date';
+import { defaultDiskCacheRoot } from '../cache/disk-layout';
+import { HumanLogger } from '../events/human-logger';
+import { JsonLogger } from '../events/json-logger';
+import type { EventSink } from '../events/build-event';
+import { installInterruptHandler } from '../exec/interrupt';
+import { findWorkspaceRoot } from '../workspace/workspace-root';
+import type { CommonArgs } from './commands';
+
+type Commands = typeof import('./commands');
+const commands = (): Promise<Commands> => import('./commands');
 
 /** Exit codes: 0 ok, 1 build or test failure, 2 usage or BUILD-file errors. */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
@@ -78,7 +79,7 @@ async function run(argv: string[]): Promise<number> {
       'build targets (e.g. //examples/...)',
       (y) => y.positional('patterns', { type: 'string', array: true, default: ['//...'] }),
       (a) => {
-        result = withCommon(a, (c) => buildCommand(c, a.patterns as string[]));
+        result = withCommon(a, (c) => build(c, a.patterns as string[]));
       },
     )
     .command(
@@ -86,7 +87,9 @@ async function run(argv: string[]): Promise<number> {
       'build and run go_test targets',
       (y) => y.positional('patterns', { type: 'string', array: true, default: ['//...'] }),
       (a) => {
-        result = withCommon(a, (c) => testCommand(c, a.patterns as string[]));
+        result = withCommon(a, async (c) =>
+          (await commands()).testCommand(c, a.patterns as string[]),
+        );
       },
     )
     .command(
@@ -97,8 +100,8 @@ async function run(argv: string[]): Promise<number> {
           .positional('target', { type: 'string', demandOption: true })
           .positional('args', { type: 'string', array: true, default: [] }),
       (a) => {
-        result = withCommon(a, (c) =>
-          runCommand(
+        result = withCommon(a, async (c) =>
+          (await commands()).runCommand(
             c,
             a.target as string,
             (a['--'] as string[] | undefined) ?? (a.args as string[]),
@@ -111,7 +114,9 @@ async function run(argv: string[]): Promise<number> {
       "query the target graph: a pattern, deps(x), rdeps(universe, x) or kind('go_binary', x)",
       (y) => y.positional('expression', { type: 'string', demandOption: true }),
       (a) => {
-        result = withCommon(a, (c) => queryCommand(c, a.expression as string));
+        result = withCommon(a, async (c) =>
+          (await commands()).queryCommand(c, a.expression as string),
+        );
       },
     )
     .command(
@@ -119,7 +124,9 @@ async function run(argv: string[]): Promise<number> {
       'for each action of the last build of a target: cached or executed, and why',
       (y) => y.positional('target', { type: 'string', demandOption: true }),
       (a) => {
-        result = withCommon(a, (c) => explainCommand(c, a.target as string));
+        result = withCommon(a, async (c) =>
+          (await commands()).explainCommand(c, a.target as string),
+        );
       },
     )
     .command(
@@ -127,7 +134,7 @@ async function run(argv: string[]): Promise<number> {
       'remove pgobuild-out (with --expunge also the disk cache)',
       (y) => y.option('expunge', { type: 'boolean', default: false }),
       (a) => {
-        result = withCommon(a, (c) => cleanCommand(c, a.expunge));
+        result = withCommon(a, async (c) => (await commands()).cleanCommand(c, a.expunge));
       },
     )
     .command('pgo <action>', 'profile tools', (y) =>
@@ -173,6 +180,16 @@ async function run(argv: string[]): Promise<number> {
 }
 
 class UsageError extends Error {}
+
+/** `pgobuild build`: answered by the up-to-date check when the last build was the same null build. */
+async function build(c: CommonArgs, patterns: readonly string[]): Promise<number> {
+  const started = Date.now();
+  const root = await findWorkspaceRoot(c.cwd);
+  const request = { patterns, cwd: c.cwd, pgo: c.pgo, diskCache: c.diskCache };
+  if (root !== undefined && replayIfUpToDate(root, request, c.jobs, c.events, started))
+    return EXIT.ok;
+  return (await commands()).buildCommand(c, patterns);
+}
 
 async function withCommon(
   a: {

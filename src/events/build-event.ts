@@ -88,6 +88,11 @@ export type BuildEvent =
       readonly durationMs: number;
       /** Processes started (compile, asm, link, tests): 0 for a null build. */
       readonly spawns: number;
+      /**
+       * True when the up-to-date check answered: nothing the last (null) build depended on had
+       * changed, so its events were replayed without loading or analysing the workspace.
+       */
+      readonly replayed?: boolean;
     };
 
 /** Receives events. Implementations: the human logger, the JSON logger, test collectors. */

@@ -4,6 +4,7 @@ import * as fsp from 'node:fs/promises';
 import xxhash from 'xxhash-wasm';
 import { writeFileAtomically } from '../util/atomic-write';
 import type { Digest } from '../util/digest';
+import { statSignature } from '../util/stat-signature';
 
 /** Version of the on-disk stat cache format; a different version is ignored and rewritten. */
 const STAT_CACHE_VERSION = 1;
@@ -33,6 +34,8 @@ export class FileDigester {
   private readonly inFlight = new Map<string, Promise<Digest>>();
   /** Digests computed by this process: a file is stat'ed at most once per command. */
   private readonly known = new Map<string, Digest>();
+  /** Stat signature (`size:mtimeNs:ctimeNs:ino`) of each file when this process digested it. */
+  private readonly seen = new Map<string, string>();
   private dirty = false;
   hashedBytes = 0;
   hashedFiles = 0;
@@ -100,10 +103,19 @@ export class FileDigester {
     return promise;
   }
 
+  /**
+   * Every file digested by this process, with its stat signature at that moment: a later run can
+   * tell that none of them changed without hashing ({@link statSignature} on each).
+   */
+  digestedFiles(): ReadonlyMap<string, string> {
+    return this.seen;
+  }
+
   private async compute(absPath: string): Promise<Digest> {
     // Synchronous stat: thousands of stats per null build, each far cheaper than a promise hop.
     const st = fs.statSync(absPath, { bigint: true });
-    const stat = `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}`;
+    const stat = statSignature(st);
+    this.seen.set(absPath, stat);
     const key = this.hasher.h64ToString(absPath);
     const cached = this.entries.get(key);
     const racy = this.now() - Number(st.mtimeNs / 1000000n) < RACY_WINDOW_MS;

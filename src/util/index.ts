@@ -5,3 +5,4 @@ export * from './digest';
 export * from './edit-distance';
 export * from './atomic-write';
 export * from './process';
+export * from './stat-signature';

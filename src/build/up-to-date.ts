@@ -1,0 +1,356 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { BuildEvent, EventSink } from '../events/build-event';
+import { writeFileAtomicallySync } from '../util/atomic-write';
+import { signatureMtimeNs, statSignature } from '../util/stat-signature';
+import { BUILD_FILE_NAMES } from '../workspace/build-file';
+import { loadIgnoreList } from '../workspace/ignore-list';
+import { isSkippedByDiscovery } from '../workspace/package-discovery';
+
+/**
+ * The up-to-date check: how a null build skips analysis.
+ *
+ * A `build` that found every action cached records what it depended on: the stat signature of
+ * every file it digested (sources, standard-library files, SDK tools), the listing of every
+ * workspace directory it could have read (package directories down to nested packages, the
+ * trees that `...` patterns walked, and their ancestors, where go.mod and WORKSPACE live), the
+ * profiles, the outputs under `pgobuild-out/bin`, pgobuild's own modules, and the events it
+ * emitted. The next identical command whose recorded inputs all have the same stat signature
+ * replays those events instead of loading and analysing the workspace: the answer would be the
+ * same, because analysis and action keys are functions of exactly those inputs.
+ *
+ * Stat signatures include ctime, which any write changes and nobody can set back. Files modified
+ * within {@link RACY_WINDOW_MS} of the recording build's start are not trusted (a later write in
+ * the same timestamp tick would be invisible), so such a build records nothing. A recording is
+ * also dropped by any other build, test or run command (which rewrites the explain log), and is
+ * not used once older than {@link MAX_AGE_MS}, so that cache entries keep getting their LRU
+ * touches from a full null build.
+ */
+
+/** Version of the recording format; another version is ignored. */
+const FORMAT_VERSION = 1;
+
+/** As in the stat cache: a file this close to the build's start may still change unseen. */
+const RACY_WINDOW_MS = 2000;
+
+/** Equal to the disk cache's LRU touch granularity (see LRU_TOUCH_GRANULARITY_MS). */
+const MAX_AGE_MS = 10 * 60 * 1000;
+
+/** Environment variables that can change what a build does (the SDK found, the default cache). */
+function relevantEnvironment(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && (k.startsWith('GO') || ['PATH', 'HOME', 'XDG_CACHE_HOME'].includes(k)))
+      env[k] = v;
+  }
+  return env;
+}
+
+/** What a build command asked for; a recording answers only the identical request. */
+export interface UpToDateRequest {
+  readonly patterns: readonly string[];
+  readonly cwd: string;
+  readonly pgo: string | undefined;
+  readonly diskCache: string;
+}
+
+function requestKey(request: UpToDateRequest): string {
+  return JSON.stringify({
+    patterns: request.patterns,
+    cwd: path.resolve(request.cwd),
+    pgo: request.pgo ?? null,
+    diskCache: path.resolve(request.diskCache),
+    env: relevantEnvironment(),
+    node: process.version,
+    nodePath: process.execPath,
+  });
+}
+
+/** What the recorded build depended on, as the build session knows it. */
+export interface UpToDateInputs {
+  /** The workspace root. */
+  readonly root: string;
+  /** When the command started (ms since the epoch), for the racy-file rule. */
+  readonly startedMs: number;
+  /** Every file digested, with its stat signature when it was digested. */
+  readonly digested: ReadonlyMap<string, string>;
+  /** Other files read (profiles, the go binary): absolute paths. */
+  readonly files: readonly string[];
+  /** Package directories that were looked into, workspace-relative. */
+  readonly packageDirs: readonly string[];
+  /** Roots of `...` patterns, workspace-relative. */
+  readonly recursiveRoots: readonly string[];
+  /** .bzl files loaded, workspace-relative. */
+  readonly bzlFiles: readonly string[];
+  /** The disk cache root: the recording is void if it is replaced or removed. */
+  readonly diskCache: string;
+}
+
+interface Recording {
+  readonly version: number;
+  readonly request: string;
+  readonly recordedAtMs: number;
+  /** Absolute path → stat signature, or '' for a file that must not exist. */
+  readonly files: Record<string, string>;
+  /** Absolute directory path → listing signature. */
+  readonly dirs: Record<string, string>;
+  /** Absolute path → `dev:ino` of directories that must still be the same directory. */
+  readonly identities: Record<string, string>;
+  /** Everything the build emitted after `command-started`. */
+  readonly events: readonly BuildEvent[];
+}
+
+function recordingPath(root: string): string {
+  return path.join(root, 'pgobuild-out', '.pgobuild', 'up-to-date.json');
+}
+
+/** Passes events on and keeps them, for {@link recordUpToDate}. */
+export class EventRecorder implements EventSink {
+  readonly events: BuildEvent[] = [];
+
+  constructor(private readonly next: EventSink) {}
+
+  emit(event: BuildEvent): void {
+    this.events.push(event);
+    this.next.emit(event);
+  }
+}
+
+/** Drops the recording: called by every command that builds, before it changes anything. */
+export function forgetUpToDate(root: string): void {
+  fs.rmSync(recordingPath(root), { force: true });
+}
+
+/**
+ * If the last command in `root` was a null build of the same request and nothing it depended on
+ * changed, emits its events again (with fresh durations) and returns true. Returns false, having
+ * emitted nothing, in every other case.
+ */
+export function replayIfUpToDate(
+  root: string,
+  request: UpToDateRequest,
+  jobs: number,
+  events: EventSink,
+  startedMs: number,
+): boolean {
+  let recording: Recording;
+  try {
+    recording = JSON.parse(fs.readFileSync(recordingPath(root), 'utf8')) as Recording;
+  } catch {
+    return false;
+  }
+  if (
+    recording.version !== FORMAT_VERSION ||
+    recording.request !== requestKey(request) ||
+    Date.now() - recording.recordedAtMs > MAX_AGE_MS ||
+    !unchanged(recording)
+  )
+    return false;
+  events.emit({ type: 'command-started', command: 'build', patterns: request.patterns, jobs });
+  for (const e of recording.events) {
+    if (e.type === 'analysis-finished') events.emit({ ...e, durationMs: Date.now() - startedMs });
+    else if (e.type === 'command-finished')
+      events.emit({ ...e, durationMs: Date.now() - startedMs, replayed: true });
+    else events.emit(e);
+  }
+  return true;
+}
+
+function unchanged(recording: Recording): boolean {
+  for (const [file, signature] of Object.entries(recording.files)) {
+    const st = fs.statSync(file, { bigint: true, throwIfNoEntry: false });
+    if ((st === undefined ? '' : statSignature(st)) !== signature) return false;
+  }
+  for (const [dir, identity] of Object.entries(recording.identities)) {
+    const st = fs.statSync(dir, { bigint: true, throwIfNoEntry: false });
+    if (st === undefined || `${st.dev}:${st.ino}` !== identity) return false;
+  }
+  for (const [dir, signature] of Object.entries(recording.dirs)) {
+    if (listDirectory(dir)?.signature !== signature) return false;
+  }
+  return true;
+}
+
+/**
+ * Records a null build so that the next identical one can be answered by
+ * {@link replayIfUpToDate}. Records nothing (and returns false) when an input was modified too
+ * close to the build's start to be trusted.
+ */
+export function recordUpToDate(
+  request: UpToDateRequest,
+  inputs: UpToDateInputs,
+  events: readonly BuildEvent[],
+): boolean {
+  const files: Record<string, string> = {};
+  const dirs: Record<string, string> = {};
+  const newestAllowedNs = BigInt(inputs.startedMs - RACY_WINDOW_MS) * 1_000_000n;
+  let racy = false;
+  const noteFile = (file: string, signature: string): void => {
+    files[file] = signature;
+    if (signature !== '' && signatureMtimeNs(signature) > newestAllowedNs) racy = true;
+  };
+  for (const [file, signature] of inputs.digested) noteFile(file, signature);
+  for (const file of [...inputs.files, ...pgobuildModules()]) {
+    const st = fs.statSync(file, { bigint: true, throwIfNoEntry: false });
+    noteFile(file, st === undefined ? '' : statSignature(st));
+  }
+  for (const [dir, listing] of watchedDirectories(inputs)) {
+    dirs[dir] = listing.signature;
+    if (listing.newestMtimeNs > newestAllowedNs) racy = true;
+  }
+  const identities: Record<string, string> = {};
+  const cacheRoot = fs.statSync(inputs.diskCache, { bigint: true, throwIfNoEntry: false });
+  if (cacheRoot === undefined) return false;
+  identities[inputs.diskCache] = `${cacheRoot.dev}:${cacheRoot.ino}`;
+  if (racy) return false;
+  const recording: Recording = {
+    version: FORMAT_VERSION,
+    request: requestKey(request),
+    recordedAtMs: Date.now(),
+    files,
+    dirs,
+    identities,
+    events,
+  };
+  writeFileAtomicallySync(recordingPath(inputs.root), JSON.stringify(recording));
+  return true;
+}
+
+/** pgobuild's own code as loaded by this process: a new version must not replay old answers. */
+function pgobuildModules(): string[] {
+  let packageRoot = __dirname;
+  while (!fs.existsSync(path.join(packageRoot, 'package.json'))) {
+    const parent = path.dirname(packageRoot);
+    if (parent === packageRoot) return [];
+    packageRoot = parent;
+  }
+  return Object.keys(require.cache).filter((f) => f.startsWith(packageRoot + path.sep));
+}
+
+/**
+ * The directories whose contents analysis could have read, with their listings:
+ *
+ * - each `...` pattern's whole tree (what package discovery walks);
+ * - each package directory and its subdirectories down to nested packages (what glob sees; the
+ *   nested package's own listing is kept, since deleting its BUILD file moves the boundary);
+ * - the directories of loaded .bzl files and the profile files;
+ * - every ancestor of those up to the root (go.mod, WORKSPACE and .pgobuildignore live there);
+ * - the outputs under `pgobuild-out/bin`.
+ */
+function watchedDirectories(inputs: UpToDateInputs): Map<string, Listing> {
+  const { root } = inputs;
+  const ignored = loadIgnoreList(root);
+  const listings = new Map<string, Listing>();
+  const walked = new Set<string>();
+  const list = (rel: string): Listing | undefined => {
+    const abs = path.join(root, rel);
+    let listing = listings.get(abs);
+    if (listing === undefined) {
+      listing = listDirectory(abs);
+      if (listing === undefined) return undefined;
+      listings.set(abs, listing);
+    }
+    return listing;
+  };
+  /** `wholeTree`: follow every subdirectory; otherwise stop below nested packages. */
+  const walk = (start: string, wholeTree: boolean): void => {
+    const pending = [start];
+    for (let rel = pending.pop(); rel !== undefined; rel = pending.pop()) {
+      const key = `${wholeTree ? 'tree' : 'package'}:${rel}`;
+      // The start itself is listed even in an ignored directory: it was loaded by label.
+      if (walked.has(key) || (rel !== start && isSkippedByDiscovery(rel, ignored))) continue;
+      walked.add(key);
+      const listing = list(rel);
+      if (listing === undefined) continue;
+      const isNestedPackage =
+        rel !== start &&
+        listing.names.some((n) => (BUILD_FILE_NAMES as readonly string[]).includes(n));
+      if (!wholeTree && isNestedPackage) continue;
+      for (const sub of listing.subdirs) pending.push(rel === '' ? sub : `${rel}/${sub}`);
+    }
+  };
+  for (const rel of inputs.recursiveRoots) walk(rel, true);
+  for (const rel of inputs.packageDirs) walk(rel, false);
+  for (const file of inputs.bzlFiles) list(parentOf(file));
+  for (const file of inputs.files) {
+    const rel = path.relative(root, path.dirname(file)).split(path.sep).join('/');
+    if (!rel.startsWith('..')) list(rel);
+  }
+  for (const abs of [...listings.keys()]) {
+    for (
+      let rel = parentOf(path.relative(root, abs).split(path.sep).join('/'));
+      ;
+      rel = parentOf(rel)
+    ) {
+      list(rel);
+      if (rel === '') break;
+    }
+  }
+  const out = path.join(root, 'pgobuild-out', 'bin');
+  const pending = [out];
+  for (let dir = pending.pop(); dir !== undefined; dir = pending.pop()) {
+    const listing = listDirectory(dir);
+    if (listing === undefined) continue;
+    listings.set(dir, listing);
+    for (const sub of listing.subdirs) pending.push(path.join(dir, sub));
+  }
+  return listings;
+}
+
+/** The workspace-relative parent directory ('' for top-level entries and the root itself). */
+function parentOf(rel: string): string {
+  const slash = rel.lastIndexOf('/');
+  return slash < 0 ? '' : rel.slice(0, slash);
+}
+
+/** A directory's entries, summarized. */
+interface Listing {
+  /** Digest of every entry's name and kind, and of each file's stat signature. */
+  readonly signature: string;
+  readonly names: readonly string[];
+  /** Real subdirectories (symlinked directories are not followed, as in package discovery). */
+  readonly subdirs: readonly string[];
+  /** The newest modification time among the files listed, in ns. */
+  readonly newestMtimeNs: bigint;
+}
+
+/**
+ * Lists `dir`: names, kinds and, for files (symlinks followed), stat signatures. Subdirectories
+ * contribute their names only; whoever depends on their contents lists them too. Undefined when
+ * the directory does not exist or cannot be read.
+ */
+function listDirectory(dir: string): Listing | undefined {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return undefined;
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const hash = createHash('sha256');
+  const subdirs: string[] = [];
+  let newestMtimeNs = 0n;
+  for (const e of entries) {
+    let kind: string;
+    if (e.isDirectory()) {
+      kind = 'dir';
+      subdirs.push(e.name);
+    } else if (e.isFile() || e.isSymbolicLink()) {
+      const st = fs.statSync(path.join(dir, e.name), { bigint: true, throwIfNoEntry: false });
+      if (st === undefined) kind = 'dangling';
+      else if (st.isDirectory()) kind = 'dir-link';
+      else {
+        kind = statSignature(st);
+        if (st.mtimeNs > newestMtimeNs) newestMtimeNs = st.mtimeNs;
+      }
+    } else kind = 'other';
+    hash.update(`${e.name}\0${kind}\0`);
+  }
+  return {
+    signature: hash.digest('hex'),
+    names: entries.map((e) => e.name),
+    subdirs,
+    newestMtimeNs,
+  };
+}
