@@ -136,7 +136,8 @@ function recordNullBuild(
       bzlFiles,
       diskCache: args.diskCache,
     },
-    recorder.events.filter((e) => e.type !== 'command-started'),
+    // Progress lines mean nothing in an answer given at once.
+    recorder.events.filter((e) => e.type !== 'command-started' && e.type !== 'progress'),
   );
 }
 
