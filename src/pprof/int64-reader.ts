@@ -1,7 +1,5 @@
 import * as protobuf from 'protobufjs';
-import type { WireInt64 } from './int64';
-
-const TWO_32 = 4294967296;
+import { int64FromBits, type WireInt64 } from './int64';
 
 /**
  * A protobufjs reader whose 64-bit varints reach the generated decoders as plain numbers when they
@@ -60,13 +58,6 @@ export class Int64Reader extends protobuf.BufferReader {
       hi |= (b & 0x7f) << shift;
     }
     this.pos = pos;
-    // Exact: `hi * 2^32` only scales, and rounding is monotonic, so a value beyond the safe range
-    // never rounds back into it.
-    const n = (signed ? hi | 0 : hi >>> 0) * TWO_32 + (lo >>> 0);
-    if (Number.isSafeInteger(n)) {
-      return n;
-    }
-    const bits = (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
-    return signed ? BigInt.asIntN(64, bits) : bits;
+    return int64FromBits(lo, hi, !signed);
   }
 }
