@@ -19,7 +19,7 @@ import { loadStdlib } from '../go/stdlib';
 import { FileDigester } from '../hashing';
 import { type Result, err, formatDiagnostic, isProcessAlive, ok } from '../util';
 import { BUILTIN_RULES } from '../../rules/go';
-import { findWorkspaceRoot } from '../workspace';
+import { findWorkspaceRoot, workspaceRelative } from '../workspace';
 import { BuildRunner, type RunSummary } from './build-runner';
 import { ExplainLog } from './explain-log';
 import { PgoResolver, parsePgoFlag } from './pgo-resolution';
@@ -110,7 +110,7 @@ export async function openSession(
     digester,
     defaultConfig,
   );
-  const rel = path.relative(root, opts.cwd).split(path.sep).join('/');
+  const rel = workspaceRelative(root, opts.cwd);
   return ok({
     root,
     cwdPkg: rel.startsWith('..') ? '' : rel,

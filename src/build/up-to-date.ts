@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { LRU_TOUCH_GRANULARITY_MS } from '../cache/lru-eviction';
 import type { BuildEvent, EventSink } from '../events/build-event';
 import { writeFileAtomicallySync } from '../util/atomic-write';
-import { signatureMtimeNs, statSignature } from '../util/stat-signature';
+import { RACY_WINDOW_MS, signatureMtimeNs, statSignature } from '../util/stat-signature';
 import { BUILD_FILE_NAMES } from '../workspace/build-file';
 import { loadIgnoreList } from '../workspace/ignore-list';
 import { isSkippedByDiscovery } from '../workspace/package-discovery';
+import { workspaceRelative } from '../workspace/workspace-root';
 
 /**
  * The up-to-date check: how a null build skips analysis.
@@ -31,11 +33,8 @@ import { isSkippedByDiscovery } from '../workspace/package-discovery';
 /** Version of the recording format; another version is ignored. */
 const FORMAT_VERSION = 1;
 
-/** As in the stat cache: a file this close to the build's start may still change unseen. */
-const RACY_WINDOW_MS = 2000;
-
-/** Equal to the disk cache's LRU touch granularity (see LRU_TOUCH_GRANULARITY_MS). */
-const MAX_AGE_MS = 10 * 60 * 1000;
+/** A replay touches no cache entry; after this long a full null build does the LRU touches. */
+const MAX_AGE_MS = LRU_TOUCH_GRANULARITY_MS;
 
 /** Environment variables that can change what a build does (the SDK found, the default cache). */
 function relevantEnvironment(): Record<string, string> {
@@ -274,15 +273,11 @@ function watchedDirectories(inputs: UpToDateInputs): Map<string, Listing> {
   for (const rel of inputs.packageDirs) walk(rel, false);
   for (const file of inputs.bzlFiles) list(parentOf(file));
   for (const file of inputs.files) {
-    const rel = path.relative(root, path.dirname(file)).split(path.sep).join('/');
+    const rel = workspaceRelative(root, path.dirname(file));
     if (!rel.startsWith('..')) list(rel);
   }
   for (const abs of [...listings.keys()]) {
-    for (
-      let rel = parentOf(path.relative(root, abs).split(path.sep).join('/'));
-      ;
-      rel = parentOf(rel)
-    ) {
+    for (let rel = parentOf(workspaceRelative(root, abs)); ; rel = parentOf(rel)) {
       list(rel);
       if (rel === '') break;
     }

@@ -23,17 +23,11 @@ import {
   tempFileWriter,
   uniqueTempName,
 } from './file-io';
-import { planLruEviction } from './lru-eviction';
+import { LRU_TOUCH_GRANULARITY_MS, planLruEviction } from './lru-eviction';
 import { VerifiedMemo } from './verified-memo';
 
 /** Temp files older than this are leftovers of a killed writer; younger ones may be in use. */
 export const STALE_TEMP_AGE_MS = 60 * 60 * 1000;
-
-/**
- * LRU resolution: an action hit rewrites the mtime of its record and blobs only when they were
- * last touched longer ago than this, so repeated null builds do not rewrite thousands of inodes.
- */
-export const LRU_TOUCH_GRANULARITY_MS = 10 * 60 * 1000;
 
 function isStale(st: BigIntStats): boolean {
   return Date.now() - Number(st.mtimeMs) > LRU_TOUCH_GRANULARITY_MS;

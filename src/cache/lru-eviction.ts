@@ -1,3 +1,9 @@
+/**
+ * LRU resolution: an action hit rewrites the mtime of its record and blobs only when they were
+ * last touched longer ago than this, so repeated null builds do not rewrite thousands of inodes.
+ */
+export const LRU_TOUCH_GRANULARITY_MS = 10 * 60 * 1000;
+
 /** One cache entry as seen by garbage collection. */
 export interface EvictionCandidate {
   readonly path: string;

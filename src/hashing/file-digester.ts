@@ -4,16 +4,10 @@ import * as fsp from 'node:fs/promises';
 import xxhash from 'xxhash-wasm';
 import { writeFileAtomically } from '../util/atomic-write';
 import type { Digest } from '../util/digest';
-import { statSignature } from '../util/stat-signature';
+import { RACY_WINDOW_MS, statSignature } from '../util/stat-signature';
 
 /** Version of the on-disk stat cache format; a different version is ignored and rewritten. */
 const STAT_CACHE_VERSION = 1;
-
-/**
- * A file whose mtime is this close to "now" is re-hashed every time: it may still be changing
- * within the filesystem's timestamp granularity (git's "racy clean" problem).
- */
-const RACY_WINDOW_MS = 2000;
 
 interface StatCacheEntry {
   /** `size:mtimeNs:ctimeNs:ino` of the file when `digest` was computed. */

@@ -4,7 +4,7 @@ export { type Label, type LabelParts, parseLabel, labelOf, labelParts, shortLabe
 export { type LabelError, LABEL_FORMS, PATTERN_FORMS } from './label-error';
 export { validatePackageName, validateTargetName } from './name-validation';
 export { type TargetPattern, parseTargetPattern } from './target-pattern';
-export { WORKSPACE_MARKERS, findWorkspaceRoot } from './workspace-root';
+export { WORKSPACE_MARKERS, findWorkspaceRoot, workspaceRelative } from './workspace-root';
 export { BUILD_FILE_NAMES, buildFileOf } from './build-file';
 export { IGNORE_FILE, parseIgnoreFile, loadIgnoreList, isIgnoredPath } from './ignore-list';
 export { discoverPackages, isSkippedByDiscovery } from './package-discovery';

@@ -32,3 +32,11 @@ export async function findWorkspaceRoot(startDir: string): Promise<string | unde
     dir = parent;
   }
 }
+
+/**
+ * `absPath` relative to the workspace root with `/` separators, as packages are named: '' for the
+ * root itself, and starting with `..` when `absPath` lies outside the workspace.
+ */
+export function workspaceRelative(root: string, absPath: string): string {
+  return path.relative(root, absPath).split(path.sep).join('/');
+}
