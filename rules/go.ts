@@ -18,6 +18,10 @@ export const goLibrary: RuleDefinition = {
       doc: 'Import path; defaults to the go.mod module path plus the package directory.',
     },
     embedsrcs: { type: 'label_list', doc: 'Files that //go:embed patterns may match.' },
+    embed: {
+      type: 'label_list',
+      doc: "go_library targets of this package whose srcs, deps, embedsrcs and importpath this target takes (rules_go's embed).",
+    },
   },
 };
 
@@ -37,6 +41,14 @@ export const goBinary: RuleDefinition = {
       type: 'string',
       doc: '"auto" (default): default.pgo in the package directory if present; "off"; or a profile (":label" or a workspace-relative path).',
     },
+    pgoprofile: {
+      type: 'label',
+      doc: 'rules_go\'s name for a profile label (relative to the package); the same as pgo = ":label".',
+    },
+    embed: {
+      type: 'label_list',
+      doc: 'go_library targets of this package whose srcs, deps, embedsrcs and importpath the binary takes (how Gazelle writes a main package).',
+    },
   },
 };
 
@@ -54,6 +66,10 @@ export const goTest: RuleDefinition = {
     embedsrcs: {
       type: 'label_list',
       doc: 'Files that //go:embed patterns in the test files may match.',
+    },
+    data: {
+      type: 'label_list',
+      doc: "Accepted for rules_go compatibility and ignored: the test's package directory (testdata/ included) is always available to it.",
     },
   },
 };

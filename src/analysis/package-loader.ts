@@ -15,6 +15,7 @@ import { type Diagnostic, type Result, type SourceSpan, err, ok, unreachable } f
 import { buildFileOf, glob, nearestName, parseLabel } from '../workspace';
 import { type AnalysisFailure, diagnosticFailure } from './failure';
 import type { AttrValue, DeclaredTarget, RuleDefinition } from './rule-api';
+import { RULES_GO_DEF_BZL, desugarRulesGo } from './rules-go-compat';
 
 /** A package whose BUILD file has been evaluated. */
 export interface LoadedPackage {
@@ -92,7 +93,9 @@ export class PackageLoader {
       this.current = undefined;
     }
     if (!evaluated.ok) return err(starlarkFailure(evaluated.failure));
-    return ok({ pkg, buildFile, targets });
+    const desugared = desugarRulesGo(targets);
+    if (!desugared.ok) return err(diagnosticFailure('bad-attribute', desugared.failure));
+    return ok({ pkg, buildFile, targets: desugared.value });
   }
 
   private loadBzl(
@@ -100,6 +103,8 @@ export class PackageLoader {
     span: SourceSpan,
     currentPkg: string,
   ): Result<ReadonlyMap<string, Value>, StarlarkFailure> {
+    if (RULES_GO_DEF_BZL.has(label))
+      return ok(new Map([...this.rulesByName.values()].map((r) => [r.name, this.ruleFunction(r)])));
     const parts = parseLabel(label, currentPkg);
     if (!parts.ok)
       return err({
