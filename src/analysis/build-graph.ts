@@ -1,6 +1,6 @@
 import { unreachable } from '../util';
 import type { GoSdk } from '../../toolchain';
-import type { BuildInfo } from '../go/build-info';
+import type { BuildInfo, BuildInfoModule } from '../go/build-info';
 import type { CompileUnit, SourceFile } from '../go/compile-action';
 import type { StdPackage } from '../go/stdlib';
 import type { Configuration } from './configuration';
@@ -16,6 +16,13 @@ export interface CompileNode {
   readonly unit: Omit<CompileUnit, 'deps' | 'profile'>;
   /** Direct dependencies by import path (resolved) and the node that compiles each. */
   readonly deps: readonly { readonly importPath: string; readonly nodeId: string }[];
+  /**
+   * The module the package belongs to, for the build info of binaries that link it: a module
+   * package knows its `dep` entry; a workspace package only its module path (whether it is the
+   * binary's main module, another go.work module or a replaced one is the binary's build list's
+   * answer). Undefined for std and packages outside modules.
+   */
+  readonly module?: { readonly path: string; readonly buildInfo?: BuildInfoModule };
 }
 
 /** A link of one binary (program or test binary) in one configuration. */

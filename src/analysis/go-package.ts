@@ -68,6 +68,15 @@ export class SourceReader {
     return ok(info.ok ? { ...base, info: info.value } : { ...base, scanError: info.failure });
   }
 
+  /** The workspace-relative path of the go.mod nearest at or above `dir`, without parsing it. */
+  goModFileFor(dir: string): string | undefined {
+    for (let d = dir; ; d = path.posix.dirname(d) === '.' ? '' : path.posix.dirname(d)) {
+      const file = d === '' ? 'go.mod' : `${d}/go.mod`;
+      if (fs.existsSync(path.join(this.root, file))) return file;
+      if (d === '') return undefined;
+    }
+  }
+
   /** The go.mod governing workspace directory `dir` (nearest at or above it), if any. */
   goModFor(dir: string): Promise<Result<GoMod | undefined, AnalysisFailure>> {
     let pending = this.goMods.get(dir);

@@ -51,6 +51,13 @@ export class PackageLoader {
     this.rulesByName = new Map(rules.map((r) => [r.name, r]));
   }
 
+  /** The rule definition BUILD files call as `name` (module packages are go_library targets). */
+  ruleNamed(name: RuleDefinition['name']): RuleDefinition {
+    const rule = this.rulesByName.get(name);
+    if (rule === undefined) throw new Error(`rule ${name} is not registered`);
+    return rule;
+  }
+
   /**
    * What this loader read: the package directories it looked into (whether or not they held a
    * BUILD file) and the .bzl files it loaded, all workspace-relative. The up-to-date check

@@ -50,6 +50,10 @@ export interface DeclaredTarget {
   /** Span of the rule call (the callee name), for errors about the target as a whole. */
   readonly span: SourceSpan;
   readonly attrs: ReadonlyMap<string, AttrValue>;
+  /** The module repository of an implicit module-package target (`@repo//dir:name`). */
+  readonly repo?: string;
+  /** For a module package: the build list it was named in and its import path. */
+  readonly external?: { readonly contextFile: string; readonly importPath: string };
 }
 
 /** Reads a string attribute, or the default. */

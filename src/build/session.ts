@@ -16,6 +16,7 @@ import type { EventSink } from '../events';
 import type { SourceFile } from '../go/compile-action';
 import { type Platform, defaultPlatform } from '../go/platform';
 import { loadStdlib } from '../go/stdlib';
+import { ModuleFetcher } from '../modules';
 import { FileDigester } from '../hashing';
 import { type Result, err, formatDiagnostic, isProcessAlive, ok } from '../util';
 import { BUILTIN_RULES } from '../../rules/go';
@@ -103,12 +104,21 @@ export async function openSession(
   const defaultConfigResult = await pgo.defaultConfig();
   if (!defaultConfigResult.ok) return err([defaultConfigResult.failure]);
   const defaultConfig = defaultConfigResult.value;
+  const goBinary = path.join(sdk.value.goroot, 'bin', 'go');
   const graphBuilder = new GraphBuilder(
     root,
     loader,
     { sdk: sdk.value, stdlib: stdlib.value, includeFiles },
     digester,
     defaultConfig,
+    {
+      go: { goBinary, goVersion: sdk.value.version, stateDir: path.join(opts.diskCache, 'v1') },
+      fetcher: new ModuleFetcher(
+        goBinary,
+        (absPath) => digester.digest(absPath),
+        (e) => opts.events.emit({ type: 'module-download', ...e }),
+      ),
+    },
   );
   const rel = workspaceRelative(root, opts.cwd);
   return ok({

@@ -71,6 +71,14 @@ export type BuildEvent =
       readonly path: string;
       readonly detail: string;
     }
+  | {
+      /** A required module being fetched into the module cache (`go mod download`). */
+      readonly type: 'module-download';
+      readonly module: string;
+      readonly version: string;
+      readonly status: 'started' | 'finished' | 'failed';
+      readonly durationMs: number;
+    }
   | { readonly type: 'output'; readonly target: string; readonly path: string }
   | {
       readonly type: 'test-result';

@@ -94,6 +94,16 @@ export class HumanLogger implements EventSink {
           `${this.color('yellow', 'WARNING:')} corrupted cache ${event.what} ${event.id} (${event.detail}): evicted, rebuilding`,
         );
         return;
+      case 'module-download':
+        if (event.status === 'started') this.line(`Downloading ${event.module}@${event.version}`);
+        else if (event.status === 'finished' && this.verbose)
+          this.line(
+            this.color(
+              'dim',
+              `Downloaded ${event.module}@${event.version} (${event.durationMs} ms)`,
+            ),
+          );
+        return;
       case 'output':
         if (this.verbose) this.line(`  ${event.target} → ${event.path}`);
         return;

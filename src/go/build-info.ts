@@ -6,11 +6,23 @@ export interface BuildSetting {
   readonly value: string;
 }
 
+/** A module as build info records it (`runtime/debug.Module`). */
+export interface BuildInfoModule {
+  readonly path: string;
+  /** `(devel)` for a main module or a directory replacement. */
+  readonly version: string;
+  /** The go.sum `h1:` hash; empty when replaced, vendored or local. */
+  readonly sum: string;
+  readonly replace?: BuildInfoModule;
+}
+
 /** What `go version -m` prints for a binary, as cmd/go computes it (reference §8). */
 export interface BuildInfo {
   readonly path: string;
   /** The main module, or undefined for a package outside any module. */
-  readonly mainModule?: { readonly path: string; readonly version: string; readonly sum: string };
+  readonly mainModule?: BuildInfoModule;
+  /** Modules other than the main one that provide linked packages, sorted by path. */
+  readonly deps?: readonly BuildInfoModule[];
   readonly settings: readonly BuildSetting[];
 }
 
@@ -59,10 +71,14 @@ const VALUE_NEEDS_QUOTE = /[ \t\r\n"`]/;
 /** `runtime/debug.BuildInfo.String()` (cmd/go writes no `go` line). */
 export function buildInfoString(info: BuildInfo): string {
   let s = `path\t${info.path}\n`;
-  if (info.mainModule !== undefined) {
-    const m = info.mainModule;
-    s += `mod\t${m.path}\t${m.version}\t${m.sum}\n`;
-  }
+  // debug.BuildInfo's formatMod: a replaced module's line ends at its version, the `=>` line
+  // follows, and both end with a newline (so a blank line separates them from the next).
+  const formatMod = (word: string, m: BuildInfoModule): string =>
+    m.replace === undefined
+      ? `${word}\t${m.path}\t${m.version}\t${m.sum}\n`
+      : `${word}\t${m.path}\t${m.version}\n${formatMod('=>', m.replace)}\n`;
+  if (info.mainModule !== undefined) s += formatMod('mod', info.mainModule);
+  for (const dep of info.deps ?? []) s += formatMod('dep', dep);
   for (const { key, value } of info.settings) {
     const k = key === '' || KEY_NEEDS_QUOTE.test(key) ? goQuoteBytes(Buffer.from(key)) : key;
     const v = VALUE_NEEDS_QUOTE.test(value) ? goQuoteBytes(Buffer.from(value)) : value;

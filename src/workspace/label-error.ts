@@ -2,7 +2,7 @@
 export type LabelError = { readonly reason: 'bad-label'; readonly message: string };
 
 /** The label forms a BUILD file may use, quoted in every label error. */
-export const LABEL_FORMS = '//pkg/path:name, //pkg/path, :name or name';
+export const LABEL_FORMS = '//pkg/path:name, //pkg/path, :name, name or @repo//pkg/path:name';
 
 /** The target pattern forms the command line accepts, quoted in every pattern error. */
 export const PATTERN_FORMS =

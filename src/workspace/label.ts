@@ -10,6 +10,11 @@ export type Label = string & { readonly __brand: 'Label' };
 
 /** A label split into its workspace-relative package path and its target name. */
 export interface LabelParts {
+  /**
+   * The external repository (`com_github_klauspost_compress` in `@com_github_klauspost_compress//zstd`):
+   * a required Go module, named as Gazelle names module repositories. Undefined for the workspace.
+   */
+  readonly repo?: string;
   /** Workspace-relative package path, e.g. `examples/lib/markdown`; '' for the root package. */
   readonly pkg: string;
   /** Target name inside the package, e.g. `markdown` or `testdata/in.md`. */
@@ -21,11 +26,12 @@ export interface LabelParts {
  *
  * - `//a/b:c` — target `c` of package `a/b`; `//:c` — target `c` of the root package;
  * - `//a/b` — short for `//a/b:b`;
- * - `:c` and `c` — target `c` of `currentPkg` (`c` may be a path such as `testdata/x.txt`).
+ * - `:c` and `c` — target `c` of `currentPkg` (`c` may be a path such as `testdata/x.txt`);
+ * - `@repo//a/b:c`, `@repo//a/b` and `@repo` (= `@repo//:repo`) — a package of a module repository.
  *
- * Rejects external repositories (`@repo//…`), `..` and `.` segments, empty segments, trailing
- * `/`, characters Bazel does not allow, and relative labels with a package part (`a:b`), which
- * Bazel reads differently in different places.
+ * Rejects `..` and `.` segments, empty segments, trailing `/`, characters Bazel does not allow,
+ * and relative labels with a package part (`a:b`), which Bazel reads differently in different
+ * places.
  */
 export function parseLabel(text: string, currentPkg: string): Result<LabelParts, LabelError> {
   const fail = (problem: string): Result<LabelParts, LabelError> =>
@@ -33,9 +39,19 @@ export function parseLabel(text: string, currentPkg: string): Result<LabelParts,
 
   if (text === '') return fail('empty label');
   if (text.startsWith('@')) {
-    return fail(
-      'external repositories (@repo//...) are not supported; name a target of this workspace',
-    );
+    const slashes = text.indexOf('//');
+    const repo = slashes < 0 ? text.slice(1) : text.slice(1, slashes);
+    if (!/^[A-Za-z][A-Za-z0-9_.~-]*$/.test(repo))
+      return fail(
+        repo === ''
+          ? "'@//' names the main repository; write '//...' for a target of this workspace"
+          : `invalid repository name '${repo}'`,
+      );
+    if (slashes < 0) return ok({ repo, pkg: '', name: repo });
+    const inRepo = parseLabel(text.slice(slashes), '');
+    if (!inRepo.ok)
+      return fail(inRepo.failure.message.replace(/^.*?': /, '').replace(/; expected .*$/, ''));
+    return ok({ repo, pkg: inRepo.value.pkg, name: inRepo.value.name });
   }
 
   let pkg: string;
@@ -73,7 +89,11 @@ export function parseLabel(text: string, currentPkg: string): Result<LabelParts,
 
 /** The canonical text of a label: `//pkg:name`, always with the `:name` part. */
 export function labelOf(parts: LabelParts): Label {
-  return `//${parts.pkg}:${parts.name}` as Label;
+  return `${repoPrefix(parts)}//${parts.pkg}:${parts.name}` as Label;
+}
+
+function repoPrefix(parts: LabelParts): string {
+  return parts.repo === undefined ? '' : `@${parts.repo}`;
 }
 
 /**
@@ -81,8 +101,11 @@ export function labelOf(parts: LabelParts): Label {
  * so the first `:` always separates package and name.
  */
 export function labelParts(label: Label): LabelParts {
-  const colon = label.indexOf(':');
-  return { pkg: label.slice(2, colon), name: label.slice(colon + 1) };
+  const slashes = label.indexOf('//');
+  const colon = label.indexOf(':', slashes);
+  const pkg = label.slice(slashes + 2, colon);
+  const name = label.slice(colon + 1);
+  return slashes === 0 ? { pkg, name } : { repo: label.slice(1, slashes), pkg, name };
 }
 
 /**
@@ -91,5 +114,6 @@ export function labelParts(label: Label): LabelParts {
  */
 export function shortLabel(l: LabelParts): string {
   const last = l.pkg.slice(l.pkg.lastIndexOf('/') + 1);
-  return l.pkg !== '' && l.name === last ? `//${l.pkg}` : `//${l.pkg}:${l.name}`;
+  const repo = repoPrefix(l);
+  return l.pkg !== '' && l.name === last ? `${repo}//${l.pkg}` : `${repo}//${l.pkg}:${l.name}`;
 }

@@ -33,6 +33,12 @@ describe('parseLabel: valid forms', () => {
     ['//a:testdata/in.md', { pkg: 'a', name: 'testdata/in.md' }],
     ['//a-b/c_d/v1.2:x+y~z@w', { pkg: 'a-b/c_d/v1.2', name: 'x+y~z@w' }],
     ['//a:.hidden', { pkg: 'a', name: '.hidden' }],
+    ['@org_golang_x_sys//unix', { repo: 'org_golang_x_sys', pkg: 'unix', name: 'unix' }],
+    [
+      '@com_gitlab_golang_commonmark_markdown//:markdown',
+      { repo: 'com_gitlab_golang_commonmark_markdown', pkg: '', name: 'markdown' },
+    ],
+    ['@com_github_x_y', { repo: 'com_github_x_y', pkg: '', name: 'com_github_x_y' }],
   ])('%s', (text, want) => {
     expect(parsed(text)).toEqual(want);
   });
@@ -47,13 +53,16 @@ describe('parseLabel: rejected forms', () => {
   test('every message quotes the text and the expected forms', () => {
     const m = failure('//a/../b:c');
     expect(m).toContain("'//a/../b:c'");
-    expect(m).toContain('expected //pkg/path:name, //pkg/path, :name or name');
+    expect(m).toContain(
+      'expected //pkg/path:name, //pkg/path, :name, name or @repo//pkg/path:name',
+    );
   });
 
   test.each([
     ['', /empty label/],
-    ['@repo//a:b', /external repositories \(@repo\/\/\.\.\.\) are not supported/],
-    ['@//a:b', /external repositories/],
+    ['@//a:b', /names the main repository/],
+    ['@re po//a:b', /invalid repository name/],
+    ['@repo//a/../b:c', /invalid package name/],
     ['//', /'\/\/' names no target/],
     ['//a/../b:c', /invalid package name 'a\/..\/b'.*up-level references/],
     ['//a:../c', /invalid target name '..\/c'.*up-level references/],

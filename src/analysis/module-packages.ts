@@ -1,0 +1,394 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { type GoWork, parseGoWork } from '../go/go-mod';
+import { type BuildContext, type GoFileInfo, selectPackageFiles } from '../go/scan';
+import {
+  type GoCommandContext,
+  type ModuleContent,
+  type ModuleContext,
+  type ModuleFetcher,
+  type ModuleVersion,
+  dirInModule,
+  loadModuleContext,
+  modulePackageLabel,
+  modulesProviding,
+  packageTargetName,
+  repoNameOf,
+} from '../modules';
+import { type Digest, type Result, type SourceSpan, err, ok } from '../util';
+import { type LabelParts, labelOf, nearestName } from '../workspace';
+import { resolveEmbedPatterns } from './embed';
+import { type AnalysisFailure, diagnosticFailure } from './failure';
+import type { GoSources, ReadSource, SourceReader } from './go-package';
+import { lineOf } from './go-package';
+import type { DeclaredTarget, RuleDefinition } from './rule-api';
+
+/** A package of a required module: its files, selected as go/build selects them, and imports. */
+export interface ModulePackage {
+  readonly importPath: string;
+  readonly context: ModuleContext;
+  readonly module: ModuleVersion;
+  readonly content: ModuleContent;
+  /** `@repo//dir:name`. */
+  readonly label: LabelParts & { readonly repo: string };
+  /** The package directory inside exec roots: `external/<repo>/<dir>`. */
+  readonly execDir: string;
+  /** cmd/go's `-trimpath` rewrite for it: `<module>@<version>/<dir>`. */
+  readonly trimpath: string;
+  readonly sources: GoSources;
+  /** Imports other than `unsafe` and `C`, in first-seen order, with where each is written. */
+  readonly imports: readonly PackageImport[];
+}
+
+/** One import of a module package. */
+export interface PackageImport {
+  readonly path: string;
+  readonly span: SourceSpan;
+  readonly sourceLine: string;
+}
+
+/** Where an import comes from, for errors that point at it. */
+export interface ImportSite {
+  readonly span: SourceSpan;
+  readonly sourceLine: string;
+}
+
+/** Workspace analysis needs from modules: build lists, package loading, labels. */
+export interface ModulePackageOptions {
+  readonly root: string;
+  readonly reader: SourceReader;
+  readonly go: GoCommandContext;
+  readonly fetcher: ModuleFetcher;
+  readonly digest: (absPath: string) => Promise<Digest>;
+  readonly buildContext: () => BuildContext;
+  /** The go_library rule, the kind every module package target has. */
+  readonly libraryRule: RuleDefinition;
+}
+
+/**
+ * Module packages as implicit targets: finds the build list governing a workspace directory
+ * (its go.mod, or the go.work using it), loads a required module's package on first use (the
+ * module is fetched and verified then, not before), and maps `@repo//dir:name` labels to them.
+ */
+export class ModulePackages {
+  private readonly contexts = new Map<string, Promise<Result<ModuleContext, AnalysisFailure>>>();
+  private readonly packages = new Map<string, Promise<Result<ModulePackage, AnalysisFailure>>>();
+  /** Directories of module packages read, for the up-to-date check. */
+  private readonly dirsRead = new Set<string>();
+
+  constructor(private readonly opts: ModulePackageOptions) {}
+
+  /** Absolute directories whose listings decided which files module packages have. */
+  consultedDirs(): readonly string[] {
+    return [...this.dirsRead];
+  }
+
+  /**
+   * The build list for workspace directory `pkgDir`: the go.work (inside the workspace) that uses
+   * its module, or its go.mod; undefined outside any module. GOWORK=off ignores go.work files.
+   */
+  async contextFor(pkgDir: string): Promise<Result<ModuleContext | undefined, AnalysisFailure>> {
+    const mod = await this.opts.reader.goModFor(pkgDir);
+    if (!mod.ok) return mod;
+    if (mod.value === undefined) return ok(undefined);
+    const modDir =
+      path.posix.dirname(mod.value.file) === '.' ? '' : path.posix.dirname(mod.value.file);
+    const work = process.env['GOWORK'] === 'off' ? undefined : this.goWorkUsing(modDir);
+    const file = work ?? mod.value.file;
+    let pending = this.contexts.get(file);
+    if (pending === undefined) {
+      pending = loadModuleContext(this.opts.root, file, this.opts.go).then((r) =>
+        r.ok
+          ? r
+          : err<AnalysisFailure>({
+              reason: r.failure.reason,
+              message: r.failure.message,
+              diagnostic: r.failure.diagnostic,
+            }),
+      );
+      this.contexts.set(file, pending);
+    }
+    return pending;
+  }
+
+  /**
+   * The go.work whose build list workspace directory `pkgDir` builds in, if any (its `go` and
+   * `godebug` lines then decide a binary's default GODEBUG, as in cmd/go's workspace mode).
+   * Read without computing the build list.
+   */
+  goWorkFor(pkgDir: string): GoWork | undefined {
+    if (process.env['GOWORK'] === 'off') return undefined;
+    const mod = this.opts.reader.goModFileFor(pkgDir);
+    if (mod === undefined) return undefined;
+    const modDir = path.posix.dirname(mod) === '.' ? '' : path.posix.dirname(mod);
+    const file = this.goWorkUsing(modDir);
+    if (file === undefined) return undefined;
+    const parsed = parseGoWork(file, fs.readFileSync(path.join(this.opts.root, file), 'utf8'));
+    return parsed.ok ? parsed.value : undefined;
+  }
+
+  /** The build list of go.mod or go.work `file`, once {@link contextFor} has loaded it. */
+  loadedContext(file: string): Promise<Result<ModuleContext, AnalysisFailure>> | undefined {
+    return this.contexts.get(file);
+  }
+
+  /** The workspace-relative go.work at or above `modDir` that lists it in a `use` directive. */
+  private goWorkUsing(modDir: string): string | undefined {
+    let dir = modDir;
+    for (;;) {
+      const file = dir === '' ? 'go.work' : `${dir}/go.work`;
+      const abs = path.join(this.opts.root, file);
+      if (fs.existsSync(abs)) {
+        const parsed = parseGoWork(file, fs.readFileSync(abs, 'utf8'));
+        if (!parsed.ok) return file; // loading it reports the syntax error
+        const uses = parsed.value.use.some(
+          (u) => path.resolve(path.dirname(abs), u.dir) === path.join(this.opts.root, modDir),
+        );
+        return uses ? file : undefined;
+      }
+      if (dir === '') return undefined;
+      dir = path.posix.dirname(dir) === '.' ? '' : path.posix.dirname(dir);
+    }
+  }
+
+  /**
+   * The implicit go_library target a module label names, in the build list of `fromPkg`
+   * (`@com_github_klauspost_compress//zstd` → package github.com/klauspost/compress/zstd).
+   */
+  async targetFor(
+    parts: LabelParts & { readonly repo: string },
+    fromPkg: string,
+    span: SourceSpan,
+  ): Promise<Result<DeclaredTarget, AnalysisFailure>> {
+    const fail = (message: string): Result<never, AnalysisFailure> =>
+      err({
+        reason: 'unknown-target',
+        message,
+        diagnostic: { severity: 'error', span, message, sourceLine: '' },
+      });
+    const ctx = await this.contextFor(fromPkg);
+    if (!ctx.ok) return ctx;
+    if (ctx.value === undefined)
+      return fail(
+        `no such repository '@${parts.repo}': //${fromPkg} is not inside a Go module (no go.mod above it)`,
+      );
+    const mod = ctx.value.byRepo.get(parts.repo);
+    if (mod === undefined) {
+      const hint = nearestName(parts.repo, ctx.value.byRepo.keys());
+      return fail(
+        `no such repository '@${parts.repo}': no module of ${ctx.value.file}'s build list is named so${hint === undefined ? '' : `; did you mean '@${hint}'?`}`,
+      );
+    }
+    const importPath = parts.pkg === '' ? mod.path : `${mod.path}/${parts.pkg}`;
+    const expected = packageTargetName(importPath);
+    if (parts.name !== expected)
+      return fail(
+        `no such target '${labelOf(parts)}': module packages are named after their import path; did you mean '${modulePackageLabel(mod.path, importPath)}'?`,
+      );
+    return ok({
+      rule: this.opts.libraryRule,
+      pkg: parts.pkg,
+      name: parts.name,
+      repo: parts.repo,
+      span,
+      attrs: new Map(),
+      external: { contextFile: ctx.value.file, importPath },
+    });
+  }
+
+  /** The module package `importPath` of `ctx`'s build list, loaded once per command. */
+  load(
+    ctx: ModuleContext,
+    importPath: string,
+    site: ImportSite | undefined,
+  ): Promise<Result<ModulePackage, AnalysisFailure>> {
+    const key = `${ctx.file}\0${importPath}`;
+    let pending = this.packages.get(key);
+    if (pending === undefined) {
+      pending = this.loadUncached(ctx, importPath, site);
+      this.packages.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async loadUncached(
+    ctx: ModuleContext,
+    importPath: string,
+    site: ImportSite | undefined,
+  ): Promise<Result<ModulePackage, AnalysisFailure>> {
+    const fail = (
+      reason: AnalysisFailure['reason'],
+      message: string,
+    ): Result<never, AnalysisFailure> =>
+      err({
+        reason,
+        message,
+        diagnostic:
+          site === undefined
+            ? undefined
+            : { severity: 'error', span: site.span, message, sourceLine: site.sourceLine },
+      });
+    const candidates = modulesProviding(ctx, importPath).filter((m) => !m.main);
+    if (candidates.length === 0) return fail('missing-module', noModuleMessage(ctx, importPath));
+    const found: { mod: ModuleVersion; content: ModuleContent; dir: string }[] = [];
+    const contents = await Promise.all(
+      candidates.map((mod) => this.opts.fetcher.contentOf(ctx, mod)),
+    );
+    for (const [i, content] of contents.entries()) {
+      const mod = candidates[i] as ModuleVersion;
+      if (!content.ok)
+        return err({
+          reason: content.failure.reason,
+          message: content.failure.message,
+          diagnostic: content.failure.diagnostic,
+        });
+      const dir = path.join(content.value.dir, dirInModule(mod.path, importPath));
+      if (hasGoFiles(dir)) found.push({ mod, content: content.value, dir });
+    }
+    const first = found[0];
+    if (first === undefined) {
+      const m = candidates[0] as ModuleVersion;
+      return fail(
+        'missing-module',
+        `module ${m.path}@${m.version ?? ''} provides no package ${importPath}${ctx.vendorDir === undefined ? '' : ' in vendor/ (run go mod vendor)'}`,
+      );
+    }
+    if (found.length > 1)
+      return fail(
+        'missing-module',
+        `ambiguous import: package ${importPath} is provided by several modules: ${found.map((f) => `${f.mod.path}@${f.mod.version ?? ''}`).join(', ')}`,
+      );
+    return this.readPackage(ctx, importPath, first.mod, first.content, first.dir);
+  }
+
+  private async readPackage(
+    ctx: ModuleContext,
+    importPath: string,
+    mod: ModuleVersion,
+    content: ModuleContent,
+    dir: string,
+  ): Promise<Result<ModulePackage, AnalysisFailure>> {
+    this.dirsRead.add(dir);
+    const names = fs
+      .readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => e.name);
+    const texts = new Map<string, string>();
+    for (const name of names)
+      if (/\.(go|s|S|sx|h|c|cc|cpp|cxx|m|f|F|for|f90|swig|swigcxx)$/.test(name))
+        texts.set(name, fs.readFileSync(path.join(dir, name), 'utf8'));
+    const selected = selectPackageFiles(
+      dir,
+      names.map((name) => ({ name, text: texts.get(name) })),
+      this.opts.buildContext(),
+    );
+    if (!selected.ok) return err(diagnosticFailure('go-source', selected.failure));
+    const files = selected.value;
+    if (files.goFiles.length === 0)
+      return err({
+        reason: 'go-source',
+        message: `package ${importPath} (${dir}) has no Go files for ${this.opts.buildContext().goos}/${this.opts.buildContext().goarch} without cgo`,
+      });
+    const read = async (name: string): Promise<ReadSource> => {
+      const absPath = path.join(dir, name);
+      const text = texts.get(name) ?? '';
+      return {
+        name,
+        absPath,
+        digest: await this.opts.digest(absPath),
+        display: absPath,
+        text,
+        info: files.infos.get(name),
+      };
+    };
+    const goFiles = await Promise.all(files.goFiles.map(read));
+    const sFiles = await Promise.all(files.sFiles.map(read));
+    const hFiles = await Promise.all(files.hFiles.map(read));
+    const embed = await this.embedOf(goFiles, dir);
+    if (!embed.ok) return embed;
+    const imports: PackageImport[] = [];
+    const seen = new Set<string>();
+    for (const f of goFiles)
+      for (const imp of (f.info as GoFileInfo).imports) {
+        if (imp.path === 'unsafe' || imp.path === 'C' || seen.has(imp.path)) continue;
+        seen.add(imp.path);
+        imports.push({ path: imp.path, span: imp.span, sourceLine: lineOf(f.text, imp.span.line) });
+      }
+    const repo = repoNameOf(mod.path);
+    const pkgDir = dirInModule(mod.path, importPath);
+    return ok({
+      importPath,
+      context: ctx,
+      module: mod,
+      content,
+      label: { repo, pkg: pkgDir, name: packageTargetName(importPath) },
+      execDir: pkgDir === '' ? `external/${repo}` : `external/${repo}/${pkgDir}`,
+      trimpath: `${mod.path}@${mod.version ?? ''}${importPath.slice(mod.path.length)}`,
+      sources: { packageName: files.packageName, goFiles, sFiles, hFiles, embed: embed.value },
+      imports,
+    });
+  }
+
+  /** Resolves //go:embed patterns against the files below the package directory, as cmd/go. */
+  private async embedOf(
+    goFiles: readonly ReadSource[],
+    dir: string,
+  ): Promise<Result<GoSources['embed'], AnalysisFailure>> {
+    const patterns = goFiles.flatMap((f) => (f.info as GoFileInfo).embedPatterns);
+    if (patterns.length === 0) return ok(undefined);
+    const available = filesBelow(dir);
+    const resolved = resolveEmbedPatterns([...new Set(patterns.map((p) => p.pattern))], available);
+    if (!resolved.ok) {
+      const at = patterns.find((p) => p.pattern === resolved.failure.pattern);
+      const message = `pattern ${resolved.failure.pattern}: ${resolved.failure.message.replace(/ \(is the file listed in embedsrcs\?\)/, '')}`;
+      return err({
+        reason: 'embed-pattern',
+        message,
+        diagnostic:
+          at === undefined
+            ? undefined
+            : { severity: 'error', span: at.span, message, sourceLine: '' },
+      });
+    }
+    const files = await Promise.all(
+      resolved.value.files.map(async (name) => {
+        const absPath = path.join(dir, name);
+        return { name, absPath, digest: await this.opts.digest(absPath) };
+      }),
+    );
+    return ok({ patterns: resolved.value.patterns, files });
+  }
+}
+
+/** cmd/go's message for an import no module of the build list provides (an untidy go.mod). */
+export function noModuleMessage(ctx: ModuleContext, importPath: string): string {
+  const where = path.posix.dirname(ctx.file) === '.' ? '.' : path.posix.dirname(ctx.file);
+  return `no required module provides package ${importPath}: ${ctx.file} is not tidy; run \`go get ${importPath}\` or \`go mod tidy\` in ${where}`;
+}
+
+function hasGoFiles(dir: string): boolean {
+  try {
+    return fs
+      .readdirSync(dir, { withFileTypes: true })
+      .some((e) => e.isFile() && e.name.endsWith('.go'));
+  } catch {
+    return false;
+  }
+}
+
+/** Files below `dir` that embed may match: nested modules (a go.mod below) are not part of it. */
+function filesBelow(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (rel: string): void => {
+    const abs = rel === '' ? dir : path.join(dir, rel);
+    const entries = fs.readdirSync(abs, { withFileTypes: true });
+    if (rel !== '' && entries.some((e) => e.name === 'go.mod' && e.isFile())) return;
+    for (const e of entries) {
+      const child = rel === '' ? e.name : `${rel}/${e.name}`;
+      if (e.isDirectory()) walk(child);
+      else if (e.isFile()) out.push(child);
+    }
+  };
+  walk('');
+  return out;
+}
