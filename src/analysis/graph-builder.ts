@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { buildSettings } from '../go/build-info';
+import { type BuildInfoModule, buildSettings } from '../go/build-info';
 import type { SourceFile } from '../go/compile-action';
 import { defaultGodebug } from '../go/default-godebug';
-import { EXEC_ROOT } from '../go/exec-root';
-import { type GoMod, compareGoVersions, langVersion } from '../go/go-mod';
+import { EXEC_ROOT, inPackageDir } from '../go/exec-root';
+import { compareGoVersions, langVersion } from '../go/go-mod';
 import {
   type BuildContext,
   type GoFileInfo,
@@ -15,6 +15,13 @@ import {
   scanGoFile,
 } from '../go/scan';
 import type { FileDigester } from '../hashing';
+import {
+  type GoCommandContext,
+  type ModuleContext,
+  type ModuleFetcher,
+  modulePackageLabel,
+  modulesProviding,
+} from '../modules';
 import { type Diagnostic, type Result, err, ok, unreachable } from '../util';
 import { labelOf, nearestName, parseLabel, shortLabel } from '../workspace';
 import type {
@@ -26,9 +33,9 @@ import type {
   TestRunNode,
 } from './build-graph';
 import type { Configuration } from './configuration';
+import { ResolutionPath, dependencyCycleFailure, testImportCycle } from './dependency-cycle';
 import { type AnalysisFailure, diagnosticFailure } from './failure';
 import {
-  type GoSources,
   type ReadSource,
   SourceReader,
   assemblePackage,
@@ -36,19 +43,12 @@ import {
   lineOf,
   selectSources,
 } from './go-package';
+import { internalImportAllowed, internalImportMessage } from './internal-imports';
+import { type ModulePackage, ModulePackages, noModuleMessage } from './module-packages';
+import { ModuleResolution } from './module-resolution';
 import type { PackageLoader } from './package-loader';
+import type { ResolvedPackage } from './resolved-package';
 import { type DeclaredTarget, listAttr } from './rule-api';
-
-/** A go_library or go_binary resolved to its files, import path and direct dependencies. */
-interface ResolvedPackage {
-  readonly target: DeclaredTarget;
-  readonly label: string;
-  readonly importPath: string;
-  readonly module?: GoMod;
-  readonly sources: GoSources;
-  /** Direct imports: resolved import path → the user package providing it (undefined = std). */
-  readonly imports: ReadonlyMap<string, ResolvedPackage | undefined>;
-}
 
 /** How a configuration is chosen for a binary (PGO resolution plugs in here). */
 export type ConfigForBinary = (
@@ -71,6 +71,9 @@ export class GraphBuilder {
   /** Headers found per std package directory (the same for every configuration). */
   private readonly headersByDir = new Map<string, Promise<SourceFile[]>>();
   private readonly reader: SourceReader;
+  /** Packages of required modules (implicit `@repo//dir:name` targets). */
+  readonly modules: ModulePackages;
+  private readonly moduleResolution: ModuleResolution;
 
   constructor(
     private readonly root: string,
@@ -78,8 +81,29 @@ export class GraphBuilder {
     private readonly std: StdContext,
     private readonly digester: FileDigester,
     private readonly defaultConfig: Configuration,
+    moduleTools: { readonly go: GoCommandContext; readonly fetcher: ModuleFetcher },
   ) {
     this.reader = new SourceReader(root);
+    const libraryRule = loader.ruleNamed('go_library');
+    this.modules = new ModulePackages({
+      root,
+      reader: this.reader,
+      go: moduleTools.go,
+      fetcher: moduleTools.fetcher,
+      digest: (absPath) => this.digester.digest(absPath),
+      buildContext: () => this.buildContext(),
+      libraryRule,
+    });
+    this.moduleResolution = new ModuleResolution(
+      this.modules,
+      (importPath) => this.isStandardImport(importPath),
+      libraryRule,
+    );
+  }
+
+  /** Whether `importPath` names a standard-library package (std's vendored copies excepted). */
+  private isStandardImport(importPath: string): boolean {
+    return this.std.stdlib.has(importPath) && !importPath.startsWith('vendor/');
   }
 
   /** Builds the graph for `targets`; `withTests` adds a run node per go_test (the `test` command). */
@@ -93,7 +117,8 @@ export class GraphBuilder {
     for (const target of targets) {
       const result = await this.rootFor(target, configFor, withTests);
       if (result.ok) roots.push(result.value);
-      else failures.push(...result.failure);
+      // A library's failures reach every target that depends on it: report each once.
+      else failures.push(...result.failure.filter((f) => !failures.includes(f)));
     }
     if (failures.length > 0) return err(failures);
     return ok({ nodes: this.nodes, roots });
@@ -138,14 +163,38 @@ export class GraphBuilder {
 
   // ---------------------------------------------------------------- package resolution
 
-  private resolve(target: DeclaredTarget): Promise<Result<ResolvedPackage, AnalysisFailure[]>> {
+  /** `chain`: the resolutions in progress that lead here (see ResolutionPath), ending at `target`. */
+  private resolve(
+    target: DeclaredTarget,
+    chain = ResolutionPath.startingAt(target),
+  ): Promise<Result<ResolvedPackage, AnalysisFailure[]>> {
     const key = labelOf(target);
     let pending = this.resolved.get(key);
+    if (pending === undefined && target.external !== undefined) {
+      pending = this.resolveModuleTarget(target, target.external);
+      this.resolved.set(`${target.external.contextFile}\0${key}`, pending);
+      return pending;
+    }
     if (pending === undefined) {
-      pending = this.resolveUncached(target, [], 'library');
+      pending = this.resolveUncached(target, [], 'library', undefined, undefined, chain);
       this.resolved.set(key, pending);
     }
     return pending;
+  }
+
+  /** A module package named by a label, with everything it imports. */
+  private async resolveModuleTarget(
+    target: DeclaredTarget,
+    external: NonNullable<DeclaredTarget['external']>,
+  ): Promise<Result<ResolvedPackage, AnalysisFailure[]>> {
+    const ctx = await this.modules.loadedContext(external.contextFile);
+    if (ctx === undefined)
+      throw new Error(`build list ${external.contextFile} not loaded before its target`);
+    if (!ctx.ok) return err([ctx.failure]);
+    return this.moduleResolution.resolve(ctx.value, external.importPath, {
+      span: target.span,
+      sourceLine: '',
+    });
   }
 
   /** Resolves a target's (or, for tests, a set of files') imports against deps and the std library. */
@@ -156,6 +205,7 @@ export class GraphBuilder {
     preselected?: readonly ReadSource[],
     /** For an external test package: the package under test, which it may import without a dep. */
     underTest?: ResolvedPackage,
+    chain = ResolutionPath.EMPTY,
   ): Promise<Result<ResolvedPackage, AnalysisFailure[]>> {
     const importPath = await importPathOf(target, this.reader);
     if (!importPath.ok) return err([importPath.failure]);
@@ -168,7 +218,7 @@ export class GraphBuilder {
     }
     const sources = await assemblePackage(target, files, extraDeps, this.reader);
     if (!sources.ok) return err([sources.failure]);
-    const deps = await this.resolveDeps([target, ...extraDeps]);
+    const deps = await this.resolveDeps([target, ...extraDeps], chain);
     if (!deps.ok) return deps;
     const imports = new Map<string, ResolvedPackage | undefined>();
     const failures: AnalysisFailure[] = [];
@@ -178,14 +228,21 @@ export class GraphBuilder {
         if (imports.has(imp.path)) continue;
         const dep =
           underTest?.importPath === imp.path ? { pkg: underTest } : deps.value.get(imp.path);
-        if (dep !== undefined) {
+        const internalAllowed = internalImportAllowed(importPath.value.importPath, imp.path, false);
+        if ((dep !== undefined || this.isStandardImport(imp.path)) && !internalAllowed) {
+          if (dep !== undefined) used.add(imp.path);
+          failures.push(
+            diagnosticFailure('internal-import', {
+              severity: 'error',
+              span: imp.span,
+              message: internalImportMessage(imp.path),
+              sourceLine: lineOf(file.text, imp.span.line),
+            }),
+          );
+        } else if (dep !== undefined) {
           imports.set(imp.path, dep.pkg);
           used.add(imp.path);
-        } else if (
-          this.std.stdlib.has(imp.path) &&
-          !imp.path.startsWith('vendor/') &&
-          !isStdInternal(imp.path)
-        ) {
+        } else if (this.isStandardImport(imp.path)) {
           imports.set(imp.path, undefined);
         } else if (imp.path === 'C') {
           failures.push(
@@ -235,6 +292,7 @@ export class GraphBuilder {
   /** The deps of targets, by the import path each provides. */
   private async resolveDeps(
     targets: readonly DeclaredTarget[],
+    chain: ResolutionPath,
   ): Promise<
     Result<
       Map<string, { pkg: ResolvedPackage; span: Diagnostic['span']; declaredIn: DeclaredTarget }>,
@@ -266,7 +324,13 @@ export class GraphBuilder {
           });
           continue;
         }
-        const pkg = await this.resolve(found.value);
+        const edge = { from: target, to: found.value, attr: 'deps' as const, span: dep.span };
+        const cycle = chain.cycleClosedBy(edge);
+        if (cycle !== undefined) {
+          failures.push(dependencyCycleFailure(cycle));
+          continue;
+        }
+        const pkg = await this.resolve(found.value, chain.extend(edge));
         if (!pkg.ok) {
           failures.push(...pkg.failure);
           continue;
@@ -308,6 +372,9 @@ export class GraphBuilder {
         message: parts.failure.message,
         diagnostic: { severity: 'error', span, message: parts.failure.message, sourceLine: '' },
       });
+    const repo = parts.value.repo;
+    if (repo !== undefined)
+      return this.modules.targetFor({ ...parts.value, repo }, currentPkg, span);
     const pkg = await this.loader.load(parts.value.pkg);
     if (!pkg.ok) return err(pkg.failure);
     if (pkg.value === undefined) {
@@ -337,7 +404,7 @@ export class GraphBuilder {
     if (!mod.ok || mod.value === undefined) return '';
     const m = mod.value;
     if (importPath !== m.modulePath && !importPath.startsWith(`${m.modulePath}/`))
-      return '; pgobuild builds std-only modules: is it a typo?';
+      return this.suggestModuleLabelFor(importPath, target);
     const modDir = path.posix.dirname(m.file) === '.' ? '' : path.posix.dirname(m.file);
     const rel = importPath.slice(m.modulePath.length + 1);
     const pkg = [modDir, rel].filter((s) => s !== '').join('/');
@@ -345,6 +412,26 @@ export class GraphBuilder {
     if (!loaded.ok || loaded.value === undefined) return '';
     const lib = [...loaded.value.targets.values()].find((t) => t.rule.name === 'go_library');
     return lib === undefined ? '' : `; add "${shortLabel(lib)}" to deps`;
+  }
+
+  /** For a missing import outside the target's own module: the module label, or `go mod tidy`. */
+  private async suggestModuleLabelFor(importPath: string, target: DeclaredTarget): Promise<string> {
+    const ctx = await this.modules.contextFor(target.pkg);
+    if (!ctx.ok || ctx.value === undefined) return '';
+    const mod = modulesProviding(ctx.value, importPath)[0];
+    if (mod === undefined) return `; ${noModuleMessage(ctx.value, importPath)}`;
+    if (mod.main) {
+      const goMod = ctx.value.mainGoMods.get(mod.path);
+      if (goMod === undefined) return '';
+      const modDir = path.posix.dirname(goMod.file) === '.' ? '' : path.posix.dirname(goMod.file);
+      const rel = importPath === mod.path ? '' : importPath.slice(mod.path.length + 1);
+      const pkg = [modDir, rel].filter((s) => s !== '').join('/');
+      const loaded = await this.loader.load(pkg);
+      if (!loaded.ok || loaded.value === undefined) return '';
+      const lib = [...loaded.value.targets.values()].find((t) => t.rule.name === 'go_library');
+      return lib === undefined ? '' : `; add "${shortLabel(lib)}" to deps`;
+    }
+    return `; add "${modulePackageLabel(mod.path, importPath)}" to deps (module ${mod.path} ${mod.version ?? ''})`;
   }
 
   private buildContext(): BuildContext {
@@ -361,7 +448,8 @@ export class GraphBuilder {
 
   // ---------------------------------------------------------------- nodes
 
-  private lang(module: GoMod | undefined): string | undefined {
+  /** `-lang` for a package of a module whose go.mod says `go <goVersion>` (1.16 when absent). */
+  private lang(module: { readonly goVersion?: string } | undefined): string | undefined {
     const sdk = this.std.sdk;
     const toolchain = sdk.version.replace(/^go/, '');
     if (module !== undefined) {
@@ -377,7 +465,11 @@ export class GraphBuilder {
     config: Configuration,
     variant?: { suffix: string; packagePath: string; overrides: Map<string, string> },
   ): Promise<Result<string, AnalysisFailure[]>> {
-    const id = `compile:${pkg.label}${variant?.suffix ?? ''}@${config.id}`;
+    const fromModule = pkg.fromModule;
+    // Two build lists may select different versions of one module package.
+    const version =
+      fromModule === undefined ? '' : `@${fromModule.module.version ?? fromModule.context.file}`;
+    const id = `compile:${pkg.label}${version}${variant?.suffix ?? ''}@${config.id}`;
     if (this.nodes.has(id)) return ok(id);
     const deps: { importPath: string; nodeId: string }[] = [];
     for (const [importPath, dep] of pkg.imports) {
@@ -410,15 +502,22 @@ export class GraphBuilder {
         importPath: variant?.packagePath ?? pkg.importPath,
         packagePath: variant?.packagePath ?? (isMain ? 'main' : pkg.importPath),
         standard: false,
-        dir: pkg.target.pkg,
+        dir: fromModule?.execDir ?? pkg.target.pkg,
+        trimpath: fromModule?.trimpath,
         goFiles: pkg.sources.goFiles,
         sFiles: pkg.sources.sFiles,
         hFiles: pkg.sources.hFiles,
         embed: pkg.sources.embed,
         importMap: [],
-        lang: this.lang(pkg.module),
+        lang: this.lang(fromModule === undefined ? pkg.module : fromModule.module),
       },
       deps,
+      module:
+        fromModule !== undefined
+          ? { path: fromModule.module.path, buildInfo: moduleBuildInfo(fromModule) }
+          : pkg.module !== undefined
+            ? { path: pkg.module.modulePath }
+            : undefined,
     };
     this.nodes.set(id, node);
     return ok(id);
@@ -523,6 +622,51 @@ export class GraphBuilder {
     return [...found.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
   }
 
+  /**
+   * The `dep` lines of a binary's build info: the module of every linked package other than the
+   * binary's main module, sorted by path (cmd/go `setBuildInfo`). A workspace package of another
+   * module is, in the binary's build list, a go.work module (`(devel)`) or a directory
+   * replacement (`=> ../dir (devel)`).
+   */
+  private async buildInfoDeps(
+    binary: DeclaredTarget,
+    mainModule: string | undefined,
+    linked: readonly { readonly nodeId: string }[],
+  ): Promise<Result<BuildInfoModule[], AnalysisFailure[]>> {
+    const byPath = new Map<string, BuildInfoModule>();
+    let ctx: ModuleContext | undefined;
+    for (const { nodeId } of linked) {
+      const node = this.nodes.get(nodeId);
+      const m = node?.kind === 'compile' ? node.module : undefined;
+      if (m === undefined || m.path === mainModule || byPath.has(m.path)) continue;
+      if (m.buildInfo !== undefined) {
+        byPath.set(m.path, m.buildInfo);
+        continue;
+      }
+      if (ctx === undefined) {
+        const loaded = await this.modules.contextFor(binary.pkg);
+        if (!loaded.ok) return err([loaded.failure]);
+        ctx = loaded.value;
+      }
+      const listed = ctx?.modules.get(m.path);
+      const replace = listed?.replace;
+      byPath.set(
+        m.path,
+        replace !== undefined && replace.version === undefined && listed !== undefined
+          ? {
+              path: m.path,
+              version: listed.version ?? '(devel)',
+              sum: '',
+              replace: { path: replace.path, version: '(devel)', sum: '' },
+            }
+          : { path: m.path, version: '(devel)', sum: '' },
+      );
+    }
+    return ok(
+      [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+    );
+  }
+
   /** Every compile node reachable from `start` (excluding it), by import path. */
   private transitiveDeps(start: string): { importPath: string; nodeId: string }[] {
     const seen = new Map<string, string>();
@@ -565,13 +709,17 @@ export class GraphBuilder {
     if (this.nodes.has(id)) return ok(id);
     const mod = pkg.value.module;
     const directives = pkg.value.sources.goFiles.flatMap((f) => (f.info as GoFileInfo).goDebug);
+    const godebugSource = this.modules.goWorkFor(target.pkg) ?? mod;
     const godebug = defaultGodebug(
       this.std.sdk.goroot,
-      mod?.goVersion,
-      mod?.godebug ?? [],
+      godebugSource?.goVersion,
+      godebugSource?.godebug ?? [],
       directives,
     );
     const p = config.platform;
+    const linked = this.transitiveDeps(main.value);
+    const depModules = await this.buildInfoDeps(target, mod?.modulePath, linked);
+    if (!depModules.ok) return depModules;
     const node: LinkNode = {
       kind: 'link',
       id,
@@ -579,11 +727,12 @@ export class GraphBuilder {
       config,
       mainImportPath: pkg.value.importPath,
       mainNodeId: main.value,
-      deps: this.transitiveDeps(main.value),
+      deps: linked,
       buildInfo: {
         path: pkg.value.importPath,
         mainModule:
           mod === undefined ? undefined : { path: mod.modulePath, version: '(devel)', sum: '' },
+        deps: depModules.value,
         settings: buildSettings({
           goMinor: this.std.sdk.minor,
           goos: p.goos,
@@ -641,7 +790,12 @@ export class GraphBuilder {
         ...libFiles,
         ...internalTests,
       ]);
-      if (r.ok) internal = r.value;
+      const cycle =
+        r.ok && underTest !== undefined
+          ? await testImportCycle(target, underTest, r.value, (t, p, s) => this.findTarget(t, p, s))
+          : undefined;
+      if (cycle !== undefined) failures.push(cycle);
+      else if (r.ok) internal = r.value;
       else failures.push(...r.failure);
     }
     let external: ResolvedPackage | undefined;
@@ -719,7 +873,7 @@ export class GraphBuilder {
         importPath: `${basePath}.test`,
         packagePath: 'main',
         standard: false,
-        dir: `${target.pkg}/_testmain`,
+        dir: inPackageDir(target.pkg, '_testmain'),
         goFiles: [],
         generatedGoFiles: [{ name: '_testmain.go', content: testmainText }],
         sFiles: [],
@@ -732,6 +886,10 @@ export class GraphBuilder {
     });
     const linkId = `link:${labelOf(target)}@${config.id}`;
     const mod = (internal ?? external)?.module;
+    const linked = this.transitiveDeps(mainId);
+    const depModules = await this.buildInfoDeps(target, mod?.modulePath, linked);
+    if (!depModules.ok) return depModules;
+    const godebugSource = this.modules.goWorkFor(target.pkg) ?? mod;
     const link: LinkNode = {
       kind: 'link',
       id: linkId,
@@ -739,14 +897,20 @@ export class GraphBuilder {
       config,
       mainImportPath: `${basePath}.test`,
       mainNodeId: mainId,
-      deps: this.transitiveDeps(mainId),
+      deps: linked,
       buildInfo: {
         path: `${basePath}.test`,
         mainModule:
           mod === undefined ? undefined : { path: mod.modulePath, version: '(devel)', sum: '' },
+        deps: depModules.value,
         settings: [],
       },
-      defaultGodebug: defaultGodebug(this.std.sdk.goroot, mod?.goVersion, mod?.godebug ?? [], []),
+      defaultGodebug: defaultGodebug(
+        this.std.sdk.goroot,
+        godebugSource?.goVersion,
+        godebugSource?.godebug ?? [],
+        [],
+      ),
       stripDebug: true,
     };
     this.nodes.set(linkId, link);
@@ -853,12 +1017,17 @@ function testMainSource(
   );
 }
 
-function isStdInternal(importPath: string): boolean {
-  // User code may not import std's internal packages (cmd/go's "use of internal package" rule).
-  return (
-    importPath === 'internal' ||
-    importPath.startsWith('internal/') ||
-    importPath.includes('/internal/') ||
-    importPath.endsWith('/internal')
-  );
+/** How build info records the module a module package comes from (cmd/go `debugModFromModinfo`). */
+function moduleBuildInfo(pkg: ModulePackage): BuildInfoModule {
+  const mod = pkg.module;
+  const vendored = pkg.context.vendorDir !== undefined;
+  const version = mod.version ?? '(devel)';
+  if (mod.replace === undefined)
+    return { path: mod.path, version, sum: vendored ? '' : (pkg.content.fetched?.sum ?? '') };
+  const replacement: BuildInfoModule = {
+    path: mod.replace.path,
+    version: mod.replace.version ?? '(devel)',
+    sum: vendored || mod.replace.version === undefined ? '' : (pkg.content.fetched?.sum ?? ''),
+  };
+  return { path: mod.path, version, sum: '', replace: replacement };
 }

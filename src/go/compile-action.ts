@@ -1,7 +1,7 @@
 import type { GoSdk } from '../../toolchain';
 import type { Action, ActionInput, Step } from '../actions';
 import type { Digest } from '../util';
-import { EXEC_ROOT, inExecRoot } from './exec-root';
+import { EXEC_ROOT, inExecRoot, inPackageDir } from './exec-root';
 import { asmArchDefines, type Platform, platformEnv } from './platform';
 
 /** A source file of a package: its name relative to the package directory, and its content. */
@@ -18,6 +18,11 @@ export interface CompileUnit {
   /** `-p` value: `main` for a main package built as a program, else the import path. */
   readonly packagePath: string;
   readonly standard: boolean;
+  /**
+   * What `-trimpath` rewrites the package directory to, when not the import path: cmd/go's
+   * `<module>@<version>/<dir>` for a package of a required module.
+   */
+  readonly trimpath?: string;
   /** The package directory inside the exec root (`external/go_sdk/src/fmt`, `examples/lib/x`). */
   readonly dir: string;
   readonly goFiles: readonly SourceFile[];
@@ -99,7 +104,13 @@ export function compileAction(
   const objdir = EXEC_ROOT.objdir;
   const archive = `${objdir}/_pkg_.a`;
   const pkgDir = inExecRoot(unit.dir);
-  const trimpath = `${pkgDir}=>${unit.importPath};${inExecRoot(objdir)}=>`;
+  // -trimpath applies the first rewrite whose prefix matches: the object directory, which lies
+  // inside the package directory of a package in the workspace root, must then come first.
+  const rewrite = unit.trimpath ?? unit.importPath;
+  const trimpath =
+    unit.dir === ''
+      ? `${inExecRoot(objdir)}=>;${pkgDir}=>${rewrite}`
+      : `${pkgDir}=>${rewrite};${inExecRoot(objdir)}=>`;
   const hasAsm = unit.sFiles.length > 0;
   const inputs: ActionInput[] = [];
   const addFile = (rel: string, f: SourceFile): void => {
@@ -112,7 +123,7 @@ export function compileAction(
     ...(unit.includedHeaders ?? []),
     ...(unit.embed?.files ?? []),
   ])
-    addFile(`${unit.dir}/${f.name}`, f);
+    addFile(inPackageDir(unit.dir, f.name), f);
   for (const dep of unit.deps)
     inputs.push({
       path: EXEC_ROOT.archive(dep.importPath),
@@ -161,7 +172,7 @@ export function compileAction(
   }
 
   for (const g of unit.generatedGoFiles ?? [])
-    steps.push({ kind: 'write-file', path: `${unit.dir}/${g.name}`, content: g.content });
+    steps.push({ kind: 'write-file', path: inPackageDir(unit.dir, g.name), content: g.content });
   let importcfg = '# import config\n';
   for (const [raw, resolved] of unit.importMap) importcfg += `importmap ${raw}=${resolved}\n`;
   for (const dep of unit.deps)
