@@ -312,7 +312,15 @@ export class ModulePackages {
       for (const imp of (f.info as GoFileInfo).imports) {
         if (imp.path === 'unsafe' || imp.path === 'C' || seen.has(imp.path)) continue;
         seen.add(imp.path);
-        imports.push({ path: imp.path, span: imp.span, sourceLine: lineOf(f.text, imp.span.line) });
+        const { text } = f;
+        imports.push({
+          path: imp.path,
+          span: imp.span,
+          // Only errors show it: splitting large generated files per import is not free.
+          get sourceLine() {
+            return lineOf(text, imp.span.line);
+          },
+        });
       }
     const repo = repoNameOf(mod.path);
     const pkgDir = dirInModule(mod.path, importPath);

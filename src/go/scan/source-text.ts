@@ -11,21 +11,35 @@ import type { Diagnostic } from '../../util/diagnostic';
 export class SourceText {
   /** The text without a leading byte order mark. */
   readonly text: string;
-  private readonly lineStarts: number[];
+  /** Offsets where lines start, found lazily: headers are read from files of any size. */
+  private readonly lineStarts: number[] = [0];
+  /** How far the text has been searched for line starts. */
+  private scanned = 0;
 
   constructor(
     readonly displayPath: string,
     rawText: string,
   ) {
     this.text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
-    this.lineStarts = [0];
-    for (let i = 0; i < this.text.length; i++) {
-      if (this.text.charCodeAt(i) === 0x0a) this.lineStarts.push(i + 1);
+  }
+
+  /** Finds line starts until `offset` is passed or line `line + 1` is known. */
+  private scanLines(offset: number, line = Infinity): void {
+    const text = this.text;
+    while (this.scanned < text.length && this.scanned <= offset && this.lineStarts.length <= line) {
+      const nl = text.indexOf('\n', this.scanned);
+      if (nl < 0) {
+        this.scanned = text.length;
+        break;
+      }
+      this.lineStarts.push(nl + 1);
+      this.scanned = nl + 1;
     }
   }
 
   /** 1-based line of an offset. */
   lineOf(offset: number): number {
+    this.scanLines(offset);
     let lo = 0;
     let hi = this.lineStarts.length - 1;
     while (lo < hi) {
@@ -48,6 +62,7 @@ export class SourceText {
 
   /** The text of a 1-based line without its line terminator. */
   lineText(line: number): string {
+    this.scanLines(Infinity, line);
     const start = this.lineStarts[line - 1] ?? this.text.length;
     return this.text.slice(start, this.lineEnd(line)).replace(/\r$/, '');
   }
@@ -59,6 +74,7 @@ export class SourceText {
   }
 
   private lineEnd(line: number): number {
+    this.scanLines(Infinity, line);
     const next = this.lineStarts[line];
     return next === undefined ? this.text.length : next - 1;
   }
