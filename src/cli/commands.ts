@@ -52,7 +52,18 @@ async function buildAndRun(
   const recorder = command === 'build' ? new EventRecorder(args.events) : undefined;
   if (recorder !== undefined) args = { ...args, events: recorder };
   const s = await session(args);
-  if (typeof s === 'number') return { code: s };
+  if (typeof s === 'number') {
+    args.events.emit({
+      type: 'command-finished',
+      exitCode: s,
+      executed: 0,
+      cached: 0,
+      failed: 1,
+      durationMs: Date.now() - started,
+      spawns: 0,
+    });
+    return { code: s };
+  }
   // This command rewrites the explain log and outputs: an earlier null build's answer no longer
   // stands for "the last build".
   forgetUpToDate(s.root);

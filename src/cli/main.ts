@@ -10,12 +10,13 @@ import type { EventSink } from '../events/build-event';
 import { installInterruptHandler } from '../exec/interrupt';
 import { findWorkspaceRoot } from '../workspace/workspace-root';
 import type { CommonArgs } from './commands';
+import { CommandGuard, EXIT_INTERNAL_ERROR, guardCommand } from './command-guard';
 
 type Commands = typeof import('./commands');
 const commands = (): Promise<Commands> => import('./commands');
 
-/** Exit codes: 0 ok, 1 build or test failure, 2 usage or BUILD-file errors. */
-export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+/** Exit codes: 0 ok, 1 build or test failure, 2 usage or BUILD-file errors, 3 internal error. */
+export const EXIT = { ok: 0, failure: 1, usage: 2, internal: EXIT_INTERNAL_ERROR } as const;
 
 /**
  * CLI entry point (bin/pgobuild.js). Parses arguments with yargs, sets up the logger and Ctrl-C
@@ -23,15 +24,31 @@ export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
  * reported as an internal error (exit 3) at this one boundary.
  */
 export function main(argv: string[]): void {
+  let settled = false;
+  // A command whose promise can never settle would otherwise let node exit with code 0. Commands
+  // that report events are guarded by guardCommand; this catches the others (after giving the
+  // guard's answer one turn of the event loop to arrive).
+  process.once('beforeExit', () => {
+    if (settled) return;
+    setImmediate(() => {
+      if (settled) return;
+      process.stderr.write(
+        'pgobuild: internal error (a bug, please report it): the command stopped before it finished\n',
+      );
+      process.exitCode = EXIT.internal;
+    });
+  });
   run(argv).then(
     (code) => {
+      settled = true;
       process.exitCode = code;
     },
     (e: unknown) => {
+      settled = true;
       process.stderr.write(
         `pgobuild: internal error (a bug, please report it): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
       );
-      process.exitCode = 3;
+      process.exitCode = EXIT.internal;
     },
   );
 }
@@ -205,24 +222,28 @@ async function withCommon(
 ): Promise<number> {
   if (!Number.isInteger(a.jobs) || a.jobs < 1)
     throw new UsageError(`--jobs must be a positive integer, got ${a.jobs}`);
-  const events: EventSink =
+  const logger: EventSink =
     a.output === 'json'
       ? new JsonLogger(process.stdout)
       : new HumanLogger(process.stderr, a.verbose);
+  // Whatever happens inside the command, a started command ends with command-finished.
+  const events = new CommandGuard(logger);
   const controller = new AbortController();
   const uninstall = installInterruptHandler(controller);
   try {
-    return await body({
-      cwd: process.cwd(),
-      diskCache: a.disk_cache,
-      jobs: a.jobs,
-      keepGoing: a.keep_going,
-      events,
-      signal: controller.signal,
-      maxCacheBytes: a.disk_cache_max_size * 1024 ** 3,
-      pgo: a.pgo,
-      output: a.output,
-    });
+    return await guardCommand(events, () =>
+      body({
+        cwd: process.cwd(),
+        diskCache: a.disk_cache,
+        jobs: a.jobs,
+        keepGoing: a.keep_going,
+        events,
+        signal: controller.signal,
+        maxCacheBytes: a.disk_cache_max_size * 1024 ** 3,
+        pgo: a.pgo,
+        output: a.output,
+      }),
+    );
   } finally {
     uninstall();
   }

@@ -17,3 +17,11 @@ export const EXEC_ROOT = {
 export function inExecRoot(rel: string): string {
   return rel === '' ? '${EXECROOT}' : `\${EXECROOT}/${rel}`;
 }
+
+/**
+ * `name` inside the package directory `dir` (workspace- or exec-root-relative), where `dir` is ''
+ * for the package in the workspace root: never a leading `/`.
+ */
+export function inPackageDir(dir: string, name: string): string {
+  return dir === '' ? name : `${dir}/${name}`;
+}
