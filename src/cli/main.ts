@@ -147,6 +147,16 @@ async function run(argv: string[]): Promise<number> {
       },
     )
     .command(
+      'generate [patterns..]',
+      'write or update BUILD.bazel files from the Go sources, as Gazelle does',
+      (y) => y.positional('patterns', { type: 'string', array: true, default: ['//...'] }),
+      (a) => {
+        result = withCommon(a, async (c) =>
+          (await import('./generate-command')).generateCommand(c, a.patterns as string[]),
+        );
+      },
+    )
+    .command(
       'clean',
       'remove pgobuild-out (with --expunge also the disk cache)',
       (y) => y.option('expunge', { type: 'boolean', default: false }),
@@ -176,7 +186,7 @@ async function run(argv: string[]): Promise<number> {
         )
         .demandCommand(1, 'name a pgo command: preprocess'),
     )
-    .demandCommand(1, 'name a command: build, test, run, query, explain, clean or pgo')
+    .demandCommand(1, 'name a command: build, test, run, query, explain, generate, clean or pgo')
     .strict()
     .parserConfiguration({ 'populate--': true })
     .exitProcess(false)

@@ -7,23 +7,25 @@
 
 /**
  * Gazelle's `ImportPathToBazelRepoName`: the module path lower-cased, its host name's labels
- * reversed, every `.`, `/`, `-` and `~` turned into `_`.
+ * reversed, and every run of non-word characters (`.`, `/`, `-`, `~`…) turned into one `_`.
  */
 export function repoNameOf(modulePath: string): string {
   const [host = '', ...rest] = modulePath.toLowerCase().split('/');
   const reversedHost = host.split('.').reverse();
-  return [...reversedHost, ...rest].join('.').replace(/[-.~]/g, '_');
+  return [...reversedHost, ...rest].join('.').replace(/\W+/g, '_');
 }
 
 /**
- * The target name Gazelle's `import` naming convention gives a package: the last element of its
- * import path, or the one before it when the last is a major-version suffix (`…/yaml/v3` → `yaml`).
+ * The target name Gazelle's `import` naming convention gives a package (`libNameFromImportPath`):
+ * the last element of its import path, or the one before it when the last is a version element
+ * (`…/yaml/v3` → `yaml`), with `.` turned into `_` (`gopkg.in/yaml.v3` → `yaml_v3`).
  */
 export function packageTargetName(importPath: string): string {
   const parts = importPath.split('/');
-  const last = parts[parts.length - 1] ?? importPath;
-  if (parts.length > 1 && /^v[2-9][0-9]*$/.test(last)) return parts[parts.length - 2] ?? last;
-  return last;
+  if (parts.length === 1) return importPath;
+  let name = parts[parts.length - 1] as string;
+  if (/^v[0-9]+$/.test(name)) name = parts[parts.length - 2] as string;
+  return name.replace(/\./g, '_');
 }
 
 /** The directory of a package inside its module (`''` for the module's root package). */

@@ -239,9 +239,8 @@ helper(name = "h")
     ).toBe(true);
   });
 
-  // Gazelle's libNameFromImportPath turns '.' into '_' (gopkg.in/yaml.v3 → yaml_v3);
-  // src/modules/repo-name.ts packageTargetName does not yet. Remove `.failing` once it does.
-  test.failing('names a dotted last import path element as Gazelle does', () => {
+  // Gazelle's libNameFromImportPath turns '.' into '_' (gopkg.in/yaml.v3 → yaml_v3).
+  test('names a dotted last import path element as Gazelle does', () => {
     const root = workspace({
       ...SAMPLE,
       'lib/y/y.go': 'package y\n\nimport "gopkg.in/yaml.v3"\n\nvar _ = yaml.Y\n',
