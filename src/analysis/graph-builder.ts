@@ -146,8 +146,9 @@ export class GraphBuilder {
         const first = listAttr(target, 'embed')[0];
         if (first !== undefined) {
           const underTest = await this.findTarget(first.value, target.pkg, first.span);
-          if (underTest.ok && underTest.value.rule.name === 'go_binary') {
-            const c = await configFor(underTest.value);
+          const binary = underTest.ok ? await this.binaryOf(underTest.value) : undefined;
+          if (binary !== undefined) {
+            const c = await configFor(binary);
             if (!c.ok) return err([c.failure]);
             config = c.value;
           }
@@ -159,6 +160,25 @@ export class GraphBuilder {
       default:
         return unreachable(target.rule.name);
     }
+  }
+
+  /**
+   * The go_binary whose main package a test's embedded target is: the target itself, or (as
+   * Gazelle lays out a command) the go_binary of the same package that embeds this go_library,
+   * recognised by containing all of its sources.
+   */
+  private async binaryOf(underTest: DeclaredTarget): Promise<DeclaredTarget | undefined> {
+    if (underTest.rule.name === 'go_binary') return underTest;
+    if (underTest.rule.name !== 'go_library' || underTest.repo !== undefined) return undefined;
+    const libSrcs = listAttr(underTest, 'srcs').map((s) => s.value);
+    if (libSrcs.length === 0) return undefined;
+    const pkg = await this.loader.load(underTest.pkg);
+    if (!pkg.ok || pkg.value === undefined) return undefined;
+    return [...pkg.value.targets.values()].find((t) => {
+      if (t.rule.name !== 'go_binary') return false;
+      const srcs = new Set(listAttr(t, 'srcs').map((s) => s.value));
+      return libSrcs.every((s) => srcs.has(s));
+    });
   }
 
   // ---------------------------------------------------------------- package resolution

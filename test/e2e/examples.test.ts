@@ -66,6 +66,7 @@ describe('the example monorepo', () => {
     }
     expect(labels.filter((l) => fs.existsSync(path.join(ws, l.slice(2), 'default.pgo')))).toEqual([
       '//examples/cmd/logworker',
+      '//examples/cmd/mdrender',
       '//examples/cmd/mdserver',
       '//examples/cmd/searchd',
     ]);

@@ -42,7 +42,7 @@ export interface CliRun {
 export function pgobuild(
   cwd: string,
   args: readonly string[],
-  opts: { cache?: string; json?: boolean } = {},
+  opts: { cache?: string; json?: boolean; env?: NodeJS.ProcessEnv } = {},
 ): CliRun {
   const json = opts.json ?? true;
   const full = [
@@ -55,7 +55,7 @@ export function pgobuild(
     cwd,
     encoding: 'utf8',
     maxBuffer: 256 << 20,
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...(opts.env ?? process.env), NO_COLOR: '1' },
   });
   const events = json ? parseEvents(r.stdout) : [];
   return { code: r.status, events, stdout: r.stdout, stderr: r.stderr };

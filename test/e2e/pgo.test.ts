@@ -201,4 +201,33 @@ describe('PGO end to end (real Go toolchain, real profiles)', () => {
       expect(run.stderr).toMatch(expected);
     }
   });
+
+  test("the test of a command laid out as Gazelle writes it (go_test embeds the <name>_lib) uses the binary's profile, as go test does", () => {
+    const ws = makeWorkspace({
+      'go.mod': 'module example.com/g\n\ngo 1.22\n',
+      'cmd/srv/main.go':
+        'package main\n\nimport "fmt"\n\nfunc greet(n int) string { return fmt.Sprint("hi ", n) }\n\nfunc main() { fmt.Println(greet(1)) }\n',
+      'cmd/srv/main_test.go':
+        'package main\n\nimport "testing"\n\nfunc TestGreet(t *testing.T) {\n\tif greet(2) != "hi 2" {\n\t\tt.Fatal(greet(2))\n\t}\n}\n',
+      'cmd/srv/BUILD.bazel':
+        'load("@io_bazel_rules_go//go:def.bzl", "go_binary", "go_library", "go_test")\n\n' +
+        'go_library(\n    name = "srv_lib",\n    srcs = ["main.go"],\n    importpath = "example.com/g/cmd/srv",\n    visibility = ["//visibility:private"],\n)\n\n' +
+        'go_binary(\n    name = "srv",\n    embed = [":srv_lib"],\n    visibility = ["//visibility:public"],\n)\n\n' +
+        'go_test(\n    name = "srv_test",\n    srcs = ["main_test.go"],\n    embed = [":srv_lib"],\n)\n',
+    });
+    fs.writeFileSync(
+      path.join(ws, 'cmd/srv/default.pgo'),
+      fs.readFileSync(path.join(PROFILES, 'markdown-server.cpu.pprof')),
+    );
+    const run = pgobuild(ws, ['test', '//cmd/srv:srv_test']);
+    expect(finished(run).exitCode).toBe(0);
+    const compiles = actions(run, 'executed', 'GoCompile').concat(
+      actions(run, 'cached', 'GoCompile'),
+    );
+    expect(
+      compiles.some((d) =>
+        /^\/\/cmd\/srv:srv_lib \[\/\/cmd\/srv:srv_test\] \[pgo [0-9a-f]+…\]$/.test(d),
+      ),
+    ).toBe(true);
+  });
 });
