@@ -75,12 +75,22 @@ export class ModulePackages {
   private readonly packages = new Map<string, Promise<Result<ModulePackage, AnalysisFailure>>>();
   /** Directories of module packages read, for the up-to-date check. */
   private readonly dirsRead = new Set<string>();
+  /** Files the build lists depend on (see {@link consultedFiles}). */
+  private readonly filesRead = new Set<string>();
 
   constructor(private readonly opts: ModulePackageOptions) {}
 
   /** Absolute directories whose listings decided which files module packages have. */
   consultedDirs(): readonly string[] {
     return [...this.dirsRead];
+  }
+
+  /**
+   * Files build lists were computed from that no package directory's ancestors hold:
+   * `vendor/modules.txt`, and the go.mod/go.sum of directory replacements.
+   */
+  consultedFiles(): readonly string[] {
+    return [...this.filesRead];
   }
 
   /**
@@ -97,15 +107,22 @@ export class ModulePackages {
     const file = work ?? mod.value.file;
     let pending = this.contexts.get(file);
     if (pending === undefined) {
-      pending = loadModuleContext(this.opts.root, file, this.opts.go).then((r) =>
-        r.ok
+      pending = loadModuleContext(this.opts.root, file, this.opts.go).then((r) => {
+        if (r.ok) {
+          if (r.value.vendorDir !== undefined)
+            this.filesRead.add(path.join(r.value.vendorDir, 'modules.txt'));
+          for (const m of r.value.modules.values())
+            if (!m.main && m.localDir !== undefined)
+              for (const f of ['go.mod', 'go.sum']) this.filesRead.add(path.join(m.localDir, f));
+        }
+        return r.ok
           ? r
           : err<AnalysisFailure>({
               reason: r.failure.reason,
               message: r.failure.message,
               diagnostic: r.failure.diagnostic,
-            }),
-      );
+            });
+      });
       this.contexts.set(file, pending);
     }
     return pending;

@@ -82,6 +82,8 @@ export interface UpToDateInputs {
   readonly recursiveRoots: readonly string[];
   /** .bzl files loaded, workspace-relative. */
   readonly bzlFiles: readonly string[];
+  /** Absolute directories of module packages read (module cache, vendor/, replacements). */
+  readonly moduleDirs: readonly string[];
   /** The disk cache root: the recording is void if it is replaced or removed. */
   readonly diskCache: string;
 }
@@ -281,6 +283,12 @@ function watchedDirectories(inputs: UpToDateInputs): Map<string, Listing> {
       list(rel);
       if (rel === '') break;
     }
+  }
+  // Module package directories are listed themselves, not their ancestors (the module cache's
+  // parents change whenever any module is downloaded).
+  for (const abs of inputs.moduleDirs) {
+    const listing = listDirectory(abs);
+    if (listing !== undefined) listings.set(abs, listing);
   }
   const out = path.join(root, 'pgobuild-out', 'bin');
   const pending = [out];

@@ -141,10 +141,12 @@ function recordNullBuild(
         ...s.pgo.profileFiles(),
         path.join(s.sdk.goroot, 'bin', 'go'),
         path.join(s.sdk.goroot, 'VERSION'),
+        ...s.graphBuilder.modules.consultedFiles(),
       ],
       packageDirs,
       recursiveRoots,
       bzlFiles,
+      moduleDirs: s.graphBuilder.modules.consultedDirs(),
       diskCache: args.diskCache,
     },
     // Progress lines mean nothing in an answer given at once.

@@ -221,6 +221,27 @@ describe('third-party modules (real modules from the Go module proxy)', () => {
     expect(finished(run).exitCode).toBe(0);
     expect(run.events.filter((e) => e.type === 'module-download')).toEqual([]);
     expectSameAsGo(ws, path.join(ws, 'pgobuild-out/bin/cmd/app/app'), ['./cmd/app']);
+
+    // A null build is recorded (files older than the racy window) and replayed; a file added to
+    // a vendored package's directory must still be seen.
+    const old = new Date(Date.now() - 60_000);
+    const age = (dir: string): void => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) age(p);
+        fs.utimesSync(p, old, old);
+      }
+    };
+    age(ws);
+    expect(finished(build(ws, ['build', '//cmd/app'], offline)).spawns).toBe(0);
+    expect(finished(build(ws, ['build', '//cmd/app'], offline)).replayed).toBe(true);
+    fs.writeFileSync(
+      path.join(ws, 'vendor/github.com/google/uuid/extra.go'),
+      'package uuid\n\n// Extra is new.\nfunc Extra() int { return 1 }\n',
+    );
+    const after = build(ws, ['build', '//cmd/app'], offline);
+    expect(finished(after).replayed).toBeUndefined();
+    expect(actions(after, 'executed', 'GoCompile')).toContain('@com_github_google_uuid//:uuid');
   });
 
   test('a replace to another version and a replace to a local module equal go build', () => {
@@ -245,6 +266,7 @@ describe('third-party modules (real modules from the Go module proxy)', () => {
     expect(goOracle(ws, ['version', '-m', bin]).stdout).toContain(
       'dep\tgithub.com/google/uuid\tv1.5.0\n\t=>\tgithub.com/google/uuid\tv1.6.0\th1:',
     );
+    expect(finished(build(ws, ['build', '//cmd/app'])).spawns).toBe(0);
   });
 
   test('a go.work with two modules builds with one build list, equal to go build in that workspace', () => {
