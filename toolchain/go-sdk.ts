@@ -4,7 +4,15 @@ import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import type { FileDigester } from '../src/hashing';
-import { type Digest, type Result, err, ok, sha256, writeFileAtomicallySync } from '../src/util';
+import {
+  type Digest,
+  type Result,
+  type SourceSpan,
+  err,
+  ok,
+  sha256,
+  writeFileAtomicallySync,
+} from '../src/util';
 
 const execFileAsync = promisify(execFile);
 
@@ -28,8 +36,6 @@ export interface GoSdk {
   /** `${GOROOT}`-relative tool path used in argv (so keys hold no absolute path). */
   readonly toolArgv: Readonly<Record<GoToolName, string>>;
   readonly toolDigests: Readonly<Partial<Record<GoToolName, Digest>>>;
-  /** The C compiler cmd/go passes as `-extld` (from `go env CC`; unused while CGO_ENABLED=0). */
-  readonly cc: string;
   /** SHA-256 over version and tool digests: the toolchain identity in action keys. */
   readonly identity: Digest;
 }
@@ -37,9 +43,32 @@ export interface GoSdk {
 /** Why an SDK could not be selected. */
 export type GoSdkFailure = { readonly reason: 'go-sdk-not-found'; readonly message: string };
 
-/** How WORKSPACE's `go_sdk()` selected the SDK: a GOROOT path, or the `go` found on PATH. */
+/** The line that asked for a downloaded SDK (`go_sdk(version = …)` or go.mod's `toolchain`). */
+export interface GoSdkOrigin {
+  readonly span: SourceSpan;
+  readonly sourceLine: string;
+}
+
+/**
+ * How the workspace selects the SDK: a GOROOT path, the `go` found on PATH, or a version that
+ * pgobuild downloads through the Go module proxy (`go_sdk(version = …)` or go.mod's `toolchain`).
+ */
 export type GoSdkSelection =
-  { readonly kind: 'path'; readonly goroot: string } | { readonly kind: 'host' };
+  | { readonly kind: 'path'; readonly goroot: string }
+  | { readonly kind: 'host' }
+  | {
+      readonly kind: 'download';
+      /** `1.26.8`, without the `go` prefix. */
+      readonly version: string;
+      /** `sum = "h1:…"`: the pinned hash of the host platform's zip. */
+      readonly sum?: string;
+      /** `sum = {"linux-amd64": "h1:…", …}`: pinned hashes per `<goos>-<goarch>`. */
+      readonly platformSums?: Readonly<Record<string, string>>;
+      readonly origin: GoSdkOrigin;
+    };
+
+/** A selection of an SDK already on disk: what {@link loadGoSdk} pins. */
+export type GoSdkLocation = Exclude<GoSdkSelection, { readonly kind: 'download' }>;
 
 /** The oldest Go whose tools and flags pgobuild knows (see reference §1). */
 const MIN_GO_MINOR = 21;
@@ -49,7 +78,7 @@ const MIN_GO_MINOR = 21;
  * so the user's shell cannot switch toolchains behind the build's back.
  */
 export async function loadGoSdk(
-  selection: GoSdkSelection,
+  selection: GoSdkLocation,
   digester: FileDigester,
   stateDir?: string,
 ): Promise<Result<GoSdk, GoSdkFailure>> {
@@ -81,7 +110,8 @@ function findOnPath(name: string): string {
   return name;
 }
 
-const GO_ENV_VARS = ['GOROOT', 'GOHOSTOS', 'GOHOSTARCH', 'CC', 'GOTOOLDIR'] as const;
+// No CC: the host's C compiler must not reach an action (keys would not travel; see link-action.ts).
+const GO_ENV_VARS = ['GOROOT', 'GOHOSTOS', 'GOHOSTARCH', 'GOTOOLDIR'] as const;
 
 /**
  * `go env` of a go binary. Running it costs tens of milliseconds, so the answer is remembered in
@@ -183,7 +213,6 @@ async function pinSdk(
     toolPaths,
     toolArgv,
     toolDigests,
-    cc: env['CC'] || 'gcc',
     identity,
   });
 }

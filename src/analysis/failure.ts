@@ -27,6 +27,8 @@ export type AnalysisReason =
   | 'import-cycle'
   | 'no-workspace'
   | 'go-sdk-not-found'
+  | 'go-sdk-download'
+  | 'go-sdk-verify'
   | 'stdlib-list-failed'
   | 'missing-default-pgo'
   | 'profile-error';

@@ -1,7 +1,7 @@
 import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { type GoSdk, loadGoSdk } from '../../toolchain';
+import type { GoSdk } from '../../toolchain';
 import {
   type AnalysisFailure,
   type BuildGraph,
@@ -23,6 +23,7 @@ import { BUILTIN_RULES } from '../../rules/go';
 import { findWorkspaceRoot, workspaceRelative } from '../workspace';
 import { BuildRunner, type RunSummary } from './build-runner';
 import { ExplainLog } from './explain-log';
+import { setUpGoSdk } from './go-sdk-setup';
 import { PgoResolver, parsePgoFlag } from './pgo-resolution';
 import { loadWorkspaceConfig } from './workspace-config';
 
@@ -81,8 +82,13 @@ export async function openSession(
       }),
   });
   const digester = await FileDigester.open(path.join(opts.diskCache, 'v1', 'statcache.json'));
-  const sdk = await loadGoSdk(config.value.goSdk, digester, path.join(opts.diskCache, 'v1'));
-  if (!sdk.ok) return err([{ reason: 'go-sdk-not-found', message: sdk.failure.message }]);
+  const sdk = await setUpGoSdk(config.value.goSdk, {
+    diskCache: opts.diskCache,
+    digester,
+    events: opts.events,
+    signal: opts.signal,
+  });
+  if (!sdk.ok) return err(sdk.failure);
   const platform = defaultPlatform(sdk.value.hostOs, sdk.value.hostArch);
   const stdlib = await loadStdlib(sdk.value, platform, path.join(opts.diskCache, 'v1'));
   if (!stdlib.ok) return err([{ reason: 'stdlib-list-failed', message: stdlib.failure.message }]);

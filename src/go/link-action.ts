@@ -45,7 +45,12 @@ export function linkAction(
   ];
   if (unit.stripDebug === true) argv.push('-s', '-w');
   if (unit.defaultGodebug !== '') argv.push(`-X=runtime.godebugDefault=${unit.defaultGodebug}`);
-  argv.push('-buildmode=exe', `-extld=${sdk.cc}`, inExecRoot(mainPath));
+  // cmd/go always appends `-extld=<go env CC>` (gc.go, setextld), but with CGO_ENABLED=0 the link
+  // is internal and never runs the external linker, so the flag cannot change the output; passing
+  // the host's CC would only make keys differ between machines. Once cgo is supported, the C
+  // toolchain must be a pinned, digested part of the toolchain identity, not the host's CC.
+  if (platform.cgoEnabled) throw new Error('cgo links need a pinned C toolchain (not supported)');
+  argv.push('-buildmode=exe', inExecRoot(mainPath));
   const env: Record<string, string> = platformEnv(platform);
   if (sdk.minor >= 23) env['GOROOT'] = '';
   else env['GOROOT_FINAL'] = '$GOROOT';
