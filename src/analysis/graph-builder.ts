@@ -4,7 +4,7 @@ import { type BuildInfoModule, buildSettings } from '../go/build-info';
 import type { SourceFile } from '../go/compile-action';
 import { defaultGodebug } from '../go/default-godebug';
 import { EXEC_ROOT, inPackageDir } from '../go/exec-root';
-import { compareGoVersions, langVersion } from '../go/go-mod';
+import { type GoMod, compareGoVersions, langVersion } from '../go/go-mod';
 import {
   type BuildContext,
   type GoFileInfo,
@@ -260,8 +260,22 @@ export class GraphBuilder {
             }),
           );
         } else if (dep !== undefined) {
-          imports.set(imp.path, dep.pkg);
           used.add(imp.path);
+          const required = await this.requiredModuleProblem(
+            target,
+            importPath.value.module,
+            dep.pkg,
+          );
+          if (required !== undefined)
+            failures.push(
+              diagnosticFailure('missing-module', {
+                severity: 'error',
+                span: imp.span,
+                message: required,
+                sourceLine: lineOf(file.text, imp.span.line),
+              }),
+            );
+          else imports.set(imp.path, dep.pkg);
         } else if (this.isStandardImport(imp.path)) {
           imports.set(imp.path, undefined);
         } else if (imp.path === 'C') {
@@ -307,6 +321,34 @@ export class GraphBuilder {
       sources: sources.value,
       imports,
     });
+  }
+
+  /**
+   * Why cmd/go would refuse an import of workspace package `dep` from a package of module
+   * `importer` (undefined when it would not): a package of another module of the workspace is
+   * importable only when the importer's build list has that module as a main module (go.work) or
+   * replaces it with that very directory; otherwise cmd/go uses no copy at all or another one.
+   */
+  private async requiredModuleProblem(
+    from: DeclaredTarget,
+    importer: GoMod | undefined,
+    dep: ResolvedPackage,
+  ): Promise<string | undefined> {
+    const other = dep.module;
+    if (dep.fromModule !== undefined || other === undefined || importer === undefined)
+      return undefined;
+    if (other.modulePath === importer.modulePath) return undefined;
+    const ctx = await this.modules.contextFor(from.pkg);
+    if (!ctx.ok || ctx.value === undefined) return undefined;
+    const listed = ctx.value.modules.get(other.modulePath);
+    const otherDir = path.join(this.root, path.posix.dirname(other.file));
+    if (listed?.main === true) return undefined;
+    if (listed?.localDir !== undefined && path.resolve(listed.localDir) === otherDir)
+      return undefined;
+    const where = `${dep.importPath} is in module ${other.modulePath} (${other.file})`;
+    if (listed === undefined)
+      return `no required module provides package ${dep.importPath}: ${where}, which ${ctx.value.file} does not require; add it to a go.work with this module, or require and replace it with its directory`;
+    return `${where}, but ${ctx.value.file} selects ${listed.path}@${listed.version ?? ''}${listed.replace === undefined ? ' from the module cache' : ` replaced by ${listed.replace.path}`}: import it as ${modulePackageLabel(listed.path, dep.importPath)}, or replace the module with ${path.relative(ctx.value.dir, otherDir) || '.'}`;
   }
 
   /** The deps of targets, by the import path each provides. */
@@ -484,11 +526,19 @@ export class GraphBuilder {
     pkg: ResolvedPackage,
     config: Configuration,
     variant?: { suffix: string; packagePath: string; overrides: Map<string, string> },
+    /** The package whose build list this graph is built in (the binary, test or library asked for). */
+    root: ResolvedPackage = pkg,
   ): Promise<Result<string, AnalysisFailure[]>> {
     const fromModule = pkg.fromModule;
-    // Two build lists may select different versions of one module package.
+    const trimpath = fromModule?.trimpath ?? (await this.replacedModuleTrimpath(pkg, root));
+    // Two build lists may select different versions of one module package, or compile a workspace
+    // package as a replaced module's (another -trimpath).
     const version =
-      fromModule === undefined ? '' : `@${fromModule.module.version ?? fromModule.context.file}`;
+      fromModule !== undefined
+        ? `@${fromModule.module.version ?? fromModule.context.file}`
+        : trimpath !== undefined
+          ? ` as ${trimpath}`
+          : '';
     const id = `compile:${pkg.label}${version}${variant?.suffix ?? ''}@${config.id}`;
     if (this.nodes.has(id)) return ok(id);
     const deps: { importPath: string; nodeId: string }[] = [];
@@ -502,7 +552,7 @@ export class GraphBuilder {
       const nodeId =
         dep === undefined
           ? await this.stdCompileNode(importPath, config)
-          : await this.userCompileNode(dep, config);
+          : await this.userCompileNode(dep, config, undefined, root);
       if (!nodeId.ok) return nodeId;
       deps.push({ importPath, nodeId: nodeId.value });
     }
@@ -523,7 +573,7 @@ export class GraphBuilder {
         packagePath: variant?.packagePath ?? (isMain ? 'main' : pkg.importPath),
         standard: false,
         dir: fromModule?.execDir ?? pkg.target.pkg,
-        trimpath: fromModule?.trimpath,
+        trimpath,
         goFiles: pkg.sources.goFiles,
         sFiles: pkg.sources.sFiles,
         hFiles: pkg.sources.hFiles,
@@ -541,6 +591,25 @@ export class GraphBuilder {
     };
     this.nodes.set(id, node);
     return ok(id);
+  }
+
+  /**
+   * cmd/go's `-trimpath` rewrite for a workspace package of another module that the root's build
+   * list replaces with its directory: `module@version/dir` (undefined: the import path).
+   */
+  private async replacedModuleTrimpath(
+    pkg: ResolvedPackage,
+    root: ResolvedPackage,
+  ): Promise<string | undefined> {
+    const own = pkg.module;
+    if (pkg.fromModule !== undefined || own === undefined || root.module === undefined)
+      return undefined;
+    if (own.modulePath === root.module.modulePath) return undefined;
+    const ctx = await this.modules.contextFor(root.target.pkg);
+    if (!ctx.ok || ctx.value === undefined) return undefined;
+    const listed = ctx.value.modules.get(own.modulePath);
+    if (listed === undefined || listed.main || listed.version === undefined) return undefined;
+    return `${listed.path}@${listed.version}${pkg.importPath.slice(listed.path.length)}`;
   }
 
   private async stdCompileNode(

@@ -47,6 +47,14 @@ function expectSameAsGo(ws: string, ours: string, goArgs: readonly string[], cwd
   expect(textSection(ours).equals(textSection(out))).toBe(true);
 }
 
+/** One ELF section's bytes (objcopy). */
+function section(binary: string, name: string): Buffer {
+  const out = path.join(tempDir('section-'), 'section.bin');
+  const r = spawnSync('objcopy', ['-O', 'binary', `--only-section=${name}`, binary, out]);
+  if (r.status !== 0) throw new Error(`objcopy failed: ${String(r.stderr)}`);
+  return fs.readFileSync(out);
+}
+
 function diagnostics(run: CliRun): string {
   return run.events
     .filter((e): e is Extract<BuildEvent, { type: 'diagnostic' }> => e.type === 'diagnostic')
@@ -266,7 +274,33 @@ describe('third-party modules (real modules from the Go module proxy)', () => {
     expect(goOracle(ws, ['version', '-m', bin]).stdout).toContain(
       'dep\tgithub.com/google/uuid\tv1.5.0\n\t=>\tgithub.com/google/uuid\tv1.6.0\th1:',
     );
+    // The replaced local module's package is compiled as cmd/go compiles it, with
+    // -trimpath example.com/lib@v0.0.0/sub: file names in the line table are the same.
+    const oracleBin = path.join(tempDir('oracle-'), 'app');
+    goOracle(ws, ['build', '-trimpath', '-o', oracleBin, './cmd/app']);
+    expect(section(bin, '.gopclntab').equals(section(oracleBin, '.gopclntab'))).toBe(true);
     expect(finished(build(ws, ['build', '//cmd/app'])).spawns).toBe(0);
+  });
+
+  test('importing a package of a nested module the go.mod does not require is refused, as cmd/go refuses it (exit 2)', () => {
+    const ws = makeWorkspace({
+      'go.mod': 'module example.com/app\n\ngo 1.22\n',
+      'other/go.mod': 'module example.com/other\n\ngo 1.22\n',
+      'other/x/x.go': 'package x\n\n// X is one.\nfunc X() int { return 1 }\n',
+      'other/x/BUILD.bazel': 'go_library(name = "x", srcs = ["x.go"])\n',
+      'cmd/app/main.go':
+        'package main\n\nimport (\n\t"fmt"\n\n\t"example.com/other/x"\n)\n\nfunc main() { fmt.Println(x.X()) }\n',
+      'cmd/app/BUILD.bazel':
+        'go_binary(\n    name = "app",\n    srcs = ["main.go"],\n    deps = ["//other/x"],\n)\n',
+    });
+    expect(
+      goOracle(ws, ['build', '-o', path.join(tempDir('oracle-'), 'app'), './cmd/app']).code,
+    ).not.toBe(0);
+    const run = build(ws, ['build', '//cmd/app']);
+    expect(finished(run).exitCode).toBe(2);
+    expect(diagnostics(run)).toMatch(
+      /^cmd\/app\/main\.go:6:\d+: error: no required module provides package example\.com\/other\/x: .*module example\.com\/other \(other\/go\.mod\)/m,
+    );
   });
 
   test('a go.work with two modules builds with one build list, equal to go build in that workspace', () => {
