@@ -421,6 +421,21 @@ export class GraphBuilder {
     return failures.length > 0 ? err(failures) : ok(byImportPath);
   }
 
+  /**
+   * The module packages a module package target imports (its dependency edges, which no BUILD
+   * file lists), for `query`. Resolving loads (and fetches) them.
+   */
+  async moduleImportsOf(
+    target: DeclaredTarget,
+  ): Promise<Result<DeclaredTarget[], AnalysisFailure[]>> {
+    if (target.external === undefined) return ok([]);
+    const pkg = await this.resolve(target);
+    if (!pkg.ok) return pkg;
+    return ok(
+      [...pkg.value.imports.values()].flatMap((dep) => (dep === undefined ? [] : [dep.target])),
+    );
+  }
+
   /** Loads the target a label names, with "did you mean" help for unknown packages and targets. */
   async findTarget(
     text: string,

@@ -31,12 +31,13 @@ export async function expandPatterns(
     const p = pattern.value;
     switch (p.kind) {
       case 'target': {
-        const pkg = await loader.load(p.label.pkg);
+        const pkg = p.label.repo === undefined ? await loader.load(p.label.pkg) : ok(null);
         if (pkg.ok && pkg.value === undefined) {
           failures.push(await unknownPackage(root, p.label.pkg, loader));
           continue;
         }
-        const found = await graph.findTarget(shortLabel(p.label), '', {
+        // A module label is resolved in the build list of the working directory's module.
+        const found = await graph.findTarget(shortLabel(p.label), cwdPkg, {
           file: '<command line>',
           line: 1,
           col: 1,

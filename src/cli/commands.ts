@@ -13,6 +13,7 @@ import {
   reportFailures,
 } from '../build';
 import { describe } from '../build/build-runner';
+import type { RemoteCacheSummary } from '../events';
 import { type Result, err, ok } from '../util';
 import { labelOf, parseLabel, parseTargetPattern, shortLabel } from '../workspace';
 import { EventRecorder, forgetUpToDate, recordUpToDate } from '../build/up-to-date';
@@ -108,11 +109,29 @@ async function buildAndRun(
     failed: summary.failed,
     durationMs: Date.now() - started,
     spawns: summary.spawns,
+    ...remoteCacheSummary(s),
   });
   if (recorder !== undefined && code === EXIT_OK && executed === 0 && summary.spawns === 0) {
     recordNullBuild(args, patterns, s, started, recorder);
   }
   return { code, session: s, nodes: graph.nodes, roots: graph.roots, targets };
+}
+
+/** The `remoteCache` field of command-finished, with `--remote_cache`. */
+function remoteCacheSummary(s: Session): { remoteCache?: RemoteCacheSummary } {
+  const r = s.remote?.stats().remote;
+  if (r === undefined) return {};
+  return {
+    remoteCache: {
+      url: r.url,
+      localHits: r.localActionHits,
+      remoteHits: r.remoteActionHits,
+      downloadedBytes: r.bytesDownloaded,
+      uploadedBytes: r.bytesUploaded,
+      uploadedResults: r.resultsUploaded,
+      available: r.available,
+    },
+  };
 }
 
 /** Records a null build for the up-to-date check (see up-to-date.ts). */
@@ -283,6 +302,15 @@ async function closure(s: Session, start: TargetSet): Promise<Result<TargetSet, 
   const queue = [...start.values()];
   while (queue.length > 0) {
     const t = queue.pop() as DeclaredTarget;
+    const imported = await s.graphBuilder.moduleImportsOf(t);
+    if (!imported.ok) return err(imported.failure.map((f) => f.message).join('\n'));
+    for (const dep of imported.value) {
+      const label = labelOf(dep);
+      if (!result.has(label)) {
+        result.set(label, dep);
+        queue.push(dep);
+      }
+    }
     for (const attr of ['deps', 'embed']) {
       for (const dep of listAttr(t, attr)) {
         const found = await s.graphBuilder.findTarget(dep.value, t.pkg, dep.span);

@@ -1,6 +1,6 @@
 import { err, ok, type Result } from '../util/result';
 import { labelError, type LabelError } from './label-error';
-import type { LabelParts } from './label';
+import { type LabelParts, parseLabel } from './label';
 import { validatePackageName, validateTargetName } from './name-validation';
 
 /**
@@ -37,9 +37,14 @@ export function parseTargetPattern(
   if (text === '') return fail('empty pattern');
   if (text.startsWith('-')) return fail('negative patterns (-//...) are not supported');
   if (text.startsWith('@')) {
-    return fail(
-      'external repositories (@repo//...) are not supported; name a target of this workspace',
-    );
+    if (text.includes('...') || /:(all|\*|all-targets)$/.test(text))
+      return fail(
+        'module repositories are implicit: name one package (@repo//dir or @repo//dir:name), not a pattern',
+      );
+    const label = parseLabel(text, '');
+    if (!label.ok)
+      return fail(label.failure.message.replace(/^.*?': /, '').replace(/; expected .*$/, ''));
+    return ok({ kind: 'target', label: label.value });
   }
 
   const absolute = text.startsWith('//');

@@ -157,6 +157,35 @@ describe('third-party modules (real modules from the Go module proxy)', () => {
     ]);
   });
 
+  test('module labels work on the command line and in query, with the edges no BUILD file lists', () => {
+    const ws = manyModulesWorkspace();
+    const deps = pgobuild(ws, ['query', 'deps(//cmd/tool)'], {
+      json: false,
+      env: { ...process.env, ...MODULE_ENV },
+    });
+    expect(deps.code).toBe(0);
+    const labels = deps.stdout.trim().split('\n');
+    // markdown imports its sibling modules' packages; goldmark and zstd their own packages.
+    for (const l of [
+      '@com_gitlab_golang_commonmark_markdown//:markdown',
+      '@com_gitlab_golang_commonmark_linkify//:linkify',
+      '@com_github_klauspost_compress//huff0',
+      '@org_golang_x_sys//unix',
+    ])
+      expect(labels).toContain(l);
+    const one = build(ws, ['build', '@com_gitlab_golang_commonmark_puny//:puny']);
+    expect(finished(one).exitCode).toBe(0);
+    const bad = build(ws, ['build', '@com_gitlab_golang_commonmark_puny//:pny']);
+    expect(finished(bad).exitCode).toBe(2);
+    expect(
+      bad.events.some(
+        (e) =>
+          e.type === 'diagnostic' &&
+          e.message.includes("did you mean '@com_gitlab_golang_commonmark_puny//:puny'"),
+      ),
+    ).toBe(true);
+  });
+
   test('a tampered go.sum line is a checksum error naming the module and the line (exit 2); the restored file builds', () => {
     const ws = uuidWorkspace();
     expect(finished(build(ws, ['build', '//cmd/app'])).exitCode).toBe(0);

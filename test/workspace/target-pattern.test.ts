@@ -27,6 +27,10 @@ describe('absolute patterns', () => {
     ['//a/...', { kind: 'recursive', pkg: 'a' }],
     ['//a/b/...:*', { kind: 'recursive', pkg: 'a/b' }],
     ['//a/b/...:all-targets', { kind: 'recursive', pkg: 'a/b' }],
+    [
+      '@org_golang_x_sys//unix',
+      { kind: 'target', label: { repo: 'org_golang_x_sys', pkg: 'unix', name: 'unix' } },
+    ],
   ])('%s', (text, want) => {
     // The working directory does not change an absolute pattern.
     expect(parsed(text, 'some/where')).toEqual(want);
@@ -55,7 +59,9 @@ describe('rejected patterns', () => {
   test.each([
     ['', /empty pattern/],
     ['-//a/...', /negative patterns .* are not supported/],
-    ['@repo//...', /external repositories .* are not supported/],
+    ['@repo//...', /module repositories are implicit: name one package/],
+    ['@repo//a:all', /module repositories are implicit/],
+    ['@//a:b', /names the main repository/],
     ['//', /names no target/],
     ['//a/...:c', /'\.\.\.' selects whole packages; use ':all' or ':\*' after it, not ':c'/],
     ['//a/../b', /invalid package name 'a\/..\/b'/],
