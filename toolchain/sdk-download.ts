@@ -109,7 +109,7 @@ export async function ensureSdk(
   if (status !== 200)
     return err({
       reason: 'go-sdk-download',
-      message: `cannot download ${module}: ${url} answered ${status}${firstLine(body)}`,
+      message: `Go ${request.version} for ${opts.platform.goos}/${opts.platform.goarch} is not available from ${proxy.value}: ${url} answered ${status}${firstLine(body)}`,
     });
 
   let expected = request.pinnedSum;
