@@ -175,7 +175,7 @@ export async function loadModuleContext(
     listed = vendored.value;
   } else {
     const remembered = await listModules(dir, file, mainDirs, env, go);
-    if (!remembered.ok) return remembered;
+    if (!remembered.ok) return err(atRequireLine(remembered.failure, mainGoMods.values()));
     listed = remembered.value;
   }
   const modules = new Map<string, ModuleVersion>();
@@ -308,6 +308,21 @@ function vendorContext(
       GoVersion: m.goVersion,
     });
   return ok({ files: {}, gomodcache: '', modules });
+}
+
+/**
+ * Points a failure of `go list -m` at the `require` line of the module it names (cmd/go says
+ * `github.com/x/y@v1.2.3: reading …: 404 Not Found`), so the error shows the line to fix.
+ */
+function atRequireLine(failure: BuildListFailure, goMods: Iterable<GoMod>): BuildListFailure {
+  for (const mod of goMods)
+    for (const r of mod.require)
+      if (failure.message.includes(`${r.path}@${r.version}`))
+        return {
+          ...failure,
+          diagnostic: { severity: 'error', span: r.span, message: failure.message, sourceLine: '' },
+        };
+  return failure;
 }
 
 function readText(abs: string): string | undefined {

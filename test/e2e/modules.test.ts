@@ -214,6 +214,17 @@ describe('third-party modules (real modules from the Go module proxy)', () => {
     expect(message).toMatch(/^go\.mod:5:\d+: error:/m);
   });
 
+  test('a version that does not exist is an error at its require line (exit 2)', () => {
+    const ws = uuidWorkspace({
+      'go.mod': UUID_GO_MOD.replace('v1.6.0', 'v1.99.0'),
+      'go.sum': '',
+    });
+    const run = build(ws, ['build', '//cmd/app']);
+    expect(finished(run).exitCode).toBe(2);
+    const message = diagnostics(run);
+    expect(message).toMatch(/^go\.mod:5:\d+: error: .*github\.com\/google\/uuid@v1\.99\.0/m);
+  });
+
   test('GOPROXY=off with an empty module cache fails with exit 2 naming the module; nothing is cached', () => {
     const ws = uuidWorkspace();
     const emptyCache = tempDir('gomodcache-');
@@ -223,7 +234,9 @@ describe('third-party modules (real modules from the Go module proxy)', () => {
       env: { ...process.env, ...MODULE_ENV, GOMODCACHE: emptyCache, GOPROXY: 'off' },
     });
     expect(finished(run).exitCode).toBe(2);
-    expect(diagnostics(run)).toMatch(/github\.com\/google\/uuid/);
+    expect(diagnostics(run)).toMatch(
+      /^go\.mod:5:\d+: error: .*github\.com\/google\/uuid@v1\.6\.0/m,
+    );
     expect(finished(run).executed).toBe(0);
     fs.rmSync(emptyCache, { recursive: true, force: true, maxRetries: 3 });
   });
