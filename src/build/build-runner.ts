@@ -337,6 +337,7 @@ export class BuildRunner {
       done: this.done,
       total: this.total,
       running: [...this.running],
+      downloadedBytes: this.opts.cache.stats().remote?.bytesDownloaded,
     });
   }
 

@@ -12,6 +12,7 @@ import {
   expandPatterns,
 } from '../analysis';
 import { DiskCache } from '../cache';
+import type { RemoteBackedCache, RemoteCacheOptions } from '../cache/remote';
 import type { EventSink } from '../events';
 import type { SourceFile } from '../go/compile-action';
 import { type Platform, defaultPlatform } from '../go/platform';
@@ -39,6 +40,8 @@ export interface SessionOptions {
   readonly maxCacheBytes: number;
   /** `--pgo`: auto, off or a profile path (overrides every binary's `pgo`). */
   readonly pgo?: string;
+  /** `--remote_cache` and its flags: a second cache level behind the disk cache. */
+  readonly remoteCache?: RemoteCacheOptions;
 }
 
 /** Everything loaded once per command: workspace, SDK, standard library, cache. */
@@ -51,6 +54,8 @@ export interface Session {
   readonly loader: PackageLoader;
   readonly graphBuilder: GraphBuilder;
   readonly cache: DiskCache;
+  /** The disk cache backed by the remote cache, with `--remote_cache`; actions use it. */
+  readonly remote?: RemoteBackedCache;
   readonly digester: FileDigester;
   readonly includeFiles: readonly SourceFile[];
   readonly pgo: PgoResolver;
@@ -81,6 +86,7 @@ export async function openSession(
         detail: e.detail,
       }),
   });
+  const remote = opts.remoteCache && (await openRemoteCache(cache, opts.remoteCache, opts.events));
   const digester = await FileDigester.open(path.join(opts.diskCache, 'v1', 'statcache.json'));
   const sdk = await setUpGoSdk(config.value.goSdk, {
     diskCache: opts.diskCache,
@@ -136,6 +142,7 @@ export async function openSession(
     loader,
     graphBuilder,
     cache,
+    remote,
     digester,
     includeFiles,
     pgo,
@@ -182,7 +189,7 @@ export async function execute(
   const runner = new BuildRunner({
     root: session.root,
     sdk: session.sdk,
-    cache: session.cache,
+    cache: session.remote ?? session.cache,
     events: opts.events,
     digester: session.digester,
     explain,
@@ -193,11 +200,38 @@ export async function execute(
     includeFiles: session.includeFiles,
   });
   const summary = await runner.run(graph.nodes);
+  // Uploads finish before garbage collection could evict what they read.
+  await session.remote?.close();
   await fsp.rm(sandboxBase, { recursive: true, force: true });
   await explain.save();
   await session.digester.save();
   if (summary.executed > 0) await session.cache.collectGarbage(opts.maxCacheBytes);
   return summary;
+}
+
+/**
+ * The disk cache with the remote cache behind it; the remote client is loaded only when a remote
+ * cache is configured. Corrupt remote entries and remote problems become events.
+ */
+async function openRemoteCache(
+  disk: DiskCache,
+  opts: RemoteCacheOptions,
+  events: EventSink,
+): Promise<RemoteBackedCache> {
+  const { RemoteBackedCache, openRemoteStore } = await import('../cache/remote');
+  return new RemoteBackedCache(disk, await openRemoteStore(opts), {
+    uploadLocalResults: opts.uploadLocalResults,
+    onEvent: (e) =>
+      events.emit({
+        type: 'cache-corruption',
+        what: e.what,
+        id: e.id,
+        path: e.path,
+        detail: e.detail,
+        source: 'remote',
+      }),
+    onWarning: (w) => events.emit({ type: 'remote-cache-warning', ...w }),
+  });
 }
 
 /**

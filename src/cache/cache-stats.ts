@@ -19,6 +19,29 @@ export interface CacheStats {
   readonly bytesHashed: number;
   /** Corrupt entries seen (each was reported as an event and evicted). */
   readonly corruptions: number;
+  /** Set by a cache backed by a remote cache: what the remote level did. */
+  readonly remote?: RemoteCacheStats;
+}
+
+/** What the remote level of a remote-backed cache did (see src/cache/remote). */
+export interface RemoteCacheStats {
+  /** The remote cache's URL (no credentials). */
+  readonly url: string;
+  /** `getAction` answered by the local (disk) level. */
+  readonly localActionHits: number;
+  /** `getAction` answered by the remote cache. */
+  readonly remoteActionHits: number;
+  /** Blobs and bytes downloaded (and verified) from the remote cache. */
+  readonly blobsDownloaded: number;
+  readonly bytesDownloaded: number;
+  /** Blobs and bytes uploaded, and action results stored on the remote cache. */
+  readonly blobsUploaded: number;
+  readonly bytesUploaded: number;
+  readonly resultsUploaded: number;
+  /** Blobs or action results from the remote cache that failed verification (all ignored). */
+  readonly corruptions: number;
+  /** False once the remote was given up for this build (down, timing out, failing). */
+  readonly available: boolean;
 }
 
 /** The mutable counterpart of {@link CacheStats}, owned by a cache implementation. */

@@ -10,6 +10,8 @@ import type { EventSink } from '../events/build-event';
 import { installInterruptHandler } from '../exec/interrupt';
 import { findWorkspaceRoot } from '../workspace/workspace-root';
 import type { CommonArgs } from './commands';
+import { prepareCommandLine } from './command-line';
+import type { RemoteCacheOptions } from '../cache/remote/remote-cache-options';
 import { CommandGuard, EXIT_INTERNAL_ERROR, guardCommand } from './command-guard';
 
 type Commands = typeof import('./commands');
@@ -53,9 +55,16 @@ export function main(argv: string[]): void {
   );
 }
 
-async function run(argv: string[]): Promise<number> {
+async function run(rawArgv: string[]): Promise<number> {
+  // .pgobuildrc lines join the arguments; the remote cache flags are validated here (exit 2).
+  const prepared = await prepareCommandLine(rawArgv, process.cwd());
+  if (!prepared.ok) {
+    process.stderr.write(`pgobuild: ${prepared.failure}\n`);
+    return EXIT.usage;
+  }
+  const { argv, remoteCache } = prepared.value;
   let result: Promise<number> | undefined;
-  const parser = yargs(argv)
+  const parser = yargs([...argv])
     .scriptName('pgobuild')
     .usage('$0 <command> [options]')
     .option('output', {
@@ -91,12 +100,28 @@ async function run(argv: string[]): Promise<number> {
         "override every binary's profile: auto, off, or a profile path (like go build -pgo)",
     })
     .option('verbose', { type: 'boolean', default: false })
+    // The remote cache flags are taken out and validated before yargs (src/cli/remote-flags.ts);
+    // declared here for --help.
+    .option('remote_cache', {
+      type: 'string',
+      describe: 'remote cache: http(s)://[user:pass@]host[:port][/prefix] or grpc(s)://host:port',
+    })
+    .option('remote_upload_local_results', {
+      type: 'boolean',
+      describe: 'upload results of actions run locally (default true)',
+    })
+    .option('remote_timeout', { type: 'string', describe: 'seconds per remote call (default 60)' })
+    .option('remote_header', {
+      type: 'string',
+      describe: 'NAME=VALUE sent to the remote (repeatable)',
+    })
+    .option('tls_certificate', { type: 'string', describe: 'CA certificate (PEM) for https/grpcs' })
     .command(
       'build [patterns..]',
       'build targets (e.g. //examples/...)',
       (y) => y.positional('patterns', { type: 'string', array: true, default: ['//...'] }),
       (a) => {
-        result = withCommon(a, (c) => build(c, a.patterns as string[]));
+        result = withCommon({ ...a, remoteCache }, (c) => build(c, a.patterns as string[]));
       },
     )
     .command(
@@ -104,7 +129,7 @@ async function run(argv: string[]): Promise<number> {
       'build and run go_test targets',
       (y) => y.positional('patterns', { type: 'string', array: true, default: ['//...'] }),
       (a) => {
-        result = withCommon(a, async (c) =>
+        result = withCommon({ ...a, remoteCache }, async (c) =>
           (await commands()).testCommand(c, a.patterns as string[]),
         );
       },
@@ -117,7 +142,7 @@ async function run(argv: string[]): Promise<number> {
           .positional('target', { type: 'string', demandOption: true })
           .positional('args', { type: 'string', array: true, default: [] }),
       (a) => {
-        result = withCommon(a, async (c) =>
+        result = withCommon({ ...a, remoteCache }, async (c) =>
           (await commands()).runCommand(
             c,
             a.target as string,
@@ -131,7 +156,7 @@ async function run(argv: string[]): Promise<number> {
       "query the target graph: a pattern, deps(x), rdeps(universe, x) or kind('go_binary', x)",
       (y) => y.positional('expression', { type: 'string', demandOption: true }),
       (a) => {
-        result = withCommon(a, async (c) =>
+        result = withCommon({ ...a, remoteCache }, async (c) =>
           (await commands()).queryCommand(c, a.expression as string),
         );
       },
@@ -141,7 +166,7 @@ async function run(argv: string[]): Promise<number> {
       'for each action of the last build of a target: cached or executed, and why',
       (y) => y.positional('target', { type: 'string', demandOption: true }),
       (a) => {
-        result = withCommon(a, async (c) =>
+        result = withCommon({ ...a, remoteCache }, async (c) =>
           (await commands()).explainCommand(c, a.target as string),
         );
       },
@@ -151,7 +176,7 @@ async function run(argv: string[]): Promise<number> {
       'write or update BUILD.bazel files from the Go sources, as Gazelle does',
       (y) => y.positional('patterns', { type: 'string', array: true, default: ['//...'] }),
       (a) => {
-        result = withCommon(a, async (c) =>
+        result = withCommon({ ...a, remoteCache }, async (c) =>
           (await import('./generate-command')).generateCommand(c, a.patterns as string[]),
         );
       },
@@ -161,7 +186,9 @@ async function run(argv: string[]): Promise<number> {
       'remove pgobuild-out (with --expunge also the disk cache)',
       (y) => y.option('expunge', { type: 'boolean', default: false }),
       (a) => {
-        result = withCommon(a, async (c) => (await commands()).cleanCommand(c, a.expunge));
+        result = withCommon({ ...a, remoteCache }, async (c) =>
+          (await commands()).cleanCommand(c, a.expunge),
+        );
       },
     )
     .command('pgo <action>', 'profile tools', (y) =>
@@ -227,6 +254,7 @@ async function withCommon(
     disk_cache_max_size: number;
     pgo?: string;
     verbose: boolean;
+    remoteCache: RemoteCacheOptions | undefined;
   },
   body: (c: CommonArgs) => Promise<number>,
 ): Promise<number> {
@@ -252,6 +280,7 @@ async function withCommon(
         maxCacheBytes: a.disk_cache_max_size * 1024 ** 3,
         pgo: a.pgo,
         output: a.output,
+        remoteCache: a.remoteCache,
       }),
     );
   } finally {

@@ -63,6 +63,8 @@ export type BuildEvent =
       readonly done: number;
       readonly total: number;
       readonly running: readonly string[];
+      /** With a remote cache: bytes downloaded from it so far. */
+      readonly downloadedBytes?: number;
     }
   | {
       readonly type: 'cache-corruption';
@@ -70,6 +72,15 @@ export type BuildEvent =
       readonly id: string;
       readonly path: string;
       readonly detail: string;
+      /** `remote` when the remote cache sent it (ignored, never stored); absent for the disk cache. */
+      readonly source?: 'remote';
+    }
+  | {
+      /** A remote cache problem, reported once per kind per build; the build goes on locally. */
+      readonly type: 'remote-cache-warning';
+      readonly problem: 'unavailable' | 'timeout' | 'denied' | 'error' | 'corrupt';
+      readonly url: string;
+      readonly message: string;
     }
   | {
       /** A required module being fetched into the module cache (`go mod download`). */
@@ -101,7 +112,24 @@ export type BuildEvent =
        * changed, so its events were replayed without loading or analysing the workspace.
        */
       readonly replayed?: boolean;
+      /** With `--remote_cache`: hits split by level, and bytes moved. */
+      readonly remoteCache?: RemoteCacheSummary;
     };
+
+/** The remote cache part of `command-finished`. */
+export interface RemoteCacheSummary {
+  readonly url: string;
+  /** Actions answered by the disk cache. */
+  readonly localHits: number;
+  /** Actions answered by the remote cache. */
+  readonly remoteHits: number;
+  readonly downloadedBytes: number;
+  readonly uploadedBytes: number;
+  /** Action results stored on the remote. */
+  readonly uploadedResults: number;
+  /** False when the remote was given up during the build (see `remote-cache-warning`). */
+  readonly available: boolean;
+}
 
 /** Receives events. Implementations: the human logger, the JSON logger, test collectors. */
 export interface EventSink {

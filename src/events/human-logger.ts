@@ -59,7 +59,7 @@ export class HumanLogger implements EventSink {
         if (!this.tty) return;
         this.clearStatus();
         this.err.write(
-          `[ ${event.done} / ${event.total} ] ${event.running.slice(0, 2).join(', ')}`.slice(
+          `[ ${event.done} / ${event.total} ]${event.downloadedBytes === undefined ? '' : ` ↓ ${formatBytes(event.downloadedBytes)}`} ${event.running.slice(0, 2).join(', ')}`.slice(
             0,
             ((this.err as NodeJS.WriteStream).columns ?? 100) - 1,
           ),
@@ -90,9 +90,23 @@ export class HumanLogger implements EventSink {
         );
         return;
       case 'cache-corruption':
+        // Each corrupt remote entry is ignored; the remote-cache-warning already said so once.
+        if (event.source === 'remote') {
+          if (this.verbose)
+            this.line(
+              this.color(
+                'dim',
+                `ignored corrupted remote ${event.what} ${event.id} (${event.detail})`,
+              ),
+            );
+          return;
+        }
         this.line(
           `${this.color('yellow', 'WARNING:')} corrupted cache ${event.what} ${event.id} (${event.detail}): evicted, rebuilding`,
         );
+        return;
+      case 'remote-cache-warning':
+        this.line(`${this.color('yellow', 'WARNING:')} ${event.message}`);
         return;
       case 'module-download':
         if (event.status === 'started') this.line(`Downloading ${event.module}@${event.version}`);
@@ -125,6 +139,12 @@ export class HumanLogger implements EventSink {
         this.clearStatus();
         const total = event.executed + event.cached;
         const secs = (event.durationMs / 1000).toFixed(2);
+        const r = event.remoteCache;
+        if (r !== undefined) {
+          this.line(
+            `Remote cache ${r.url}: ${r.localHits} local / ${r.remoteHits} remote hits, ${formatBytes(r.downloadedBytes)} downloaded, ${formatBytes(r.uploadedBytes)} uploaded (${r.uploadedResults} results)${r.available ? '' : ', given up during the build'}`,
+          );
+        }
         if (event.exitCode === 0 && event.executed === 0) {
           this.line(
             `${this.color('green', 'Up to date:')} all ${total} actions cached, nothing to do (${secs}s)`,
@@ -144,4 +164,12 @@ export class HumanLogger implements EventSink {
         unreachable(event);
     }
   }
+}
+
+/** `0 B`, `12.3 kB`, `4.5 MB` (decimal units, as download tools print them). */
+function formatBytes(n: number): string {
+  if (n < 1000) return `${n} B`;
+  if (n < 1e6) return `${(n / 1e3).toFixed(1)} kB`;
+  if (n < 1e9) return `${(n / 1e6).toFixed(1)} MB`;
+  return `${(n / 1e9).toFixed(2)} GB`;
 }
