@@ -1,6 +1,7 @@
 import { type Result, err, ok } from '../src/util';
 import type { HttpGet } from './http-get';
 import { SUM_GOLANG_ORG_KEY, openNote, parseVerifierKey } from './sumdb-note';
+import { checkInclusion, recordHash } from './tlog-inclusion';
 
 /** What the checksum database answered for one module version. */
 export interface ChecksumRecord {
@@ -13,11 +14,12 @@ export interface ChecksumRecord {
 /**
  * Looks a module version up in the Go checksum database (sum.golang.org) through a module proxy
  * (`<proxy>/sumdb/sum.golang.org/lookup/<module>@<version>`), as cmd/go does when a proxy supports
- * it. The answer is `<record id>\n<go.sum lines>\n\n<signed tree note>`; the note's signature is
- * verified against sum.golang.org's built-in key before the go.sum line is believed.
+ * it. The answer is `<record id>\n<go.sum lines>\n\n<signed tree note>`. The go.sum line is believed
+ * only when the note is signed with sum.golang.org's built-in key and the record is in that signed
+ * tree (its inclusion proof, from the log's tiles through the same proxy, gives the signed root).
  *
- * Not done (yet): the inclusion proof that ties the record to the signed tree (tlog tiles), so
- * this trusts the proxy to pair a genuine tree head with the record it belongs to.
+ * Not done: checking this tree head against an earlier one (cmd/go remembers the latest tree it saw
+ * in GOMODCACHE to detect a forked log); pgobuild keeps no such state.
  */
 export async function lookupChecksum(
   proxy: string,
@@ -44,9 +46,29 @@ export async function lookupChecksum(
   if (!key.ok) return err(key.failure);
   const tree = openNote(body.slice(blank + 2), [key.value]);
   if (!tree.ok) return err(`${url}: checksum database tree: ${tree.failure}`);
-  const [title, size] = tree.value.split('\n');
-  if (title !== 'go.sum database tree' || size === undefined || !/^\d+$/.test(size))
+  const [title, size, rootHash] = tree.value.split('\n');
+  const root = Buffer.from(rootHash ?? '', 'base64');
+  if (
+    title !== 'go.sum database tree' ||
+    size === undefined ||
+    !/^\d+$/.test(size) ||
+    root.length !== 32
+  )
     return err(`${url}: signed note is not a go.sum database tree`);
+  const included = await checkInclusion(
+    Number(body.slice(0, firstLine)),
+    recordHash(Buffer.from(record, 'utf8')),
+    Number(size),
+    root,
+    async (tilePath) => {
+      const tileUrl = `${proxy}/sumdb/sum.golang.org/${tilePath}`;
+      const tile = await get(tileUrl, signal);
+      if (!tile.ok) return err(`${tileUrl}: ${tile.failure}`);
+      if (tile.value.status !== 200) return err(`${tileUrl}: HTTP ${tile.value.status}`);
+      return ok(tile.value.body);
+    },
+  );
+  if (!included.ok) return err(`${url}: ${included.failure}`);
   for (const line of record.split('\n')) {
     const [m, v, sum, ...rest] = line.split(' ');
     if (m === modulePath && v === version && sum?.startsWith('h1:') === true && rest.length === 0)

@@ -7,3 +7,4 @@ export * from './checksum-database';
 export * from './sumdb-note';
 export * from './zip-archive';
 export * from './zip-hash';
+export * from './tlog-inclusion';

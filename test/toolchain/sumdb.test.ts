@@ -14,6 +14,12 @@ const LOOKUP = fs.readFileSync(
   path.join(__dirname, '../fixtures/zips/sumdb-lookup-toolchain-go1.26.8.linux-amd64.txt'),
   'utf8',
 );
+const TILES = JSON.parse(
+  fs.readFileSync(
+    path.join(__dirname, '../fixtures/zips/sumdb-tiles-go1.26.8.linux-amd64.json'),
+    'utf8',
+  ),
+) as Record<string, string>;
 const MODULE = 'golang.org/toolchain';
 const VERSION = 'v0.0.1-go1.26.8.linux-amd64';
 
@@ -64,15 +70,25 @@ describe('signed notes (golang.org/x/mod/sumdb/note)', () => {
 });
 
 describe('checksum database lookups through the proxy', () => {
+  /** The recorded proxy: `lookup` answers `body`, tiles come from the fixture. */
   const answering =
     (status: number, body: string): HttpGet =>
-    async () => ({ ok: true, value: { status, body: Buffer.from(body) } });
+    async (url) => {
+      const tile = /sum\.golang\.org\/(tile\/.*)$/.exec(url)?.[1];
+      if (tile !== undefined) {
+        const data = TILES[tile];
+        return data === undefined
+          ? { ok: true, value: { status: 404, body: Buffer.from('no such tile') } }
+          : { ok: true, value: { status: 200, body: Buffer.from(data, 'base64') } };
+      }
+      return { ok: true, value: { status, body: Buffer.from(body) } };
+    };
 
   test('the h1 line of a verified record', async () => {
     const urls: string[] = [];
     const get: HttpGet = async (url) => {
       urls.push(url);
-      return { ok: true, value: { status: 200, body: Buffer.from(LOOKUP) } };
+      return answering(200, LOOKUP)(url);
     };
     const r = await lookupChecksum('https://proxy.example', MODULE, VERSION, get);
     expect(r).toEqual({
@@ -82,9 +98,22 @@ describe('checksum database lookups through the proxy', () => {
         treeSize: expect.any(Number),
       },
     });
-    expect(urls).toEqual([
-      `https://proxy.example/sumdb/sum.golang.org/lookup/${MODULE}@${VERSION}`,
-    ]);
+    expect(urls[0]).toBe(`https://proxy.example/sumdb/sum.golang.org/lookup/${MODULE}@${VERSION}`);
+    expect(
+      urls
+        .slice(1)
+        .every((u) => u.startsWith('https://proxy.example/sumdb/sum.golang.org/tile/8/')),
+    ).toBe(true);
+  });
+
+  test('a record that is not in the signed tree (a forged h1, another id) is refused', async () => {
+    const forged = LOOKUP.replace('h1:ZOmGe1', 'h1:ZOmGe2');
+    expect(await lookupChecksum('p', MODULE, VERSION, answering(200, forged))).toEqual({
+      ok: false,
+      failure: expect.stringContaining('is not in the signed tree'),
+    });
+    const moved = LOOKUP.replace(/^\d+/, (id) => String(Number(id) + 1));
+    expect((await lookupChecksum('p', MODULE, VERSION, answering(200, moved))).ok).toBe(false);
   });
 
   test('a tampered tree signature, another module, or an HTTP error are failures', async () => {
