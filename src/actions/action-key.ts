@@ -11,7 +11,7 @@ export type ActionKey = string & { readonly __brand: 'ActionKey' };
 export const ACTION_KEY_SCHEMA = 1;
 
 /**
- * The documented, ordered record an action key hashes (DESIGN.md "Action keys"). Field order is
+ * The documented, ordered record an action key hashes (docs/DESIGN.md "Action keys"). Field order is
  * fixed by construction; inputs are sorted by path. Nothing here may hold an absolute path, a user
  * name, a time or a host name: paths are exec-root relative and placeholders stay unexpanded.
  */
