@@ -13,6 +13,7 @@ import type { CommonArgs } from './commands';
 import { prepareCommandLine } from './command-line';
 import type { RemoteCacheOptions } from '../cache/remote/remote-cache-options';
 import { CommandGuard, EXIT_INTERNAL_ERROR, guardCommand } from './command-guard';
+import { pgoToolCommands } from './pgo-commands';
 
 type Commands = typeof import('./commands');
 const commands = (): Promise<Commands> => import('./commands');
@@ -211,7 +212,8 @@ async function run(rawArgv: string[]): Promise<number> {
             );
           },
         )
-        .demandCommand(1, 'name a pgo command: preprocess'),
+        .command(pgoToolCommands((r) => (result = r)))
+        .demandCommand(1, 'name a pgo command: preprocess, merge, collect'),
     )
     .demandCommand(1, 'name a command: build, test, run, query, explain, generate, clean or pgo')
     .strict()

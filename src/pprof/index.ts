@@ -29,3 +29,11 @@ export {
   readProfileFile,
 } from './preprocess-profile';
 export { runPreprocessCommand, type PreprocessCommandIo } from './preprocess-command';
+export { encodeProfile } from './encode-profile';
+export {
+  mergeProfiles,
+  pgoValueIndex,
+  type MergeInput,
+  type MergeResult,
+  type MergedInputReport,
+} from './merge-profiles';

@@ -11,7 +11,11 @@ import { unreachable } from '../util/unreachable';
  * - `profile-unsupported`: a valid profile that pgobuild cannot preprocess exactly as Go does
  *   (a sample value, line number or edge weight beyond 2^53, or a function name that is not
  *   valid UTF-8);
- * - `profile-is-directory`, `profile-unreadable`: the path cannot be read as a file.
+ * - `profile-is-directory`, `profile-unreadable`: the path cannot be read as a file;
+ * - `profiles-incompatible`: profiles that cannot be merged (no common sample type, different
+ *   units or period types);
+ * - `profile-empty`: a profile with no samples (or no weight) where samples are needed;
+ * - `profile-too-short`: a profile whose duration is below what the command asks for.
  */
 export type ProfileFailureReason =
   | 'profile-not-pprof'
@@ -20,7 +24,10 @@ export type ProfileFailureReason =
   | 'profile-missing-start-line'
   | 'profile-unsupported'
   | 'profile-is-directory'
-  | 'profile-unreadable';
+  | 'profile-unreadable'
+  | 'profiles-incompatible'
+  | 'profile-empty'
+  | 'profile-too-short';
 
 /** An expected failure about a profile file; `message` says what was found and what was expected. */
 export interface ProfileFailure {
@@ -65,6 +72,12 @@ function prefixFor(reason: ProfileFailureReason): string {
       return 'is a directory: ';
     case 'profile-unreadable':
       return 'cannot read profile: ';
+    case 'profiles-incompatible':
+      return 'cannot merge: ';
+    case 'profile-empty':
+      return 'empty profile: ';
+    case 'profile-too-short':
+      return 'profile too short: ';
     default:
       return unreachable(reason);
   }

@@ -1,0 +1,57 @@
+import type { CommandModule } from 'yargs';
+import { processToolIo } from './pgo-tool-io';
+
+/** Global options every pgo tool reads (declared on the top-level parser). */
+interface GlobalToolOptions {
+  readonly output: 'human' | 'json';
+}
+
+/**
+ * The profile tools beside `pgo preprocess` (`merge`, …), as yargs command modules. Each handler
+ * hands its exit-code promise to `setResult`, which main.ts awaits. The tools' own modules load
+ * on first use, so other commands do not pay for protobufjs.
+ */
+export function pgoToolCommands(
+  setResult: (result: Promise<number>) => void,
+): CommandModule<object, never>[] {
+  const merge: CommandModule<object, never> = {
+    command: 'merge <inputs..>',
+    describe: 'merge CPU profiles as go tool pprof -proto does (optionally weighted/normalized)',
+    builder: (y) =>
+      y
+        .positional('inputs', { type: 'string', array: true, demandOption: true })
+        .option('o', {
+          type: 'string',
+          demandOption: true,
+          describe: 'output profile (gzip pprof)',
+        })
+        .option('weight', {
+          type: 'string',
+          array: true,
+          default: [] as string[],
+          describe: 'FILE=W: multiply that input by W (repeatable)',
+        })
+        .option('normalize', {
+          type: 'boolean',
+          default: false,
+          describe: 'scale every input to the same total (windows of different length)',
+        }) as never,
+    handler: (raw) => {
+      const a = raw as unknown as GlobalToolOptions & {
+        inputs: string[];
+        o: string;
+        weight: string[];
+        normalize: boolean;
+      };
+      setResult(
+        import('./pgo-merge-command').then(({ runMergeCommand }) =>
+          runMergeCommand(
+            { inputs: a.inputs, output: a.o, weights: a.weight, normalize: a.normalize },
+            processToolIo(a.output),
+          ),
+        ),
+      );
+    },
+  };
+  return [merge];
+}
