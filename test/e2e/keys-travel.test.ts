@@ -9,12 +9,28 @@ import { SMALL_WORKSPACE } from './small-workspace';
  * Issue 8, item 2: two machines with the same SDK and sources compute the same key for every
  * action. Two builds of one workspace (with a PGO profile and a test) in environments that differ
  * in everything a machine may differ in: workspace path, HOME, TMPDIR (so the sandbox path), CC,
- * GOPATH, --jobs, the core count (taskset: one CPU, so the compiler's -c differs), the GOROOT's
- * location (a copy of the SDK at another path, selected by go_sdk(path = …), with no go on PATH),
- * and each its own empty disk cache, so each compiles everything itself.
+ * GOPATH (so the module cache holding the external module), --jobs, the core count (taskset: one
+ * CPU, so the compiler's -c differs), the GOROOT's location (a copy of the SDK at another path,
+ * selected by go_sdk(path = …), with no go on PATH), and each its own empty disk cache, so each
+ * compiles everything itself.
  */
+const MDURL = 'gitlab.com/golang-commonmark/mdurl v0.0.0-20191124015652-932350d1cb84';
+const MODULE_FILES: Readonly<Record<string, string>> = {
+  'go.mod': `module example.com/small\n\ngo 1.22\n\nrequire ${MDURL}\n`,
+  'go.sum': `${MDURL} h1:qqjvoVXdWIcZCLPMlzgA7P9FZWdPGPvP/l3ef8GzV6o=\n${MDURL}/go.mod h1:IJZ+fdMvbW2qW6htJx7sLJ04FEs4Ldl/MDsJtMKywfw=\n`,
+  'lib/link/BUILD':
+    'go_library(\n    name = "link",\n    srcs = ["link.go"],\n    deps = ["@com_gitlab_golang_commonmark_mdurl//:mdurl"],\n)\n',
+  'lib/link/link.go':
+    'package link\n\nimport "gitlab.com/golang-commonmark/mdurl"\n\n// Host is the host of u, or "".\nfunc Host(u string) string {\n\tp, err := mdurl.Parse(u)\n\tif err != nil {\n\t\treturn ""\n\t}\n\treturn p.Host\n}\n',
+  'cmd/two/BUILD':
+    'go_binary(\n    name = "two",\n    srcs = ["main.go"],\n    deps = [\n        "//lib/link",\n        "//lib/other",\n    ],\n)\n',
+  'cmd/two/main.go':
+    'package main\n\nimport (\n\t"fmt"\n\n\t"example.com/small/lib/link"\n\t"example.com/small/lib/other"\n)\n\nfunc main() { fmt.Println(other.Shout("two"), link.Host("https://go.dev/x")) }\n',
+};
+
 function writeWorkspace(dir: string, workspaceFile: string): void {
-  for (const [rel, content] of Object.entries({ ...SMALL_WORKSPACE, WORKSPACE: workspaceFile })) {
+  const files = { ...SMALL_WORKSPACE, ...MODULE_FILES, WORKSPACE: workspaceFile };
+  for (const [rel, content] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
     fs.writeFileSync(path.join(dir, rel), content);
   }
@@ -92,6 +108,7 @@ test('every action key is equal on two differently configured machines', () => {
       HOME: path.join(a, 'home'),
       TMPDIR: path.join(a, 'tmp'),
       GOPATH: path.join(a, 'gopath'),
+      GOFLAGS: '-modcacherw',
       CC: 'gcc',
       NO_COLOR: '1',
     },
@@ -106,6 +123,7 @@ test('every action key is equal on two differently configured machines', () => {
       HOME: path.join(b, 'home'),
       TMPDIR: path.join(b, 'tmp'),
       GOPATH: path.join(b, 'gopath'),
+      GOFLAGS: '-modcacherw',
       CC: '/opt/cross/bin/x86_64-linux-musl-gcc -static',
       LANG: 'C',
       NO_COLOR: '1',
@@ -127,6 +145,12 @@ test('every action key is equal on two differently configured machines', () => {
   expect(keysA.some((k) => k.startsWith('GoLink '))).toBe(true);
   expect(keysA.some((k) => k.startsWith('GoPreprofile '))).toBe(true);
   expect(keysA.some((k) => k.startsWith('GoTestRun '))).toBe(true);
+  expect(keysA.some((k) => k.includes('@com_gitlab_golang_commonmark_mdurl'))).toBe(true);
+  // Each machine read the module from its own module cache.
+  for (const m of [a, b])
+    expect(
+      fs.existsSync(path.join(m, 'gopath', 'pkg', 'mod', 'gitlab.com', 'golang-commonmark')),
+    ).toBe(true);
   expect(keys(onB)).toEqual(keysA);
   // And so the outputs are the same bytes.
   for (const bin of ['one', 'two']) {
