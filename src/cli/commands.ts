@@ -168,8 +168,13 @@ function recordNullBuild(
       moduleDirs: s.graphBuilder.modules.consultedDirs(),
       diskCache: args.diskCache,
     },
-    // Progress lines mean nothing in an answer given at once.
-    recorder.events.filter((e) => e.type !== 'command-started' && e.type !== 'progress'),
+    // Progress lines mean nothing in an answer given at once, and a replay talks to no remote
+    // cache: it must not repeat this build's remote traffic or warnings.
+    recorder.events
+      .filter((e) => e.type !== 'command-started' && e.type !== 'progress')
+      .filter((e) => e.type !== 'remote-cache-warning')
+      .filter((e) => e.type !== 'cache-corruption' || e.source !== 'remote')
+      .map((e) => (e.type === 'command-finished' ? { ...e, remoteCache: undefined } : e)),
   );
 }
 
