@@ -53,5 +53,59 @@ export function pgoToolCommands(
       );
     },
   };
-  return [merge];
+  const collect: CommandModule<object, never> = {
+    command: 'collect <target>',
+    describe:
+      "fetch CPU profiles from running instances, merge them, write the binary's default.pgo",
+    builder: (y) =>
+      y
+        .positional('target', { type: 'string', demandOption: true })
+        .option('from', {
+          type: 'string',
+          array: true,
+          demandOption: true,
+          describe: 'instance URL, http://host:port or its /debug/pprof/profile (repeatable)',
+        })
+        .option('seconds', { type: 'number', default: 30, describe: 'profiling window' })
+        .option('min', {
+          type: 'number',
+          default: 1,
+          describe: 'fewest instances that must answer',
+        })
+        .option('timeout', {
+          type: 'number',
+          default: 30,
+          describe: 'seconds to wait beyond the window for an instance',
+        })
+        .option('o', {
+          type: 'string',
+          describe: "output (default: the target's default.pgo)",
+        }) as never,
+    handler: (raw) => {
+      const a = raw as unknown as GlobalToolOptions & {
+        target: string;
+        from: string[];
+        seconds: number;
+        min: number;
+        timeout: number;
+        o?: string;
+      };
+      setResult(
+        import('./pgo-collect-command').then(({ runCollectCommand }) =>
+          runCollectCommand(
+            {
+              target: a.target,
+              from: a.from,
+              seconds: a.seconds,
+              min: a.min,
+              timeout: a.timeout,
+              output: a.o,
+            },
+            processToolIo(a.output),
+          ),
+        ),
+      );
+    },
+  };
+  return [merge, collect];
 }

@@ -37,3 +37,4 @@ export {
   type MergeResult,
   type MergedInputReport,
 } from './merge-profiles';
+export { checkCollectedProfile } from './check-collected-profile';
