@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BuildEvent } from '../../src/events';
-import { type BazelRemote, startBazelRemote } from '../remote/bazel-remote';
+import { type BazelRemote, makeTestCertificates, startBazelRemote } from '../remote/bazel-remote';
 import {
   type HttpProxy,
   type TestServer,
@@ -293,6 +293,30 @@ describe('remote cache on a real bazel-remote', () => {
     expect((await fetch(`${auth.httpUrl}/ac/${key}`)).status).toBe(200);
     // Credentials never appear in events.
     expect(withCredentials.stdout).not.toContain('s3cret');
+  });
+
+  test('TLS with a custom CA (--tls_certificate): trusted over https and grpcs; without the CA, one warning', async () => {
+    const certs = makeTestCertificates(tempDir('pgobuild-remote-tls-'));
+    const tls = await startBazelRemote({ tls: certs });
+    stoppers.push(() => tls.stop());
+    for (const url of [tls.httpUrl, tls.grpcUrl]) {
+      const ws = variant(`tls-${url.split(':')[0]}`);
+      const trusted = await pgobuildWhileServing(
+        ws,
+        ['build', '//...', `--remote_cache=${url}`, `--tls_certificate=${certs.caFile}`],
+        copyOfWarmCache(),
+      );
+      expect(finished(trusted).exitCode).toBe(0);
+      expect(warnings(trusted)).toEqual([]);
+      expect(remoteSummary(trusted).uploadedResults).toBe(finished(trusted).executed);
+      const untrusted = await pgobuildWhileServing(
+        ws,
+        ['build', '//...', `--remote_cache=${url}`],
+        copyOfWarmCache(),
+      );
+      expect(finished(untrusted).exitCode).toBe(0);
+      expect(warnings(untrusted).map((w) => w.problem)).toEqual(['unavailable']);
+    }
   });
 
   test('a failing test is never uploaded: the next clone runs it again', () => {

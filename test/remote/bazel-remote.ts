@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -20,9 +20,9 @@ const EMPTY_BLOB = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852
 
 /** A bazel-remote server started by a test on 127.0.0.1, with its own temp directory. */
 export interface BazelRemote {
-  /** `http://127.0.0.1:<port>` */
+  /** `http://127.0.0.1:<port>` (`https://` with TLS) */
   readonly httpUrl: string;
-  /** `grpc://127.0.0.1:<port>` */
+  /** `grpc://127.0.0.1:<port>` (`grpcs://` with TLS) */
   readonly grpcUrl: string;
   readonly httpPort: number;
   readonly grpcPort: number;
@@ -40,6 +40,8 @@ export interface BazelRemoteOptions {
   readonly htpasswd?: string;
   /** With basic auth, let anonymous clients read (`--allow_unauthenticated_reads`). */
   readonly allowUnauthenticatedReads?: boolean;
+  /** Serve HTTPS and gRPC over TLS with this PEM certificate and key. */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
 }
 
 /**
@@ -60,6 +62,11 @@ export async function startBazelRemote(opts: BazelRemoteOptions = {}): Promise<B
     args.push('--htpasswd_file', file);
     if (opts.allowUnauthenticatedReads === true) args.push('--allow_unauthenticated_reads');
   }
+  if (opts.tls !== undefined) {
+    args.push('--tls_cert_file', opts.tls.certFile, '--tls_key_file', opts.tls.keyFile);
+  }
+  const scheme =
+    opts.tls === undefined ? { http: 'http', grpc: 'grpc' } : { http: 'https', grpc: 'grpcs' };
   // A port found free may be taken before bazel-remote binds it: retry with new ports.
   for (let attempt = 0; ; attempt++) {
     const httpPort = await freePort();
@@ -77,11 +84,11 @@ export async function startBazelRemote(opts: BazelRemoteOptions = {}): Promise<B
     );
     let log = '';
     child.stderr?.on('data', (b: Buffer) => (log += b.toString()));
-    const ready = await waitReady(child, httpPort, grpcPort);
+    const ready = await waitReady(child, httpPort, grpcPort, opts.tls !== undefined);
     if (ready) {
       return {
-        httpUrl: `http://127.0.0.1:${httpPort}`,
-        grpcUrl: `grpc://127.0.0.1:${grpcPort}`,
+        httpUrl: `${scheme.http}://127.0.0.1:${httpPort}`,
+        grpcUrl: `${scheme.grpc}://127.0.0.1:${grpcPort}`,
         httpPort,
         grpcPort,
         dir,
@@ -106,11 +113,17 @@ async function waitReady(
   child: ChildProcess,
   httpPort: number,
   grpcPort: number,
+  tls: boolean,
 ): Promise<boolean> {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) return false;
     try {
+      // Over TLS the test's own CA is not trusted by fetch: listening is enough.
+      if (tls) {
+        if ((await canConnect(httpPort)) && (await canConnect(grpcPort))) return true;
+        throw new Error('not listening yet');
+      }
       // The empty blob always exists: bazel-remote's readiness probe.
       const r = await fetch(`http://127.0.0.1:${httpPort}/cas/${EMPTY_BLOB}`, { method: 'HEAD' });
       if (r.ok && (await canConnect(grpcPort))) return true;
@@ -152,4 +165,54 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** A CA and a certificate for 127.0.0.1 signed by it (openssl), in `dir`. */
+export function makeTestCertificates(dir: string): {
+  caFile: string;
+  certFile: string;
+  keyFile: string;
+} {
+  const run = (args: string[]): void => {
+    const r = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`openssl ${args.join(' ')} failed: ${r.stderr}`);
+  };
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  run([
+    'req',
+    '-x509',
+    ...ec,
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=pgobuild test CA',
+  ]);
+  run(['req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1']);
+  fs.writeFileSync(path.join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1\n');
+  run([
+    'x509',
+    '-req',
+    '-in',
+    'server.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'server.pem',
+    '-days',
+    '2',
+    '-extfile',
+    'san.ext',
+  ]);
+  return {
+    caFile: path.join(dir, 'ca.pem'),
+    certFile: path.join(dir, 'server.pem'),
+    keyFile: path.join(dir, 'server.key'),
+  };
 }
