@@ -22,6 +22,10 @@ export const goLibrary: RuleDefinition = {
       type: 'label_list',
       doc: "go_library targets of this package whose srcs, deps, embedsrcs and importpath this target takes (rules_go's embed).",
     },
+    gc_goopts: {
+      type: 'string_list',
+      doc: 'Extra compiler flags for the package of this target, as -gcflags passes them in cmd/go, e.g. ["-m"].',
+    },
   },
 };
 
@@ -49,6 +53,10 @@ export const goBinary: RuleDefinition = {
       type: 'label_list',
       doc: 'go_library targets of this package whose srcs, deps, embedsrcs and importpath the binary takes (how Gazelle writes a main package).',
     },
+    gc_goopts: {
+      type: 'string_list',
+      doc: 'Extra compiler flags for the package of this target, as -gcflags passes them in cmd/go, e.g. ["-m"].',
+    },
   },
 };
 
@@ -70,6 +78,10 @@ export const goTest: RuleDefinition = {
     data: {
       type: 'label_list',
       doc: "Accepted for rules_go compatibility and ignored: the test's package directory (testdata/ included) is always available to it.",
+    },
+    gc_goopts: {
+      type: 'string_list',
+      doc: 'Extra compiler flags for the package of this target, as -gcflags passes them in cmd/go, e.g. ["-m"].',
     },
   },
 };

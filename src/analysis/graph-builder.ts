@@ -49,6 +49,7 @@ import { ModuleResolution } from './module-resolution';
 import type { PackageLoader } from './package-loader';
 import type { ResolvedPackage } from './resolved-package';
 import { type DeclaredTarget, listAttr } from './rule-api';
+import { gcflagsSetting, packageGcflags, pgoNeutralizedWarning } from './gc-goopts';
 
 /** How a configuration is chosen for a binary (PGO resolution plugs in here). */
 export type ConfigForBinary = (
@@ -68,6 +69,8 @@ export class GraphBuilder {
     Promise<Result<ResolvedPackage, AnalysisFailure[]>>
   >();
   readonly warnings: Diagnostic[] = [];
+  /** `--gc_goopts`: flags for every compile (set by the session before analysis). */
+  globalGcflags: readonly string[] = [];
   /** Headers found per std package directory (the same for every configuration). */
   private readonly headersByDir = new Map<string, Promise<SourceFile[]>>();
   private readonly reader: SourceReader;
@@ -595,6 +598,10 @@ export class GraphBuilder {
         embed: pkg.sources.embed,
         importMap: [],
         lang: this.lang(fromModule === undefined ? pkg.module : fromModule.module),
+        gcflags: packageGcflags(
+          this.globalGcflags,
+          fromModule === undefined ? pkg.target : undefined,
+        ),
       },
       deps,
       module:
@@ -678,6 +685,7 @@ export class GraphBuilder {
           this.std.sdk.minor >= 23
             ? langVersion(this.std.sdk.version.replace(/^go/, ''))
             : undefined,
+        gcflags: [...this.globalGcflags],
       },
       deps,
     };
@@ -811,6 +819,10 @@ export class GraphBuilder {
     if (!main.ok) return main;
     const id = `link:${pkg.value.label}@${config.id}`;
     if (this.nodes.has(id)) return ok(id);
+    if (config.pgo !== undefined) {
+      const neutralized = pgoNeutralizedWarning(this.globalGcflags, target, config.pgo.file);
+      if (neutralized !== undefined) this.warnings.push(neutralized);
+    }
     const mod = pkg.value.module;
     const directives = pkg.value.sources.goFiles.flatMap((f) => (f.info as GoFileInfo).goDebug);
     const godebugSource = this.modules.goWorkFor(target.pkg) ?? mod;
@@ -845,6 +857,7 @@ export class GraphBuilder {
           cgoEnabled: p.cgoEnabled,
           defaultGodebug: godebug,
           pgo: config.pgo?.basename,
+          gcflags: gcflagsSetting(this.globalGcflags, target),
         }),
       },
       defaultGodebug: godebug,

@@ -42,6 +42,8 @@ export interface SessionOptions {
   readonly pgo?: string;
   /** `--remote_cache` and its flags: a second cache level behind the disk cache. */
   readonly remoteCache?: RemoteCacheOptions;
+  /** `--gc_goopts`: extra compiler flags for every package (like `go build -gcflags=all=…`). */
+  readonly gcGoopts?: readonly string[];
 }
 
 /** Everything loaded once per command: workspace, SDK, standard library, cache. */
@@ -132,6 +134,7 @@ export async function openSession(
       ),
     },
   );
+  graphBuilder.globalGcflags = opts.gcGoopts ?? [];
   const rel = workspaceRelative(root, opts.cwd);
   return ok({
     root,

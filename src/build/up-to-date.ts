@@ -52,6 +52,8 @@ export interface UpToDateRequest {
   readonly cwd: string;
   readonly pgo: string | undefined;
   readonly diskCache: string;
+  /** `--gc_goopts` (changes every compile). */
+  readonly gcGoopts?: readonly string[];
 }
 
 function requestKey(request: UpToDateRequest): string {
@@ -59,6 +61,7 @@ function requestKey(request: UpToDateRequest): string {
     patterns: request.patterns,
     cwd: path.resolve(request.cwd),
     pgo: request.pgo ?? null,
+    gcGoopts: request.gcGoopts ?? [],
     diskCache: path.resolve(request.diskCache),
     env: relevantEnvironment(),
     node: process.version,

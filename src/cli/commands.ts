@@ -149,7 +149,7 @@ function recordNullBuild(
   }
   const { packageDirs, bzlFiles } = s.loader.consulted();
   recordUpToDate(
-    { patterns, cwd: args.cwd, pgo: args.pgo, diskCache: args.diskCache },
+    { patterns, cwd: args.cwd, pgo: args.pgo, diskCache: args.diskCache, gcGoopts: args.gcGoopts },
     {
       root: s.root,
       startedMs,

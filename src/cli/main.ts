@@ -101,6 +101,12 @@ async function run(rawArgv: string[]): Promise<number> {
         "override every binary's profile: auto, off, or a profile path (like go build -pgo)",
     })
     .option('verbose', { type: 'boolean', default: false })
+    .option('gc_goopts', {
+      type: 'string',
+      array: true,
+      describe:
+        'extra compiler flags for every package, like go build -gcflags=all=... (repeatable)',
+    })
     // The remote cache flags are taken out and validated before yargs (src/cli/remote-flags.ts);
     // declared here for --help.
     .option('remote_cache', {
@@ -241,7 +247,13 @@ class UsageError extends Error {}
 async function build(c: CommonArgs, patterns: readonly string[]): Promise<number> {
   const started = Date.now();
   const root = await findWorkspaceRoot(c.cwd);
-  const request = { patterns, cwd: c.cwd, pgo: c.pgo, diskCache: c.diskCache };
+  const request = {
+    patterns,
+    cwd: c.cwd,
+    pgo: c.pgo,
+    diskCache: c.diskCache,
+    gcGoopts: c.gcGoopts,
+  };
   if (root !== undefined && replayIfUpToDate(root, request, c.jobs, c.events, started))
     return EXIT.ok;
   return (await commands()).buildCommand(c, patterns);
@@ -257,6 +269,7 @@ async function withCommon(
     pgo?: string;
     verbose: boolean;
     remoteCache: RemoteCacheOptions | undefined;
+    gc_goopts?: string[];
   },
   body: (c: CommonArgs) => Promise<number>,
 ): Promise<number> {
@@ -281,6 +294,7 @@ async function withCommon(
         signal: controller.signal,
         maxCacheBytes: a.disk_cache_max_size * 1024 ** 3,
         pgo: a.pgo,
+        gcGoopts: (a.gc_goopts ?? []).flatMap((f) => f.split(/\s+/).filter((x) => x !== '')),
         output: a.output,
         remoteCache: a.remoteCache,
       }),

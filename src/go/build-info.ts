@@ -37,6 +37,8 @@ export interface BuildSettingsInput {
   readonly defaultGodebug: string;
   /** Basename of the profile under -trimpath, or undefined without PGO. */
   readonly pgo?: string;
+  /** The `-gcflags` value the equivalent `go build` command line would have, if any. */
+  readonly gcflags?: string;
 }
 
 /**
@@ -48,8 +50,9 @@ export function buildSettings(input: BuildSettingsInput): BuildSetting[] {
   const settings: BuildSetting[] = [
     { key: '-buildmode', value: 'exe' },
     { key: '-compiler', value: 'gc' },
-    { key: '-trimpath', value: 'true' },
   ];
+  if (input.gcflags !== undefined) settings.push({ key: '-gcflags', value: input.gcflags });
+  settings.push({ key: '-trimpath', value: 'true' });
   if (input.defaultGodebug !== '')
     settings.push({ key: 'DefaultGODEBUG', value: input.defaultGodebug });
   settings.push({ key: 'CGO_ENABLED', value: input.cgoEnabled ? '1' : '0' });

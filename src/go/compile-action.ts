@@ -50,6 +50,8 @@ export interface CompileUnit {
   readonly generatedGoFiles?: readonly { readonly name: string; readonly content: string }[];
   /** `-dwarf=false`, as cmd/go compiles the main package of a test binary it runs. */
   readonly omitDebug?: boolean;
+  /** Extra flags (`--gc_goopts`, then the target's `gc_goopts`), placed where cmd/go puts -gcflags. */
+  readonly gcflags?: readonly string[];
 }
 
 /** Packages that declare body-less functions supplied by runtime; never `-complete` (gc.go). */
@@ -205,6 +207,7 @@ export function compileAction(
   if (unit.profile !== undefined) argv.push(`-pgoprofile=${inExecRoot(EXEC_ROOT.profile)}`);
   if (hasAsm) argv.push('-symabis', inExecRoot(`${objdir}/symabis`));
   argv.push('-c=${COMPILE_CONCURRENCY}');
+  argv.push(...(unit.gcflags ?? []));
   argv.push('-nolocalimports', '-importcfg', inExecRoot(`${objdir}/importcfg`));
   if (unit.embed !== undefined) argv.push('-embedcfg', inExecRoot(`${objdir}/embedcfg`));
   argv.push('-pack');
