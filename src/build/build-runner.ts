@@ -5,7 +5,7 @@ import type { GoSdk } from '../../toolchain';
 import { type Action, type ActionKey, actionKeyOf, actionKeyRecord } from '../actions';
 import type { BuildNode, LinkNode, TestRunNode } from '../analysis/build-graph';
 import { nodeDeps } from '../analysis/build-graph';
-import type { ActionCache, ActionResult, OutputFile } from '../cache';
+import type { ActionCache, ActionResult } from '../cache';
 import type { EventSink } from '../events';
 import {
   type MaterializedInput,
@@ -21,6 +21,7 @@ import { testRunAction } from '../go/test-run-action';
 import type { FileDigester } from '../hashing';
 import { type Digest, type Result, err, ok, unreachable } from '../util';
 import { type ExplainLog, summarizeKey } from './explain-log';
+import { storeOutputs } from './store-outputs';
 
 /** What a finished node produced: its main output blob (archive, binary, test log). */
 export interface NodeValue {
@@ -36,7 +37,8 @@ export interface NodeFailure {
     | 'cancelled'
     | 'sandbox-io'
     | 'missing-output'
-    | 'missing-input';
+    | 'missing-input'
+    | 'cache-write';
   readonly message: string;
   readonly output: string;
 }
@@ -56,6 +58,8 @@ export interface RunnerOptions {
   readonly sandboxBase: string;
   /** Include-file list of the SDK for packages with assembly. */
   readonly includeFiles: readonly SourceFile[];
+  /** The disk cache root, named when it cannot be written (disk full, read-only). */
+  readonly cacheDir: string;
 }
 
 /** Totals of a run. */
@@ -85,8 +89,11 @@ export class BuildRunner {
     Promise<Result<{ result: ActionResult; status: 'executed' | 'cached' }, NodeFailure>>
   >();
   private readonly testResults = new Map<string, 'passed' | 'failed' | 'cached'>();
-  private executed = 0;
-  private cached = 0;
+  /**
+   * How each node's action ended, counted once per node: an action re-run because its cached
+   * output turned out corrupt was first counted as cached and is now executed, not both.
+   */
+  private readonly statusOf = new Map<string, 'executed' | 'cached'>();
   private failed = 0;
   private spawns = 0;
   private done = 0;
@@ -159,9 +166,10 @@ export class BuildRunner {
     }
     await Promise.all(this.explainWrites);
     const allDone = [...outcomes.values()].every((o) => o.status === 'done');
+    const statuses = [...this.statusOf.values()];
     return {
-      executed: this.executed,
-      cached: this.cached,
+      executed: statuses.filter((s) => s === 'executed').length,
+      cached: statuses.filter((s) => s === 'cached').length,
       failed: this.failed,
       spawns: this.spawns,
       ok: allDone,
@@ -304,9 +312,9 @@ export class BuildRunner {
     durationMs: number,
     record: ReturnType<typeof actionKeyRecord>,
   ): void {
-    if (status === 'executed') this.executed++;
-    else this.cached++;
-    this.done++;
+    const previous = this.statusOf.get(node.id);
+    if (previous === undefined) this.done++;
+    if (previous !== 'executed') this.statusOf.set(node.id, status);
     this.opts.events.emit({
       type: 'action-finished',
       id: node.id,
@@ -382,30 +390,21 @@ export class BuildRunner {
     if (!sandboxed.ok) return err(sandboxFailure(node, sandboxed.failure));
     const sandbox = sandboxed.value;
     try {
-      const outputs: OutputFile[] = [];
-      for (const rel of action.outputs) {
-        const abs = sandbox.outputs.get(rel) as string;
-        const stored = await this.opts.cache.putFile(abs, { move: true });
-        outputs.push({
-          path: rel,
-          digest: stored.digest,
-          size: stored.size,
-          executable: rel === LINK_OUTPUT,
-        });
-      }
-      let stdout: ActionResult['stdout'];
-      if (node.kind === 'test-run') {
-        const bytes = Buffer.from(sandbox.stdout + sandbox.stderr);
-        stdout = { digest: await this.opts.cache.putBlob(bytes), size: bytes.length };
-      }
-      const result: ActionResult = {
-        outputs,
-        exitCode: 0,
-        stdout,
-        metadata: { durationMs: String(durationMs) },
-      };
-      await this.opts.cache.putAction(key, result);
-      return ok(result);
+      return await storeOutputs(
+        this.opts.cache,
+        key,
+        {
+          files: action.outputs.map((rel) => ({
+            path: rel,
+            absPath: sandbox.outputs.get(rel) as string,
+            executable: rel === LINK_OUTPUT,
+          })),
+          testLog:
+            node.kind === 'test-run' ? Buffer.from(sandbox.stdout + sandbox.stderr) : undefined,
+          durationMs,
+        },
+        this.opts.cacheDir,
+      );
     } finally {
       await sandbox.dispose();
     }

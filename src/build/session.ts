@@ -201,6 +201,7 @@ export async function execute(
     signal: opts.signal,
     sandboxBase,
     includeFiles: session.includeFiles,
+    cacheDir: opts.diskCache,
   });
   const summary = await runner.run(graph.nodes);
   // Uploads finish before garbage collection could evict what they read.

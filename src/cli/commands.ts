@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import type { BuildNode, DeclaredTarget } from '../analysis';
+import type { AnalysisFailure, BuildNode, DeclaredTarget } from '../analysis';
 import { listAttr } from '../analysis';
 import {
   ExplainLog,
@@ -17,6 +17,7 @@ import type { RemoteCacheSummary } from '../events';
 import { type Result, err, ok } from '../util';
 import { labelOf, parseLabel, parseTargetPattern, shortLabel } from '../workspace';
 import { EventRecorder, forgetUpToDate, recordUpToDate } from '../build/up-to-date';
+import { interruptedBy, signalExitCode } from '../exec/interrupt';
 
 /** What every command receives from the CLI layer. */
 export interface CommonArgs extends SessionOptions {
@@ -99,7 +100,14 @@ async function buildAndRun(
     durationMs: Date.now() - started,
   });
   const summary = await execute(s, graph, args);
-  const code = summary.ok ? EXIT_OK : EXIT_FAILURE;
+  // A build stopped by a signal exits as shells report it (130 for Ctrl-C), not as a failure.
+  const interrupted = interruptedBy(args.signal);
+  const code =
+    interrupted !== undefined
+      ? signalExitCode(interrupted)
+      : summary.ok
+        ? EXIT_OK
+        : EXIT_FAILURE;
   const executed = summary.executed + s.pgo.executed;
   args.events.emit({
     type: 'command-finished',
@@ -109,6 +117,7 @@ async function buildAndRun(
     failed: summary.failed,
     durationMs: Date.now() - started,
     spawns: summary.spawns,
+    ...(interrupted !== undefined ? { interrupted } : {}),
     ...remoteCacheSummary(s),
   });
   if (recorder !== undefined && code === EXIT_OK && executed === 0 && summary.spawns === 0) {
@@ -222,7 +231,8 @@ export async function runCommand(
     process.on('SIGINT', forward);
     child.on('exit', (code, signal) => {
       process.off('SIGINT', forward);
-      resolve(code ?? (signal === null ? EXIT_FAILURE : 128 + 2));
+      // As shells report it: 128 + the number of the signal that killed the program.
+      resolve(code ?? (signal === null ? EXIT_FAILURE : signalExitCode(signal)));
     });
     child.on('error', () => resolve(EXIT_FAILURE));
   });
@@ -246,7 +256,8 @@ export async function queryCommand(args: CommonArgs, expression: string): Promis
   if (typeof s === 'number') return s;
   const result = await evaluateQuery(s, expression.trim());
   if (!result.ok) {
-    await reportFailures(s.root, [{ reason: 'bad-pattern', message: result.failure }], args.events);
+    // The failures keep their diagnostics: a BUILD error shows file:line:col as under build.
+    await reportFailures(s.root, result.failure, args.events);
     return EXIT_USAGE;
   }
   const labels = [...result.value.values()].map((t) => shortLabel(t)).sort();
@@ -258,25 +269,32 @@ export async function queryCommand(args: CommonArgs, expression: string): Promis
 
 type TargetSet = Map<string, DeclaredTarget>;
 
-async function evaluateQuery(s: Session, expr: string): Promise<Result<TargetSet, string>> {
+/** A query failure: the analysis failures (with their BUILD locations) or a usage message. */
+type QueryFailure = AnalysisFailure[];
+
+function queryUsage(message: string): Result<never, QueryFailure> {
+  return err([{ reason: 'bad-pattern', message }]);
+}
+
+async function evaluateQuery(s: Session, expr: string): Promise<Result<TargetSet, QueryFailure>> {
   const call = /^(\w+)\s*\(([\s\S]*)\)$/.exec(expr);
   if (call === null) {
     const { expandPatterns } = await import('../analysis');
     const targets = await expandPatterns(s.root, [expr], s.cwdPkg, s.loader, s.graphBuilder);
-    if (!targets.ok) return err(targets.failure.map((f) => f.message).join('; '));
+    if (!targets.ok) return err(targets.failure);
     return ok(new Map(targets.value.map((t) => [labelOf(t), t])));
   }
   const fn = call[1] as string;
   const argsText = splitArgs(call[2] as string);
   switch (fn) {
     case 'deps': {
-      if (argsText.length !== 1) return err('deps(expr) takes one argument');
+      if (argsText.length !== 1) return queryUsage('deps(expr) takes one argument');
       const start = await evaluateQuery(s, argsText[0] as string);
       if (!start.ok) return start;
       return closure(s, start.value);
     }
     case 'rdeps': {
-      if (argsText.length !== 2) return err('rdeps(universe, expr) takes two arguments');
+      if (argsText.length !== 2) return queryUsage('rdeps(universe, expr) takes two arguments');
       const universe = await evaluateQuery(s, argsText[0] as string);
       if (!universe.ok) return universe;
       const of = await evaluateQuery(s, argsText[1] as string);
@@ -290,25 +308,26 @@ async function evaluateQuery(s: Session, expr: string): Promise<Result<TargetSet
       return ok(result);
     }
     case 'kind': {
-      if (argsText.length !== 2) return err("kind('pattern', expr) takes two arguments");
-      const re = new RegExp((argsText[0] as string).replace(/^['"]|['"]$/g, ''));
+      if (argsText.length !== 2) return queryUsage("kind('pattern', expr) takes two arguments");
+      const re = kindPattern(argsText[0] as string);
+      if (!re.ok) return re;
       const of = await evaluateQuery(s, argsText[1] as string);
       if (!of.ok) return of;
-      return ok(new Map([...of.value].filter(([, t]) => re.test(t.rule.name))));
+      return ok(new Map([...of.value].filter(([, t]) => re.value.test(t.rule.name))));
     }
     default:
-      return err(`unknown query function '${fn}': expected deps, rdeps or kind`);
+      return queryUsage(`unknown query function '${fn}': expected deps, rdeps or kind`);
   }
 }
 
 /** The targets and everything they reach through deps and embed (including themselves). */
-async function closure(s: Session, start: TargetSet): Promise<Result<TargetSet, string>> {
+async function closure(s: Session, start: TargetSet): Promise<Result<TargetSet, QueryFailure>> {
   const result = new Map(start);
   const queue = [...start.values()];
   while (queue.length > 0) {
     const t = queue.pop() as DeclaredTarget;
     const imported = await s.graphBuilder.moduleImportsOf(t);
-    if (!imported.ok) return err(imported.failure.map((f) => f.message).join('\n'));
+    if (!imported.ok) return err(imported.failure);
     for (const dep of imported.value) {
       const label = labelOf(dep);
       if (!result.has(label)) {
@@ -319,7 +338,7 @@ async function closure(s: Session, start: TargetSet): Promise<Result<TargetSet, 
     for (const attr of ['deps', 'embed']) {
       for (const dep of listAttr(t, attr)) {
         const found = await s.graphBuilder.findTarget(dep.value, t.pkg, dep.span);
-        if (!found.ok) return err(found.failure.message);
+        if (!found.ok) return err([found.failure]);
         const label = labelOf(found.value);
         if (!result.has(label)) {
           result.set(label, found.value);
@@ -329,6 +348,20 @@ async function closure(s: Session, start: TargetSet): Promise<Result<TargetSet, 
     }
   }
   return ok(result);
+}
+
+/**
+ * The rule-kind pattern of `kind('pattern', expr)`, a regular expression as in `bazel query`; a
+ * malformed one is the user's usage error, naming the expression.
+ */
+function kindPattern(quoted: string): Result<RegExp, QueryFailure> {
+  const source = quoted.replace(/^['"]|['"]$/g, '');
+  try {
+    return ok(new RegExp(source));
+  } catch (e) {
+    const why = e instanceof Error ? e.message.replace(/^Invalid regular expression: /, '') : '';
+    return queryUsage(`kind(): '${source}' is not a valid regular expression: ${why}`);
+  }
 }
 
 function splitArgs(text: string): string[] {

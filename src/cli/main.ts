@@ -13,6 +13,8 @@ import type { CommonArgs } from './commands';
 import { prepareCommandLine } from './command-line';
 import type { RemoteCacheOptions } from '../cache/remote/remote-cache-options';
 import { CommandGuard, EXIT_INTERNAL_ERROR, guardCommand } from './command-guard';
+import { checkNumericFlag } from './numeric-flag';
+import { prepareDiskCacheRoot } from '../cache/disk-cache-root';
 import { pgoToolCommands } from './pgo-commands';
 
 type Commands = typeof import('./commands');
@@ -273,8 +275,13 @@ async function withCommon(
   },
   body: (c: CommonArgs) => Promise<number>,
 ): Promise<number> {
-  if (!Number.isInteger(a.jobs) || a.jobs < 1)
-    throw new UsageError(`--jobs must be a positive integer, got ${a.jobs}`);
+  // Every numeric flag is checked here (exit 2 naming the flag); --remote_timeout in remote-flags.ts.
+  const jobs = checkNumericFlag('jobs', a.jobs, 'integer');
+  if (!jobs.ok) throw new UsageError(jobs.failure);
+  const maxSize = checkNumericFlag('disk_cache_max_size', a.disk_cache_max_size, 'positive');
+  if (!maxSize.ok) throw new UsageError(maxSize.failure);
+  const diskCache = await prepareDiskCacheRoot(a.disk_cache, process.cwd());
+  if (!diskCache.ok) throw new UsageError(diskCache.failure);
   const logger: EventSink =
     a.output === 'json'
       ? new JsonLogger(process.stdout)
@@ -287,12 +294,12 @@ async function withCommon(
     return await guardCommand(events, () =>
       body({
         cwd: process.cwd(),
-        diskCache: a.disk_cache,
-        jobs: a.jobs,
+        diskCache: diskCache.value,
+        jobs: jobs.value,
         keepGoing: a.keep_going,
         events,
         signal: controller.signal,
-        maxCacheBytes: a.disk_cache_max_size * 1024 ** 3,
+        maxCacheBytes: maxSize.value * 1024 ** 3,
         pgo: a.pgo,
         gcGoopts: (a.gc_goopts ?? []).flatMap((f) => f.split(/\s+/).filter((x) => x !== '')),
         output: a.output,

@@ -112,6 +112,8 @@ export type BuildEvent =
        * changed, so its events were replayed without loading or analysing the workspace.
        */
       readonly replayed?: boolean;
+      /** The signal that stopped the build (SIGINT, SIGTERM, SIGHUP); exitCode is 128 + its number. */
+      readonly interrupted?: string;
       /** With `--remote_cache`: hits split by level, and bytes moved. */
       readonly remoteCache?: RemoteCacheSummary;
     };

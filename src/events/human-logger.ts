@@ -145,7 +145,11 @@ export class HumanLogger implements EventSink {
             `Remote cache ${r.url}: ${r.localHits} local / ${r.remoteHits} remote hits, ${formatBytes(r.downloadedBytes)} downloaded, ${formatBytes(r.uploadedBytes)} uploaded (${r.uploadedResults} results)${r.available ? '' : ', given up during the build'}`,
           );
         }
-        if (event.exitCode === 0 && event.executed === 0) {
+        if (event.interrupted !== undefined) {
+          this.line(
+            `${this.color('red', 'Interrupted')} by ${event.interrupted}: ${event.executed} executed, ${event.cached} cached (${secs}s)`,
+          );
+        } else if (event.exitCode === 0 && event.executed === 0) {
           this.line(
             `${this.color('green', 'Up to date:')} all ${total} actions cached, nothing to do (${secs}s)`,
           );

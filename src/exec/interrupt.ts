@@ -1,13 +1,36 @@
-/** The signals that mean "stop the build". */
-const INTERRUPT_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+import * as os from 'node:os';
+import { childWatchdog } from './child-watchdog';
 
-/** Exit status of a process killed by SIGINT, as shells report it (128 + 2). */
-const INTERRUPTED_EXIT_CODE = 130;
+/** The signals that mean "stop the build": Ctrl-C, kill, and the terminal going away. */
+const INTERRUPT_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/** A signal that stops the build. */
+export type InterruptSignal = (typeof INTERRUPT_SIGNALS)[number];
+
+/** The abort reason of a build stopped by a signal (read back with {@link interruptedBy}). */
+export class Interrupted extends Error {
+  constructor(readonly signal: InterruptSignal) {
+    super(`interrupted by ${signal}`);
+  }
+}
+
+/** The exit status shells report for a process killed by `signal`: 128 + its number. */
+export function signalExitCode(signal: string): number {
+  const n = (os.constants.signals as Readonly<Record<string, number | undefined>>)[signal];
+  return 128 + (n ?? 0);
+}
+
+/** The signal that aborted `signal`, when an interrupt handler did. */
+export function interruptedBy(signal: AbortSignal): InterruptSignal | undefined {
+  return signal.aborted && signal.reason instanceof Interrupted ? signal.reason.signal : undefined;
+}
 
 /**
- * Makes Ctrl-C (SIGINT) and SIGTERM abort `controller`, so that the scheduler cancels running
- * actions and their process groups get killed. A second interrupt means the user does not want to
- * wait for that cleanup: it calls `onSecondInterrupt`, which by default exits at once with 130.
+ * Makes Ctrl-C (SIGINT), SIGTERM and SIGHUP abort `controller` with an {@link Interrupted}
+ * reason, so that the scheduler cancels running actions and their process groups get killed; the
+ * command then exits with 128 + the signal's number (130, 143, 129). A second interrupt means the
+ * user does not want to wait for that cleanup: it calls `onSecondInterrupt`, which by default
+ * kills every running process group and exits at once.
  *
  * Installing a listener also replaces Node's default behaviour (exit on SIGINT), which is why the
  * returned function must be called to uninstall once the build is over.
@@ -16,19 +39,20 @@ const INTERRUPTED_EXIT_CODE = 130;
  */
 export function installInterruptHandler(
   controller: AbortController,
-  onSecondInterrupt?: () => void,
+  onSecondInterrupt?: (signal: InterruptSignal) => void,
 ): () => void {
   let interrupts = 0;
-  const handler = (signal: NodeJS.Signals): void => {
+  const handler = (signal: InterruptSignal): void => {
     interrupts++;
     if (interrupts === 1) {
-      controller.abort(new Error(`interrupted by ${signal}`));
+      controller.abort(new Interrupted(signal));
       return;
     }
     if (onSecondInterrupt !== undefined) {
-      onSecondInterrupt();
+      onSecondInterrupt(signal);
     } else {
-      process.exit(INTERRUPTED_EXIT_CODE);
+      childWatchdog().killAll();
+      process.exit(signalExitCode(signal));
     }
   };
   for (const signal of INTERRUPT_SIGNALS) {

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { childWatchdog } from './child-watchdog';
 
 /** Output beyond this many bytes per stream is dropped (a runaway tool must not exhaust memory). */
 export const OUTPUT_CAP_BYTES = 4 * 1024 * 1024;
@@ -111,6 +112,9 @@ export function runProcess(spec: ProcessSpec, signal: AbortSignal): Promise<Proc
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    // The group dies with the build even if the build is killed with SIGKILL (child-watchdog.ts).
+    const watchedPid = child.pid;
+    if (watchedPid !== undefined) childWatchdog().watch(watchedPid);
 
     const settle = (outcome: ProcessOutcome): void => {
       if (settled) {
@@ -118,6 +122,7 @@ export function runProcess(spec: ProcessSpec, signal: AbortSignal): Promise<Proc
       }
       settled = true;
       signal.removeEventListener('abort', onAbort);
+      if (watchedPid !== undefined) childWatchdog().unwatch(watchedPid);
       resolve(outcome);
     };
     const onAbort = (): void => {

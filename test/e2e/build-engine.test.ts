@@ -102,6 +102,12 @@ describe('build engine end to end (real Go toolchain)', () => {
     const second = pgobuild(ws, ['build', '//cmd/one'], { cache });
     expect(finished(second).exitCode).toBe(0);
     expect(second.events.filter((e) => e.type === 'cache-corruption').length).toBeGreaterThan(0);
+    // Each action counts once, as executed or cached, even when a corrupt blob made it run again.
+    const analysed = second.events.find((e) => e.type === 'analysis-finished');
+    expect(analysed?.type === 'analysis-finished' && analysed.actions).toBeGreaterThan(30);
+    expect(finished(second).executed + finished(second).cached).toBe(
+      analysed?.type === 'analysis-finished' ? analysed.actions : -1,
+    );
     const one = spawnSync(path.join(ws, 'pgobuild-out/bin/cmd/one/one'), { encoding: 'utf8' });
     expect(one.stdout).toBe('hello 42 on linux 42\n');
     // Everything is sound again: a third build is a null build.

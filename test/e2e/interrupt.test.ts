@@ -49,14 +49,14 @@ describe('(h) interrupted builds', () => {
     );
   });
 
-  test('Ctrl-C stops the build, kills every tool process and fails with exit code 1', async () => {
+  test('Ctrl-C stops the build, kills every tool process and exits 130 (128 + SIGINT)', async () => {
     const ws = makeWorkspace(SMALL_WORKSPACE);
     const cache = tempDir('pgobuild-int-');
     const tmp = tempDir('pgobuild-int-tmp-');
     const child = await startAndWait(ws, cache, 4, { ...process.env, TMPDIR: tmp });
     child.kill('SIGINT');
     const code = await exited(child);
-    expect(code).toBe(1);
+    expect(code).toBe(130);
     // No compile, asm or link process is left running in this build's sandboxes.
     const left = spawnSync('pgrep', ['-f', tmp], { encoding: 'utf8' }).stdout.trim();
     expect(left).toBe('');

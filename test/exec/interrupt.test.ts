@@ -1,4 +1,4 @@
-import { installInterruptHandler } from '../../src/exec';
+import { installInterruptHandler, interruptedBy, signalExitCode } from '../../src/exec';
 
 describe('installInterruptHandler', () => {
   it('aborts on the first interrupt, calls back on the second, and uninstalls', () => {
@@ -19,6 +19,24 @@ describe('installInterruptHandler', () => {
     uninstall();
     expect(process.listenerCount('SIGINT')).toBe(before.int);
     expect(process.listenerCount('SIGTERM')).toBe(before.term);
+  });
+
+  it('SIGHUP aborts too, and the abort reason names the signal', () => {
+    const controller = new AbortController();
+    const uninstall = installInterruptHandler(controller, () => undefined);
+    try {
+      process.emit('SIGHUP', 'SIGHUP');
+      expect(interruptedBy(controller.signal)).toBe('SIGHUP');
+    } finally {
+      uninstall();
+    }
+  });
+
+  it('exit codes are 128 + the signal number, as shells report them', () => {
+    expect(signalExitCode('SIGINT')).toBe(130);
+    expect(signalExitCode('SIGTERM')).toBe(143);
+    expect(signalExitCode('SIGKILL')).toBe(137);
+    expect(signalExitCode('SIGHUP')).toBe(129);
   });
 
   it('SIGTERM alone aborts', () => {
