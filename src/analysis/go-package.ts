@@ -4,9 +4,11 @@ import { type GoMod, parseGoMod } from '../go/go-mod';
 import type { SourceFile } from '../go/compile-action';
 import { type BuildContext, type GoFileInfo, matchesBuildContext, scanGoFile } from '../go/scan';
 import { type Diagnostic, type Result, type SourceSpan, err, ok, sha256 } from '../util';
+import { outOfTreeInclude } from '../go/scan/asm-includes';
 import { resolveEmbedPatterns } from './embed';
 import { type AnalysisFailure, diagnosticFailure } from './failure';
-import { type DeclaredTarget, listAttr, stringAttr } from './rule-api';
+import { packageFileList } from './package-file-list';
+import { type DeclaredTarget, stringAttr } from './rule-api';
 
 /** A source file read and (for .go files) scanned. */
 export interface ReadSource extends SourceFile {
@@ -156,8 +158,13 @@ export async function selectSources(
   reader: SourceReader,
 ): Promise<Result<ReadSource[], AnalysisFailure>> {
   const selected: ReadSource[] = [];
-  for (const src of listAttr(target, 'srcs')) {
-    const rel = src.value.replace(/^:/, '');
+  // Only files inside the package, each named once (nothing outside the workspace gets compiled).
+  const srcs = packageFileList(target, 'srcs');
+  if (!srcs.ok) return srcs;
+  const embedsrcs = packageFileList(target, 'embedsrcs');
+  if (!embedsrcs.ok) return embedsrcs;
+  for (const src of srcs.value) {
+    const rel = src.rel;
     if (rel.startsWith('//') || rel.includes(':')) {
       return err({
         reason: 'bad-attribute',
@@ -165,7 +172,7 @@ export async function selectSources(
         diagnostic: {
           severity: 'error',
           span: src.span,
-          message: `srcs must name files in package //${target.pkg} (got '${src.value}')`,
+          message: `srcs must name files in package //${target.pkg} (got '${rel}')`,
           sourceLine: '',
         },
       });
@@ -237,12 +244,21 @@ export async function assemblePackage(
       );
     }
   }
+  // What the assembler reads must be an input of the action: no header from outside the package.
+  for (const f of files) {
+    if (!f.name.endsWith('.s') && !f.name.endsWith('.h')) continue;
+    const outside = outOfTreeInclude(f.display, f.text);
+    if (outside !== undefined) return err(diagnosticFailure('go-source', outside));
+  }
   const patterns = goFiles.flatMap((f) => (f.info as GoFileInfo).embedPatterns);
   let embed: GoSources['embed'];
   if (patterns.length > 0) {
     const available: string[] = [];
-    for (const t of [target, ...embedTargets])
-      for (const e of listAttr(t, 'embedsrcs')) available.push(e.value.replace(/^:/, ''));
+    for (const t of [target, ...embedTargets]) {
+      const listed = packageFileList(t, 'embedsrcs');
+      if (!listed.ok) return listed;
+      for (const e of listed.value) available.push(e.rel);
+    }
     const resolved = resolveEmbedPatterns([...new Set(patterns.map((p) => p.pattern))], available);
     if (!resolved.ok) {
       const at = patterns.find((p) => p.pattern === resolved.failure.pattern);

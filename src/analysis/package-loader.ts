@@ -329,12 +329,15 @@ function typeAttr(
       const list = stringList(v, span, ctx, what);
       if (!list.ok) return list;
       // Elements carry the list's span: the evaluator tracks spans per argument, not per element.
+      // Each element is searched for after the previous one, so a repeated value gets its own span.
+      let previous: SourceSpan | undefined;
       return ok({
         type,
-        value: list.value.map((value) => ({
-          value,
-          span: span.file === buildFile ? elementSpan(fileText, span, value) : span,
-        })),
+        value: list.value.map((value) => {
+          const at = span.file === buildFile ? elementSpan(fileText, span, value, previous) : span;
+          if (at !== span) previous = at;
+          return { value, span: at };
+        }),
         span,
       });
     }
@@ -347,7 +350,16 @@ function typeAttr(
  * Narrows a list's span to the element's string literal when it is written on the list's first
  * line (the common `deps = ["//a", "//b"]` case) or on its own line below; falls back to the list.
  */
-function elementSpan(fileText: string, listSpan: SourceSpan, value: string): SourceSpan {
+function elementSpan(
+  fileText: string,
+  listSpan: SourceSpan,
+  value: string,
+  after?: SourceSpan,
+): SourceSpan {
+  if (after !== undefined) {
+    const later = elementSpan(fileText, { ...after, col: after.endCol }, value);
+    if (later.line !== after.line || later.col !== after.endCol) return later;
+  }
   const lines = fileText.split('\n');
   for (let line = listSpan.line; line <= Math.min(lines.length, listSpan.line + 200); line++) {
     const text = lines[line - 1] ?? '';

@@ -90,7 +90,7 @@ function errnoCode(e: unknown): string | undefined {
 
 /** A plain description of a file-system error for users (no stack). */
 export function describeErrno(e: unknown): string {
-  switch (errnoCode(e)) {
+  switch (errnoCode(e) ?? '') {
     case 'EROFS':
       return 'read-only file system';
     case 'EACCES':

@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../util/diagnostic';
+import { STARLARK_LIMITS } from './limits';
 import { err, ok, type Result } from '../util/result';
 import {
   bindArgs,
@@ -29,7 +30,7 @@ import {
 type Out = Result<Value, Diagnostic>;
 
 /** `range()` builds a list, so refuse sizes that would exhaust memory. */
-const MAX_RANGE = 10_000_000;
+const MAX_RANGE = STARLARK_LIMITS.maxElements;
 
 function builtin(
   name: string,

@@ -15,6 +15,7 @@ import type {
 import { UNIVERSE } from './builtins';
 import type { EvalEnv } from './eval-env';
 import type { StarlarkFailure } from './failure';
+import { STARLARK_LIMITS, oversized } from './limits';
 import { getMethod, methodNames } from './methods';
 import type { Module } from './module';
 import {
@@ -109,6 +110,8 @@ export function evaluateModule(
  */
 class Thread {
   private readonly active = new Set<UserFunction>();
+  /** Expressions evaluated so far (see STARLARK_LIMITS.maxSteps). */
+  private steps = 0;
   /**
    * The full failure of the last call a builtin made through `CallContext.call`, so that a
    * builtin that passes the diagnostic on does not lose the call stack.
@@ -278,7 +281,14 @@ class Thread {
       if (items.ok && rhs !== null && typeof rhs === 'object' && rhs.kind !== 'dict') {
         const mutable = checkMutable(current);
         if (!mutable.ok) return this.fail(frame, stmt.target.span, mutable.failure);
-        current.items.push(...items.value.slice());
+        if (current.items.length + items.value.length > STARLARK_LIMITS.maxElements) {
+          return this.fail(
+            frame,
+            stmt.opSpan,
+            `list of ${current.items.length + items.value.length} elements is too large (limit ${STARLARK_LIMITS.maxElements})`,
+          );
+        }
+        for (const item of items.value) current.items.push(item);
         return ok(current);
       }
     }
@@ -437,6 +447,14 @@ class Thread {
   // ---- expressions ----
 
   private expr(e: Expr, frame: Frame): Eval<Value> {
+    // A bound on work, as starlark-go's max execution steps: loops and comprehensions count too.
+    if (++this.steps > STARLARK_LIMITS.maxSteps) {
+      return this.fail(
+        frame,
+        e.span,
+        `evaluation stopped after ${STARLARK_LIMITS.maxSteps} steps: the file does too much work (a very large loop or comprehension?)`,
+      );
+    }
     switch (e.kind) {
       case 'identifier':
         return this.identifier(e, frame);
@@ -721,7 +739,12 @@ class Thread {
     if (fn.kind === 'function') return this.callUser(fn, args, callSpan, frame);
     this.nestedFailure = undefined;
     const r = fn.call(args, this.context(frame, callSpan));
-    if (r.ok) return r;
+    if (r.ok) {
+      const tooLarge = oversized(r.value);
+      return tooLarge === undefined
+        ? r
+        : this.fail(frame, callSpan, `${fn.name}() result is too large: ${tooLarge}`);
+    }
     const nested = this.nestedFailure as StarlarkFailure | undefined;
     this.nestedFailure = undefined;
     if (nested !== undefined && nested.diagnostic === r.failure) return err(nested);

@@ -1,4 +1,5 @@
 import { err, ok, type Result } from '../util/result';
+import { STARLARK_LIMITS } from './limits';
 import { unreachable } from '../util/unreachable';
 import type { BinaryOperator } from './ast';
 import { percentFormat } from './string-format';
@@ -28,8 +29,8 @@ export interface OperatorFailure {
 /** Binary operators evaluated on two values (`and`/`or` short-circuit in the evaluator). */
 export type StrictBinaryOperator = Exclude<BinaryOperator, 'and' | 'or'>;
 
-/** Repetition (`"ab" * n`) and similar may not build more elements than this. */
-const MAX_REPEAT_ELEMENTS = 100_000_000;
+/** Repetition (`"ab" * n`) may not build more elements (or characters) than this. */
+const MAX_REPEAT_ELEMENTS = STARLARK_LIMITS.maxElements;
 
 /**
  * The left operand types each operator accepts with some right operand. When the left type is
@@ -86,9 +87,10 @@ function repeat(seq: Value, n: number): Result<Value, OperatorFailure> {
         ? seq.items.length
         : 0;
   const times = Math.max(0, n);
-  if (len * times > MAX_REPEAT_ELEMENTS) {
+  const limit = typeof seq === 'string' ? STARLARK_LIMITS.maxStringLength : MAX_REPEAT_ELEMENTS;
+  if (len * times > limit) {
     return err({
-      message: `repetition result is too large (${len} * ${times} elements)`,
+      message: `repetition result is too large (${len} * ${times} ${typeof seq === 'string' ? 'characters' : 'elements'}, limit ${limit})`,
       at: 'whole',
     });
   }
@@ -184,8 +186,24 @@ export function binaryOp(
     }
     case '+':
       if (typeof l === 'number' && typeof r === 'number') return intResult(l + r);
-      if (typeof l === 'string' && typeof r === 'string') return ok(l + r);
+      if (typeof l === 'string' && typeof r === 'string') {
+        if (l.length + r.length > STARLARK_LIMITS.maxStringLength)
+          return err({
+            message: `string concatenation is too large (${l.length} + ${r.length} characters, limit ${STARLARK_LIMITS.maxStringLength})`,
+            at: 'whole',
+          });
+        return ok(l + r);
+      }
       if (l !== null && r !== null && typeof l === 'object' && typeof r === 'object') {
+        if (
+          (l.kind === 'list' || l.kind === 'tuple') &&
+          (r.kind === 'list' || r.kind === 'tuple') &&
+          l.items.length + r.items.length > STARLARK_LIMITS.maxElements
+        )
+          return err({
+            message: `concatenation is too large (${l.items.length} + ${r.items.length} elements, limit ${STARLARK_LIMITS.maxElements})`,
+            at: 'whole',
+          });
         if (l.kind === 'list' && r.kind === 'list') return ok(makeList([...l.items, ...r.items]));
         if (l.kind === 'tuple' && r.kind === 'tuple')
           return ok(makeTuple([...l.items, ...r.items]));

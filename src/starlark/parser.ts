@@ -14,7 +14,9 @@ import type {
   Stmt,
 } from './ast';
 import type { Position, SourceFile } from './source-file';
+import { STARLARK_LIMITS } from './limits';
 import { describeToken, type Token } from './token';
+import { tooDeepNode } from './tree-depth';
 
 /** Which kind of file is parsed: BUILD files forbid `def`, `if` and `for` statements. */
 export type Dialect = 'build' | 'bzl';
@@ -69,12 +71,27 @@ export function parseTokens(
   tokens: readonly Token[],
   dialect: Dialect,
 ): Parsed<Stmt[]> {
-  return new Parser(source, tokens, dialect).file();
+  const parsed = new Parser(source, tokens, dialect).file();
+  if (!parsed.ok) return parsed;
+  // Long operator chains (`a + b + …`) are parsed by loops but make trees as deep as they are
+  // long; the resolver and evaluator recurse on them.
+  const deep = tooDeepNode(parsed.value, STARLARK_LIMITS.maxTreeDepth);
+  if (deep !== undefined) {
+    return err(
+      source.diagnostic(
+        deep,
+        `expression too deeply nested or too long a chain of operators (more than ${STARLARK_LIMITS.maxTreeDepth} levels)`,
+      ),
+    );
+  }
+  return parsed;
 }
 
 /** Recursive-descent parser state; private to {@link parseTokens}. */
 class Parser {
   private pos = 0;
+  /** Productions entered through {@link Parser.nested} and not yet left. */
+  private nesting = 0;
 
   constructor(
     private readonly source: SourceFile,
@@ -563,8 +580,31 @@ class Parser {
     }
   }
 
+  /**
+   * Runs a recursive production one nesting level deeper; beyond STARLARK_LIMITS.maxNesting it is
+   * a syntax error at the cursor, before the parser's own recursion could overflow the stack.
+   */
+  private nested(production: () => Parsed<Expr>): Parsed<Expr> {
+    if (this.nesting >= STARLARK_LIMITS.maxNesting) {
+      return this.error(
+        this.peek().span,
+        `expression nested too deeply (more than ${STARLARK_LIMITS.maxNesting} levels)`,
+      );
+    }
+    this.nesting++;
+    try {
+      return production();
+    } finally {
+      this.nesting--;
+    }
+  }
+
   /** A single expression, including the conditional `a if c else b`. */
   private test(): Parsed<Expr> {
+    return this.nested(() => this.conditionalTest());
+  }
+
+  private conditionalTest(): Parsed<Expr> {
     if (this.isKeyword('lambda')) {
       return this.error(this.peek().span, 'lambda expressions are not supported');
     }
@@ -615,7 +655,7 @@ class Parser {
   private notTest(): Parsed<Expr> {
     if (!this.isKeyword('not')) return this.comparison();
     const notTok = this.next();
-    const operand = this.notTest();
+    const operand = this.nested(() => this.notTest());
     if (!operand.ok) return operand;
     return ok({ kind: 'unary', op: 'not', operand: operand.value, ...this.spanFrom(notTok.span) });
   }
@@ -686,7 +726,7 @@ class Parser {
     const t = this.peek();
     if (t.kind === 'op' && (t.text === '-' || t.text === '+' || t.text === '~')) {
       this.next();
-      const operand = this.unary();
+      const operand = this.nested(() => this.unary());
       if (!operand.ok) return operand;
       return ok({
         kind: 'unary',
