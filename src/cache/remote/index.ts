@@ -1,3 +1,5 @@
+// The gRPC store (grpc-remote-store.ts) is not re-exported: it loads @grpc/grpc-js, which only
+// grpc:// and grpcs:// remotes should pay for; openRemoteStore imports it on demand.
 export * from './http-remote-store';
 export * from './network-error';
 export * from './open-remote-store';
