@@ -220,8 +220,14 @@ async function run(rawArgv: string[]): Promise<number> {
             );
           },
         )
-        .command(pgoToolCommands((r) => (result = r)))
-        .demandCommand(1, 'name a pgo command: preprocess, merge, collect'),
+        .command(
+          pgoToolCommands(
+            (r) => (result = r),
+            (raw, body) =>
+              withCommon({ ...(raw as Parameters<typeof withCommon>[0]), remoteCache }, body),
+          ),
+        )
+        .demandCommand(1, 'name a pgo command: preprocess, merge, collect, doctor'),
     )
     .demandCommand(1, 'name a command: build, test, run, query, explain, generate, clean or pgo')
     .strict()

@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import type { CommonArgs } from './commands';
 import { processToolIo } from './pgo-tool-io';
 
 /** Global options every pgo tool reads (declared on the top-level parser). */
@@ -13,6 +14,8 @@ interface GlobalToolOptions {
  */
 export function pgoToolCommands(
   setResult: (result: Promise<number>) => void,
+  /** Runs a tool that needs the workspace (a build session) with the common flags. */
+  withSession: (argv: unknown, body: (c: CommonArgs) => Promise<number>) => Promise<number>,
 ): CommandModule<object, never>[] {
   const merge: CommandModule<object, never> = {
     command: 'merge <inputs..>',
@@ -107,5 +110,18 @@ export function pgoToolCommands(
       );
     },
   };
-  return [merge, collect];
+  const doctor: CommandModule<object, never> = {
+    command: 'doctor <target>',
+    describe: 'walk the PGO diagnostic ladder for a go_binary and print a verdict with evidence',
+    builder: (y) => y.positional('target', { type: 'string', demandOption: true }) as never,
+    handler: (raw) => {
+      const a = raw as unknown as { target: string };
+      setResult(
+        withSession(raw, async (c) =>
+          (await import('./pgo-doctor-command')).runDoctorCommand(c, a.target),
+        ),
+      );
+    },
+  };
+  return [merge, collect, doctor];
 }

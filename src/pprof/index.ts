@@ -38,3 +38,13 @@ export {
   type MergedInputReport,
 } from './merge-profiles';
 export { checkCollectedProfile } from './check-collected-profile';
+export { HOT_CDF_THRESHOLD, hotEdges, profileShape, type ProfileShape } from './profile-shape';
+export {
+  declarationOf,
+  profileStaleness,
+  scanDeclaredFunctions,
+  splitSymbol,
+  type DeclaredFunctions,
+  type StaleFunction,
+  type Staleness,
+} from './profile-staleness';
