@@ -7,6 +7,7 @@ import { type Diagnostic, type Result, type SourceSpan, err, ok, sha256 } from '
 import { outOfTreeInclude } from '../go/scan/asm-includes';
 import { resolveEmbedPatterns } from './embed';
 import { type AnalysisFailure, diagnosticFailure } from './failure';
+import { MAX_SOURCE_FILE_BYTES, readRegularFile } from '../workspace/read-regular-file';
 import { packageFileList } from './package-file-list';
 import { type DeclaredTarget, stringAttr } from './rule-api';
 
@@ -54,15 +55,11 @@ export class SourceReader {
 
   private async readUncached(display: string): Promise<Result<ReadSource, string>> {
     const absPath = path.join(this.root, display);
-    let bytes: Buffer;
-    try {
-      // Synchronous: small files, and a thread-pool round trip per file costs more than the read.
-      bytes = fs.readFileSync(absPath);
-    } catch (e) {
-      return err(
-        (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : (e as Error).message,
-      );
-    }
+    // Synchronous: small files, and a thread-pool round trip per file costs more than the read.
+    // A FIFO, device or huge file is refused rather than read.
+    const read = readRegularFile(absPath, MAX_SOURCE_FILE_BYTES);
+    if (!read.ok) return read;
+    const bytes = read.value;
     const text = bytes.toString('utf8');
     const base = { name: path.basename(display), absPath, digest: sha256(bytes), display, text };
     if (!display.endsWith('.go')) return ok(base);

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { MAX_BUILD_FILE_BYTES, readRegularFile } from '../workspace/read-regular-file';
 import * as path from 'node:path';
 import {
   type BuiltinFunction,
@@ -82,7 +83,10 @@ export class PackageLoader {
   ): Promise<Result<LoadedPackage | undefined, AnalysisFailure>> {
     const buildFile = await buildFileOf(this.root, pkg);
     if (buildFile === undefined) return ok(undefined);
-    const text = fs.readFileSync(path.join(this.root, buildFile), 'utf8');
+    const read = readRegularFile(path.join(this.root, buildFile), MAX_BUILD_FILE_BYTES);
+    if (!read.ok)
+      return err({ reason: 'build-file-syntax', message: `${buildFile} ${read.failure}` });
+    const text = read.value.toString('utf8');
     const parsed = parseFile(buildFile, text, 'build');
     if (!parsed.ok) return err(starlarkFailure(parsed.failure));
     const targets = new Map<string, DeclaredTarget>();

@@ -62,15 +62,28 @@ const EXPECTED_PPROF =
   'by runtime/pprof or `go tool pprof -proto`';
 
 /** Inflates gzip input (magic 1f 8b), exactly as Go decides: by the first two bytes only. */
+/** The largest decompressed profile decoded. */
+const MAX_INFLATED_BYTES = 1024 * 1024 * 1024;
+
 function inflate(bytes: Uint8Array, displayPath: string): Result<Uint8Array, ProfileFailure> {
   if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) {
     return ok(bytes);
   }
   try {
-    return ok(gunzipSync(bytes));
+    // A gzip bomb must not take all memory: the inflated profile is bounded too.
+    return ok(gunzipSync(bytes, { maxOutputLength: MAX_INFLATED_BYTES }));
   } catch (e) {
     const code = (e as { code?: unknown }).code;
     const detail = errorMessage(e);
+    if (code === 'ERR_BUFFER_TOO_LARGE') {
+      return err(
+        profileFailure(
+          'profile-unsupported',
+          displayPath,
+          `inflates to more than ${MAX_INFLATED_BYTES} bytes; profiles that large are not read`,
+        ),
+      );
+    }
     if (code === 'Z_BUF_ERROR') {
       return err(
         profileFailure(

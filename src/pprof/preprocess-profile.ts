@@ -42,7 +42,13 @@ export async function preprocessProfileFile(
   return preprocessProfileBytes(bytes.value, displayPath);
 }
 
-/** Reads a whole profile file, turning a directory or an I/O error into a failure value. */
+/** The largest profile file read (CPU profiles of real services are a few MiB). */
+export const MAX_PROFILE_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Reads a whole profile file, turning a directory, a file that is not regular (FIFO, device), one
+ * larger than {@link MAX_PROFILE_BYTES} or an I/O error into a failure value.
+ */
 export async function readProfileFile(
   absPath: string,
   displayPath: string,
@@ -50,12 +56,32 @@ export async function readProfileFile(
   try {
     // A default.pgo that is a directory "exists" for cmd/go's auto lookup; say so plainly
     // rather than with EISDIR.
-    if ((await stat(absPath)).isDirectory()) {
+    const st = await stat(absPath);
+    if (st.isDirectory()) {
       return err(
         profileFailure(
           'profile-is-directory',
           displayPath,
           'expected a pprof CPU profile file, found a directory',
+        ),
+      );
+    }
+    // A FIFO would block the read forever and a device (/dev/zero) never ends.
+    if (!st.isFile()) {
+      return err(
+        profileFailure(
+          'profile-unreadable',
+          displayPath,
+          'is not a regular file (a FIFO, socket or device); expected a pprof CPU profile file',
+        ),
+      );
+    }
+    if (st.size > MAX_PROFILE_BYTES) {
+      return err(
+        profileFailure(
+          'profile-unsupported',
+          displayPath,
+          `is ${st.size} bytes; profiles larger than ${MAX_PROFILE_BYTES} bytes are not read`,
         ),
       );
     }
