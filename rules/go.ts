@@ -77,7 +77,7 @@ export const goTest: RuleDefinition = {
     },
     data: {
       type: 'label_list',
-      doc: "Accepted for rules_go compatibility and ignored: the test's package directory (testdata/ included) is always available to it.",
+      doc: "Files the test reads at run time (rules_go's attribute): file labels, globs or directories, placed at their workspace paths, so the test, which runs in its package directory, opens its own package's files by name and another package's as `../other/file`. Part of the test result's key. The package's sources, embedsrcs and testdata/ are always there.",
     },
     gc_goopts: {
       type: 'string_list',

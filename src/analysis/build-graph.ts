@@ -51,8 +51,21 @@ export interface TestRunNode {
   readonly linkNodeId: string;
   /** Package directory (workspace-relative): the test's working directory, as in `go test`. */
   readonly dir: string;
-  /** Files the test may read at run time (its package's sources and testdata). */
+  /**
+   * Files the test may read at run time (its package's sources, testdata/ and `data` files),
+   * named relative to `dir` (`../other/x.txt` for another package's file).
+   */
   readonly dataFiles: readonly SourceFile[];
+  /** The binary's file name, `<last import path element>.test` as `go test` names it. */
+  readonly binaryName: string;
+  /** Arguments for the test binary after cmd/go's own (`-test.run=X`, `-test.bench=.`). */
+  readonly args: readonly string[];
+}
+
+/** How the `test` command runs test binaries (part of every test result's key). */
+export interface TestRunOptions {
+  /** Arguments passed to every test binary after cmd/go's own, in order. */
+  readonly args: readonly string[];
 }
 
 /** Any node of the action graph. */

@@ -2,13 +2,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type BuildInfoModule, buildSettings } from '../go/build-info';
 import type { SourceFile } from '../go/compile-action';
-import { defaultGodebug } from '../go/default-godebug';
+import { checkGodebugSetting, defaultGodebug, mainModuleGoVersion } from '../go/default-godebug';
 import { EXEC_ROOT, inPackageDir } from '../go/exec-root';
+import { testBinaryName } from '../go/test-run-action';
 import { type GoMod, compareGoVersions, langVersion } from '../go/go-mod';
 import {
   type BuildContext,
   type GoFileInfo,
   type TestFunctions,
+  checkGoDebugDirectives,
   combineTestFunctions,
   findTestFunctions,
   generateTestMain,
@@ -31,6 +33,7 @@ import type {
   LinkNode,
   StdContext,
   TestRunNode,
+  TestRunOptions,
 } from './build-graph';
 import type { Configuration } from './configuration';
 import { ResolutionPath, dependencyCycleFailure, testImportCycle } from './dependency-cycle';
@@ -48,6 +51,7 @@ import { type ModulePackage, ModulePackages, noModuleMessage } from './module-pa
 import { ModuleResolution } from './module-resolution';
 import type { PackageLoader } from './package-loader';
 import type { ResolvedPackage } from './resolved-package';
+import { testDataFiles } from './test-data';
 import { type DeclaredTarget, listAttr } from './rule-api';
 import { gcflagsSetting, packageGcflags, pgoNeutralizedWarning } from './gc-goopts';
 
@@ -109,16 +113,19 @@ export class GraphBuilder {
     return this.std.stdlib.has(importPath) && !importPath.startsWith('vendor/');
   }
 
-  /** Builds the graph for `targets`; `withTests` adds a run node per go_test (the `test` command). */
+  /**
+   * Builds the graph for `targets`; `tests` (the `test` command) adds a run node per go_test, run
+   * with those options.
+   */
   async build(
     targets: readonly DeclaredTarget[],
     configFor: ConfigForBinary,
-    withTests: boolean,
+    tests: TestRunOptions | undefined,
   ): Promise<Result<BuildGraph, AnalysisFailure[]>> {
     const roots: string[] = [];
     const failures: AnalysisFailure[] = [];
     for (const target of targets) {
-      const result = await this.rootFor(target, configFor, withTests);
+      const result = await this.rootFor(target, configFor, tests);
       if (result.ok) roots.push(result.value);
       // A library's failures reach every target that depends on it: report each once.
       else failures.push(...result.failure.filter((f) => !failures.includes(f)));
@@ -130,7 +137,7 @@ export class GraphBuilder {
   private async rootFor(
     target: DeclaredTarget,
     configFor: ConfigForBinary,
-    withTests: boolean,
+    tests: TestRunOptions | undefined,
   ): Promise<Result<string, AnalysisFailure[]>> {
     switch (target.rule.name) {
       case 'go_library': {
@@ -157,8 +164,8 @@ export class GraphBuilder {
           }
         }
         const link = await this.testBinaryNode(target, config);
-        if (!link.ok || !withTests) return link;
-        return ok(await this.testRunNode(target, link.value, config));
+        if (!link.ok || tests === undefined) return link;
+        return this.testRunNode(target, link.value, config, tests);
       }
       default:
         return unreachable(target.rule.name);
@@ -241,6 +248,21 @@ export class GraphBuilder {
     }
     const sources = await assemblePackage(target, files, extraDeps, this.reader);
     if (!sources.ok) return err([sources.failure]);
+    // cmd/go's checkDirectives, for every package it compiles (a test variant with its _test.go
+    // files): malformed, unknown, removed or repeated //go:debug keys stop the build.
+    const badDirectives = checkGoDebugDirectives(
+      sources.value.goFiles.flatMap((f) => (f.info === undefined ? [] : [f.info])),
+      (key, value) =>
+        checkGodebugSetting(
+          this.std.sdk.goroot,
+          this.std.sdk.version,
+          '//go:debug setting',
+          key,
+          value,
+        ),
+    );
+    if (badDirectives.length > 0)
+      return err(badDirectives.map((d) => diagnosticFailure('go-source', d)));
     const deps = await this.resolveDeps([target, ...extraDeps], chain);
     if (!deps.ok) return deps;
     const imports = new Map<string, ResolvedPackage | undefined>();
@@ -797,6 +819,42 @@ export class GraphBuilder {
       .sort((a, b) => (a.importPath < b.importPath ? -1 : 1));
   }
 
+  /**
+   * The DefaultGODEBUG of a main package (or test main) of `target`'s module with `directives`
+   * (cmd/go `defaultGODEBUG`): the go.work or go.mod `godebug` lines, whose keys are checked as
+   * cmd/go checks them when it loads the file (an unknown key stops every build of the module).
+   */
+  private defaultGodebugFor(
+    target: DeclaredTarget,
+    mod: GoMod | undefined,
+    directives: readonly { readonly key: string; readonly value: string }[],
+  ): Result<string, AnalysisFailure[]> {
+    const sdk = this.std.sdk;
+    const source = this.modules.goWorkFor(target.pkg) ?? mod;
+    const failures: AnalysisFailure[] = [];
+    for (const line of source?.godebug ?? []) {
+      const problem = checkGodebugSetting(sdk.goroot, sdk.version, 'godebug', line.key, line.value);
+      if (problem !== undefined)
+        failures.push(
+          diagnosticFailure('go-mod', {
+            severity: 'error',
+            span: line.span,
+            message: problem,
+            sourceLine: '',
+          }),
+        );
+    }
+    if (failures.length > 0) return err(failures);
+    return ok(
+      defaultGodebug(
+        sdk.goroot,
+        mainModuleGoVersion(source, sdk.version),
+        source?.godebug ?? [],
+        directives,
+      ),
+    );
+  }
+
   private async binaryNode(
     target: DeclaredTarget,
     config: Configuration,
@@ -825,13 +883,9 @@ export class GraphBuilder {
     }
     const mod = pkg.value.module;
     const directives = pkg.value.sources.goFiles.flatMap((f) => (f.info as GoFileInfo).goDebug);
-    const godebugSource = this.modules.goWorkFor(target.pkg) ?? mod;
-    const godebug = defaultGodebug(
-      this.std.sdk.goroot,
-      godebugSource?.goVersion,
-      godebugSource?.godebug ?? [],
-      directives,
-    );
+    const defaults = this.defaultGodebugFor(target, mod, directives);
+    if (!defaults.ok) return defaults;
+    const godebug = defaults.value;
     const p = config.platform;
     const linked = this.transitiveDeps(main.value);
     const depModules = await this.buildInfoDeps(target, mod?.modulePath, linked);
@@ -1006,7 +1060,25 @@ export class GraphBuilder {
     const linked = this.transitiveDeps(mainId);
     const depModules = await this.buildInfoDeps(target, mod?.modulePath, linked);
     if (!depModules.ok) return depModules;
-    const godebugSource = this.modules.goWorkFor(target.pkg) ?? mod;
+    // cmd/go's test main takes the //go:debug lines of the package's files, then of its internal
+    // and external _test.go files (load/test.go, defaultGODEBUG with pb.Directives,
+    // TestDirectives, XTestDirectives).
+    const goDebugOf = (files: readonly ReadSource[]): GoFileInfo['goDebug'] =>
+      files.flatMap((f) => f.info?.goDebug ?? []);
+    const packageDefaults = this.defaultGodebugFor(target, mod, goDebugOf(libFiles));
+    if (!packageDefaults.ok) return packageDefaults;
+    const testDefaults = this.defaultGodebugFor(target, mod, [
+      ...goDebugOf(libFiles),
+      ...goDebugOf(internalTests),
+      ...goDebugOf(externalTests),
+    ]);
+    if (!testDefaults.ok) return testDefaults;
+    const godebug = testDefaults.value;
+    // The test of a main package whose _test.go files change no GODEBUG shares the package's
+    // build info (its path is the package's); otherwise cmd/go gives the test main its own.
+    const sharesMainBuildInfo =
+      internal?.sources.packageName === 'main' && packageDefaults.value === godebug;
+    const p = config.platform;
     const link: LinkNode = {
       kind: 'link',
       id: linkId,
@@ -1016,29 +1088,39 @@ export class GraphBuilder {
       mainNodeId: mainId,
       deps: linked,
       buildInfo: {
-        path: `${basePath}.test`,
+        path: sharesMainBuildInfo ? basePath : `${basePath}.test`,
         mainModule:
           mod === undefined ? undefined : { path: mod.modulePath, version: '(devel)', sum: '' },
         deps: depModules.value,
-        settings: [],
+        settings: buildSettings({
+          goMinor: this.std.sdk.minor,
+          goos: p.goos,
+          goarch: p.goarch,
+          archEnv: p.archEnv === undefined ? undefined : [p.archEnv, p.archLevel],
+          cgoEnabled: p.cgoEnabled,
+          defaultGodebug: godebug,
+          pgo: config.pgo?.basename,
+        }),
       },
-      defaultGodebug: defaultGodebug(
-        this.std.sdk.goroot,
-        godebugSource?.goVersion,
-        godebugSource?.godebug ?? [],
-        [],
-      ),
+      defaultGodebug: godebug,
       stripDebug: true,
     };
     this.nodes.set(linkId, link);
     return ok(linkId);
   }
 
+  /**
+   * Running a go_test binary as `go test` runs it: in its package directory, with the package's
+   * files (sources, embedded files, testdata/) and the `data` files around it, and the options'
+   * arguments after cmd/go's own. Data files keep their workspace paths, so a test reads its own
+   * package's as `name` and another package's as `../other/name`.
+   */
   private async testRunNode(
     target: DeclaredTarget,
     linkId: string,
     config: Configuration,
-  ): Promise<string> {
+    tests: TestRunOptions,
+  ): Promise<Result<string, AnalysisFailure[]>> {
     const id = `test:${labelOf(target)}@${config.id}`;
     const dataFiles: SourceFile[] = [];
     const names = new Set<string>();
@@ -1052,6 +1134,9 @@ export class GraphBuilder {
         for (const s of listAttr(t, attr))
           names.add(`${t.pkg === '' ? '' : `${t.pkg}/`}${s.value.replace(/^:/, '')}`);
     for (const rel of this.testdataFiles(target.pkg)) names.add(rel);
+    const data = await testDataFiles(target, this.root, this.loader);
+    if (!data.ok) return data;
+    for (const rel of data.value) names.add(rel);
     for (const display of [...names].sort()) {
       const f = await this.reader.read(display);
       if (f.ok)
@@ -1061,6 +1146,8 @@ export class GraphBuilder {
           digest: f.value.digest,
         });
     }
+    const link = this.nodes.get(linkId);
+    const mainImportPath = link?.kind === 'link' ? link.mainImportPath : `${target.name}.test`;
     const node: TestRunNode = {
       kind: 'test-run',
       id,
@@ -1069,9 +1156,11 @@ export class GraphBuilder {
       linkNodeId: linkId,
       dir: target.pkg,
       dataFiles,
+      binaryName: testBinaryName(mainImportPath.replace(/\.test$/, '')),
+      args: tests.args,
     };
     this.nodes.set(id, node);
-    return id;
+    return ok(id);
   }
 
   /** Files under `<pkg>/testdata`, which `go test` lets tests read by convention. */

@@ -256,9 +256,13 @@ export class BuildRunner {
         );
       case 'test-run':
         return testRunAction(
-          node.dir,
-          value(node.linkNodeId).digest,
-          node.dataFiles,
+          {
+            pkgDir: node.dir,
+            binary: value(node.linkNodeId).digest,
+            binaryName: node.binaryName,
+            dataFiles: node.dataFiles,
+            args: node.args,
+          },
           node.config.platform,
           describe(node),
         );

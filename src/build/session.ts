@@ -9,6 +9,7 @@ import {
   type DeclaredTarget,
   GraphBuilder,
   PackageLoader,
+  type TestRunOptions,
   expandPatterns,
 } from '../analysis';
 import { DiskCache } from '../cache';
@@ -152,11 +153,14 @@ export async function openSession(
   });
 }
 
-/** Expands patterns and builds the action graph (binaries in their own PGO configuration). */
+/**
+ * Expands patterns and builds the action graph (binaries in their own PGO configuration); with
+ * `tests` (the `test` command), only go_test targets, each with a node that runs it so.
+ */
 export async function analyze(
   session: Session,
   patterns: readonly string[],
-  withTests: boolean,
+  tests: TestRunOptions | undefined,
 ): Promise<Result<{ targets: DeclaredTarget[]; graph: BuildGraph }, AnalysisFailure[]>> {
   const targets = await expandPatterns(
     session.root,
@@ -166,14 +170,9 @@ export async function analyze(
     session.graphBuilder,
   );
   if (!targets.ok) return targets;
-  const selected = withTests
-    ? targets.value.filter((t) => t.rule.name === 'go_test')
-    : targets.value;
-  const graph = await session.graphBuilder.build(
-    selected,
-    (b) => session.pgo.configFor(b),
-    withTests,
-  );
+  const selected =
+    tests !== undefined ? targets.value.filter((t) => t.rule.name === 'go_test') : targets.value;
+  const graph = await session.graphBuilder.build(selected, (b) => session.pgo.configFor(b), tests);
   if (!graph.ok) return graph;
   return ok({ targets: selected, graph: graph.value });
 }

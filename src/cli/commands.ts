@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import type { AnalysisFailure, BuildNode, DeclaredTarget } from '../analysis';
+import type { AnalysisFailure, BuildNode, DeclaredTarget, TestRunOptions } from '../analysis';
 import { listAttr } from '../analysis';
 import {
   ExplainLog,
@@ -18,6 +18,8 @@ import { type Result, err, ok } from '../util';
 import { labelOf, parseLabel, parseTargetPattern, shortLabel } from '../workspace';
 import { EventRecorder, forgetUpToDate, recordUpToDate } from '../build/up-to-date';
 import { interruptedBy, signalExitCode } from '../exec/interrupt';
+import type { TestFlags } from './test-flags';
+import { TestOutputFilter } from './test-output-filter';
 
 /** What every command receives from the CLI layer. */
 export interface CommonArgs extends SessionOptions {
@@ -42,6 +44,8 @@ async function buildAndRun(
   args: CommonArgs,
   patterns: readonly string[],
   command: 'build' | 'test' | 'run',
+  /** For `test`: how the test binaries run. */
+  tests?: TestRunOptions,
 ): Promise<{
   code: number;
   session?: Session;
@@ -69,7 +73,11 @@ async function buildAndRun(
   // This command rewrites the explain log and outputs: an earlier null build's answer no longer
   // stands for "the last build".
   forgetUpToDate(s.root);
-  const analysed = await analyze(s, patterns, command === 'test');
+  const analysed = await analyze(
+    s,
+    patterns,
+    command === 'test' ? (tests ?? { args: [] }) : undefined,
+  );
   await reportFailures(
     s.root,
     s.graphBuilder.warnings.map((d) => ({
@@ -192,9 +200,18 @@ export async function buildCommand(args: CommonArgs, patterns: readonly string[]
   return (await buildAndRun(args, patterns, 'build')).code;
 }
 
-/** `pgobuild test <patterns>`: builds and runs go_test targets; passing results are cached. */
-export async function testCommand(args: CommonArgs, patterns: readonly string[]): Promise<number> {
-  return (await buildAndRun(args, patterns, 'test')).code;
+/**
+ * `pgobuild test <patterns>`: builds and runs go_test targets; passing results are cached, keyed
+ * also on the test arguments (`--test_filter`, `--test_arg`, after `--`). `--test_output` decides
+ * which tests' output the human log prints.
+ */
+export async function testCommand(
+  args: CommonArgs,
+  patterns: readonly string[],
+  flags: TestFlags = { run: { args: [] }, output: 'errors' },
+): Promise<number> {
+  const events = new TestOutputFilter(args.events, flags.output);
+  return (await buildAndRun({ ...args, events }, patterns, 'test', flags.run)).code;
 }
 
 /** `pgobuild run <target> -- args`: builds one go_binary and runs it with the terminal attached. */
@@ -396,7 +413,7 @@ export async function explainCommand(args: CommonArgs, target: string): Promise<
     );
     return EXIT_USAGE;
   }
-  const analysed = await analyze(s, [target], false);
+  const analysed = await analyze(s, [target], undefined);
   if (!analysed.ok) {
     await reportFailures(s.root, analysed.failure, args.events);
     return EXIT_USAGE;

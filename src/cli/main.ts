@@ -14,6 +14,7 @@ import { prepareCommandLine } from './command-line';
 import type { RemoteCacheOptions } from '../cache/remote/remote-cache-options';
 import { CommandGuard, EXIT_INTERNAL_ERROR, guardCommand } from './command-guard';
 import { checkNumericFlag } from './numeric-flag';
+import { parseTestFlags } from './test-flags';
 import { prepareDiskCacheRoot } from '../cache/disk-cache-root';
 import { pgoToolCommands } from './pgo-commands';
 
@@ -135,11 +136,33 @@ async function run(rawArgv: string[]): Promise<number> {
     )
     .command(
       'test [patterns..]',
-      'build and run go_test targets',
-      (y) => y.positional('patterns', { type: 'string', array: true, default: ['//...'] }),
+      'build and run go_test targets; arguments after -- go to the test binaries',
+      (y) =>
+        y
+          .positional('patterns', { type: 'string', array: true, default: ['//...'] })
+          .option('test_arg', {
+            type: 'string',
+            describe: 'argument for the test binaries, e.g. --test_arg=-test.v (repeatable)',
+          })
+          .option('test_filter', {
+            type: 'string',
+            describe: 'run only the tests this regular expression matches (-test.run)',
+          })
+          .option('test_output', {
+            type: 'string',
+            describe:
+              "errors (default): print failed tests' output; all: every test's; summary: none",
+          }),
       (a) => {
+        const flags = parseTestFlags({
+          testArg: a.test_arg,
+          testFilter: a.test_filter,
+          testOutput: a.test_output,
+          afterDashes: (a['--'] as string[] | undefined) ?? [],
+        });
+        if (!flags.ok) throw new UsageError(flags.failure);
         result = withCommon({ ...a, remoteCache }, async (c) =>
-          (await commands()).testCommand(c, a.patterns as string[]),
+          (await commands()).testCommand(c, a.patterns as string[], flags.value),
         );
       },
     )

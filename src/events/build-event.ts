@@ -97,6 +97,8 @@ export type BuildEvent =
       readonly status: 'passed' | 'failed' | 'cached';
       readonly durationMs: number;
       readonly output: string;
+      /** Whether a human log prints `output` (`--test_output`); unset: only a failed test's. */
+      readonly showOutput?: boolean;
     }
   | {
       readonly type: 'command-finished';

@@ -131,7 +131,7 @@ export class HumanLogger implements EventSink {
         this.line(
           `${event.target.padEnd(50)} ${status} in ${(event.durationMs / 1000).toFixed(1)}s`,
         );
-        if (event.status === 'failed' && event.output.trim() !== '')
+        if ((event.showOutput ?? event.status === 'failed') && event.output.trim() !== '')
           this.line(event.output.trimEnd());
         return;
       }

@@ -22,6 +22,14 @@ export interface Replacement {
   readonly span: SourceSpan;
 }
 
+/** A `godebug key=value` line of go.mod or go.work. */
+export interface GodebugLine {
+  readonly key: string;
+  readonly value: string;
+  /** Where the `key=value` is written (cmd/go reports unknown keys at this line). */
+  readonly span: SourceSpan;
+}
+
 /** What pgobuild needs from a go.mod file. */
 export interface GoMod {
   /** Workspace-relative path of the go.mod file. */
@@ -32,7 +40,7 @@ export interface GoMod {
   /** The `toolchain` directive (e.g. `go1.26.8`), or undefined when absent. */
   readonly toolchain?: string;
   /** `godebug` directives, in file order. */
-  readonly godebug: readonly { readonly key: string; readonly value: string }[];
+  readonly godebug: readonly GodebugLine[];
   readonly require: readonly Requirement[];
   readonly replace: readonly Replacement[];
   readonly exclude: readonly (ModuleRef & { readonly span: SourceSpan })[];
@@ -203,7 +211,7 @@ export function parseGoMod(file: string, text: string): Result<GoMod, Diagnostic
   let modulePath: string | undefined;
   let goVersion: string | undefined;
   let toolchain: string | undefined;
-  const godebug: { key: string; value: string }[] = [];
+  const godebug: GodebugLine[] = [];
   const require: Requirement[] = [];
   const replace: Replacement[] = [];
   const exclude: (ModuleRef & { span: SourceSpan })[] = [];
@@ -231,7 +239,7 @@ export function parseGoMod(file: string, text: string): Result<GoMod, Diagnostic
       case 'godebug': {
         const kv = d.args.length === 1 ? parseGodebug(d.args[0] as string) : undefined;
         if (kv === undefined) return at('expected godebug key=value');
-        godebug.push(kv);
+        godebug.push({ ...kv, span });
         break;
       }
       case 'require': {
@@ -281,7 +289,7 @@ export interface GoWork {
   readonly file: string;
   readonly goVersion?: string;
   readonly toolchain?: string;
-  readonly godebug: readonly { readonly key: string; readonly value: string }[];
+  readonly godebug: readonly GodebugLine[];
   /** Module directories, relative to the go.work file's directory, as written. */
   readonly use: readonly { readonly dir: string; readonly span: SourceSpan }[];
   readonly replace: readonly Replacement[];
@@ -293,7 +301,7 @@ export function parseGoWork(file: string, text: string): Result<GoWork, Diagnost
   if (!parsed.ok) return parsed;
   let goVersion: string | undefined;
   let toolchain: string | undefined;
-  const godebug: { key: string; value: string }[] = [];
+  const godebug: GodebugLine[] = [];
   const use: { dir: string; span: SourceSpan }[] = [];
   const replace: Replacement[] = [];
   for (const d of parsed.value) {
@@ -312,7 +320,7 @@ export function parseGoWork(file: string, text: string): Result<GoWork, Diagnost
       case 'godebug': {
         const kv = d.args.length === 1 ? parseGodebug(d.args[0] as string) : undefined;
         if (kv === undefined) return at('expected godebug key=value');
-        godebug.push(kv);
+        godebug.push({ ...kv, span });
         break;
       }
       case 'use':

@@ -45,11 +45,15 @@ export function pgobuild(
   opts: { cache?: string; json?: boolean; env?: NodeJS.ProcessEnv } = {},
 ): CliRun {
   const json = opts.json ?? true;
+  // The harness's flags go before a `--`: what follows it belongs to the program or test binary.
+  const dashes = args.indexOf('--');
+  const end = dashes < 0 ? args.length : dashes;
   const full = [
     CLI,
-    ...args,
+    ...args.slice(0, end),
     `--disk_cache=${opts.cache ?? SHARED_CACHE}`,
     ...(json ? ['--output=json'] : []),
+    ...args.slice(end),
   ];
   const r = spawnSync(process.execPath, full, {
     cwd,

@@ -130,21 +130,29 @@ export function scanGoFile(displayPath: string, text: string): Result<GoFileInfo
 }
 
 /**
- * cmd/go's checkDirectives for a package's (non-test) files: malformed //go:debug lines and keys
- * set twice. Empty when all is well.
+ * cmd/go's checkDirectives for the files of one compiled package (a test variant's files include
+ * its _test.go files): malformed //go:debug lines, keys the toolchain does not know (when
+ * `checkSetting` is given: it returns cmd/go's message for a bad key, e.g. `unknown //go:debug
+ * setting "x"`) and keys set twice. Empty when all is well.
  */
-export function checkGoDebugDirectives(files: readonly GoFileInfo[]): Diagnostic[] {
+export function checkGoDebugDirectives(
+  files: readonly GoFileInfo[],
+  checkSetting?: (key: string, value: string) => string | undefined,
+): Diagnostic[] {
   const out: Diagnostic[] = [];
   const seen = new Map<string, SourceSpan>();
   for (const f of files) {
     for (const d of f.directives) {
       const setting = parseGoDebugDirective(d.text);
       if (setting === undefined) continue;
-      if (!setting.ok) {
+      const problem = setting.ok
+        ? checkSetting?.(setting.value.key, setting.value.value)
+        : setting.failure;
+      if (!setting.ok || problem !== undefined) {
         out.push({
           severity: 'error',
           span: d.span,
-          message: `invalid //go:debug: ${setting.failure}`,
+          message: `invalid //go:debug: ${problem ?? ''}`,
           sourceLine: d.sourceLine,
         });
         continue;
