@@ -111,11 +111,7 @@ async function buildAndRun(
   // A build stopped by a signal exits as shells report it (130 for Ctrl-C), not as a failure.
   const interrupted = interruptedBy(args.signal);
   const code =
-    interrupted !== undefined
-      ? signalExitCode(interrupted)
-      : summary.ok
-        ? EXIT_OK
-        : EXIT_FAILURE;
+    interrupted !== undefined ? signalExitCode(interrupted) : summary.ok ? EXIT_OK : EXIT_FAILURE;
   const executed = summary.executed + s.pgo.executed;
   args.events.emit({
     type: 'command-finished',
