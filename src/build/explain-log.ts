@@ -94,7 +94,13 @@ export class ExplainLog {
     }
     const records = await this.loadRecords();
     const current = summary();
-    const reasons = status === 'executed' ? changedComponents(records[nodeId], current) : [];
+    const reasons =
+      status === 'executed'
+        ? changedComponents(
+            records[nodeId] ?? records[otherProfileVariant(nodeId, records)],
+            current,
+          )
+        : [];
     this.entries_[nodeId] = { mnemonic, description, status, reasons };
     records[nodeId] = current;
     this.keys[nodeId] = key;
@@ -160,6 +166,17 @@ export function summarizeKey(
 
 const short = (d: string): string => `${d.slice(0, 12)}…`;
 
+/**
+ * A node's configuration names its binary's profile (`…@linux_amd64 pgo[//cmd/api]`), so adding
+ * or removing a profile gives the node a new id. The same package's record in the other variant
+ * (without, or with, a profile) lets explain say "profile added" instead of "first build".
+ */
+function otherProfileVariant(nodeId: string, records: Record<string, KeySummary>): string {
+  const withoutProfile = nodeId.replace(/ pgo\[[^\]]*\]$/, '');
+  if (withoutProfile !== nodeId) return withoutProfile;
+  return Object.keys(records).find((id) => id.startsWith(`${nodeId} pgo[`)) ?? nodeId;
+}
+
 /** Names what differs between the previous and the current key of a node. */
 function changedComponents(previous: KeySummary | undefined, current: KeySummary): string[] {
   if (previous === undefined) return ['first build of this action (no previous run recorded)'];
@@ -176,7 +193,11 @@ function changedComponents(previous: KeySummary | undefined, current: KeySummary
     const binary = current.pgo?.binary ?? previous.pgo?.binary ?? '?';
     const file = current.pgo?.file ?? previous.pgo?.file ?? '?';
     reasons.push(
-      `profile changed: ${oldPgo === undefined ? 'none' : short(oldPgo)} → ${newPgo === undefined ? 'none' : short(newPgo)} (profile ${file} of binary ${binary})`,
+      oldPgo === undefined
+        ? `profile added: ${short(newPgo ?? '')} (profile ${file} of binary ${binary}; built without a profile before)`
+        : newPgo === undefined
+          ? `profile removed: ${short(oldPgo)} (binary ${binary} is now built without a profile)`
+          : `profile changed: ${short(oldPgo)} → ${short(newPgo)} (profile ${file} of binary ${binary})`,
     );
   }
   if (previous.steps !== current.steps) reasons.push('command line or generated files changed');

@@ -24,6 +24,8 @@ import { TestOutputFilter } from './test-output-filter';
 /** What every command receives from the CLI layer. */
 export interface CommonArgs extends SessionOptions {
   readonly output: 'human' | 'json';
+  /** `--verbose`: longer human output (explain lists cached actions too). */
+  readonly verbose?: boolean;
 }
 
 const EXIT_OK = 0;
@@ -257,6 +259,10 @@ export async function cleanCommand(args: CommonArgs, expunge: boolean): Promise<
   if (typeof s === 'number') return s;
   await fsp.rm(path.join(s.root, 'pgobuild-out'), { recursive: true, force: true });
   if (expunge) await fsp.rm(args.diskCache, { recursive: true, force: true });
+  if (args.output === 'human')
+    process.stderr.write(
+      `Removed ${path.join(s.root, 'pgobuild-out')}${expunge ? ` and the disk cache ${args.diskCache}` : ` (the disk cache ${args.diskCache} is kept; --expunge removes it)`}\n`,
+    );
   return EXIT_OK;
 }
 
@@ -454,8 +460,12 @@ export async function explainCommand(args: CommonArgs, target: string): Promise<
           ? -1
           : 1,
     );
+    // A null build's answer is one line; --verbose lists every cached action.
+    const listed = executed === 0 && !args.verbose ? [] : lines;
     process.stdout.write(
-      `Last build of ${target}: ${executed} executed, ${cached} cached\n${lines.join('\n')}\n`,
+      executed === 0 && cached > 0
+        ? `Last build of ${target}: all ${cached} actions cached, nothing ran\n${listed.map((l) => `${l}\n`).join('')}`
+        : `Last build of ${target}: ${executed} executed, ${cached} cached\n${listed.join('\n')}\n`,
     );
   }
   return EXIT_OK;

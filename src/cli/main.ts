@@ -332,6 +332,7 @@ async function withCommon(
         pgo: a.pgo,
         gcGoopts: (a.gc_goopts ?? []).flatMap((f) => f.split(/\s+/).filter((x) => x !== '')),
         output: a.output,
+        verbose: a.verbose,
         remoteCache: a.remoteCache,
       }),
     );

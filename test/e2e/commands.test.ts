@@ -72,6 +72,12 @@ describe('query, run, explain, clean', () => {
       path.join(ws, 'cmd/one/default.pgo'),
     );
     pgobuild(ws, ['build', '//cmd/one']);
+    // The first build with a profile: each action's previous run was the build without one.
+    const added = pgobuild(ws, ['explain', '//cmd/one'], { json: false });
+    expect(added.stdout).toMatch(
+      /executed {3}GoCompile runtime \[pgo [0-9a-f]{8}…\]\n {15}because profile added: [0-9a-f]{12}… \(profile cmd\/one\/default\.pgo of binary \/\/cmd\/one; built without a profile before\)/,
+    );
+    expect(added.stdout).not.toContain('first build of this action');
     fs.copyFileSync(
       path.join(REPO, 'test/fixtures/profiles/p2pool-observer-web.cpu.pprof'),
       path.join(ws, 'cmd/one/default.pgo'),
@@ -82,12 +88,23 @@ describe('query, run, explain, clean', () => {
       /executed {3}GoCompile runtime \[pgo [0-9a-f]{8}…\]\n {15}because profile changed: [0-9a-f]{12}… → [0-9a-f]{12}… \(profile cmd\/one\/default\.pgo of binary \/\/cmd\/one\)/,
     );
     fs.rmSync(path.join(ws, 'cmd/one/default.pgo'));
+    // After a null build explain says so in one line; --verbose lists the cached actions.
+    pgobuild(ws, ['build', '//cmd/one']);
+    pgobuild(ws, ['build', '//cmd/one']);
+    const nothing = pgobuild(ws, ['explain', '//cmd/one'], { json: false });
+    expect(nothing.stdout).toMatch(
+      /^Last build of \/\/cmd\/one: all \d+ actions cached, nothing ran\n$/,
+    );
+    const verbose = pgobuild(ws, ['explain', '//cmd/one', '--verbose'], { json: false });
+    expect(verbose.stdout).toMatch(/cached {5}GoCompile runtime/);
   });
 
   test('//... skips node_modules and .pgobuildignore entries; clean removes pgobuild-out', () => {
     expect(pgobuild(ws, ['build', '//...']).code).toBe(0);
     expect(fs.existsSync(path.join(ws, 'pgobuild-out'))).toBe(true);
-    expect(pgobuild(ws, ['clean']).code).toBe(0);
+    const clean = pgobuild(ws, ['clean'], { json: false });
+    expect(clean.code).toBe(0);
+    expect(clean.stderr).toContain(`Removed ${path.join(ws, 'pgobuild-out')}`);
     expect(fs.existsSync(path.join(ws, 'pgobuild-out'))).toBe(false);
   });
 
