@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { type Result, err, ok } from '../util';
 
 /** A resolved //go:embed configuration: pattern (as written) → matched files, relative to the package. */
@@ -83,4 +85,29 @@ function globToRegExp(glob: string): RegExp | undefined {
 
 function escapeRe(c: string): string {
   return c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/**
+ * The files below a package directory that `//go:embed` may match, as cmd/go sees them: every
+ * regular file in it and its subdirectories, except subtrees that are other modules (a `go.mod`
+ * below). Paths are slash-separated and relative to `dir`.
+ */
+export function embeddableFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (rel: string): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(rel === '' ? dir : path.join(dir, rel), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    if (rel !== '' && entries.some((e) => e.name === 'go.mod' && e.isFile())) return;
+    for (const e of entries) {
+      const child = rel === '' ? e.name : `${rel}/${e.name}`;
+      if (e.isDirectory()) walk(child);
+      else if (e.isFile()) out.push(child);
+    }
+  };
+  walk('');
+  return out;
 }

@@ -5,7 +5,7 @@ import type { SourceFile } from '../go/compile-action';
 import { type BuildContext, type GoFileInfo, matchesBuildContext, scanGoFile } from '../go/scan';
 import { type Diagnostic, type Result, type SourceSpan, err, ok, sha256 } from '../util';
 import { outOfTreeInclude } from '../go/scan/asm-includes';
-import { resolveEmbedPatterns } from './embed';
+import { embeddableFiles, resolveEmbedPatterns } from './embed';
 import { type AnalysisFailure, diagnosticFailure } from './failure';
 import { MAX_SOURCE_FILE_BYTES, readRegularFile } from '../workspace/read-regular-file';
 import { packageFileList } from './package-file-list';
@@ -206,13 +206,15 @@ export async function selectSources(
 /**
  * Splits selected files into a package's Go/asm/header lists and resolves its //go:embed
  * patterns against `embedsrcs`. All .go files must declare `packageName` (or, when undefined, the
- * first file's package).
+ * first file's package). `warn` receives a warning for each pattern that also matches files on
+ * disk that `embedsrcs` leaves out.
  */
 export async function assemblePackage(
   target: DeclaredTarget,
   files: readonly ReadSource[],
   embedTargets: readonly DeclaredTarget[],
   reader: SourceReader,
+  warn?: (d: Diagnostic) => void,
 ): Promise<Result<GoSources, AnalysisFailure>> {
   const goFiles = files.filter((f) => f.name.endsWith('.go'));
   const first = goFiles[0]?.info;
@@ -268,6 +270,28 @@ export async function assemblePackage(
           sourceLine: file === undefined || at === undefined ? '' : lineOf(file.text, at.span.line),
         }),
       );
+    }
+    // cmd/go embeds what is on disk; a matching file left out of embedsrcs would silently be
+    // missing from the embedded FS.
+    if (warn !== undefined) {
+      const onDisk = resolveEmbedPatterns(
+        Object.keys(resolved.value.patterns),
+        embeddableFiles(path.join(reader.root, target.pkg)),
+      );
+      if (onDisk.ok)
+        for (const [pattern, files] of Object.entries(onDisk.value.patterns)) {
+          const listed = new Set(resolved.value.patterns[pattern] ?? []);
+          const missing = files.filter((f) => !listed.has(f));
+          const at = patterns.find((p) => p.pattern === pattern);
+          if (missing.length === 0 || at === undefined) continue;
+          const file = goFiles.find((f) => f.display === at.span.file);
+          warn({
+            severity: 'warning',
+            span: at.span,
+            message: `pattern ${pattern} also matches ${missing.join(', ')}, which embedsrcs does not list: go build would embed ${missing.length === 1 ? 'it' : 'them'}, pgobuild does not (add ${missing.length === 1 ? 'it' : 'them'} to embedsrcs, or run pgobuild generate)`,
+            sourceLine: file === undefined ? '' : lineOf(file.text, at.span.line),
+          });
+        }
     }
     const embedFiles: SourceFile[] = [];
     for (const rel of resolved.value.files) {

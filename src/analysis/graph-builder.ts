@@ -108,6 +108,13 @@ export class GraphBuilder {
     );
   }
 
+  /** Adds a warning unless the same one (a package resolved twice, e.g. for its test) is there. */
+  private warnOnce(d: Diagnostic): void {
+    const same = (w: Diagnostic): boolean =>
+      w.message === d.message && w.span.file === d.span.file && w.span.line === d.span.line;
+    if (!this.warnings.some(same)) this.warnings.push(d);
+  }
+
   /** Whether `importPath` names a standard-library package (std's vendored copies excepted). */
   private isStandardImport(importPath: string): boolean {
     return this.std.stdlib.has(importPath) && !importPath.startsWith('vendor/');
@@ -246,7 +253,9 @@ export class GraphBuilder {
       if (!selected.ok) return err([selected.failure]);
       files = selected.value;
     }
-    const sources = await assemblePackage(target, files, extraDeps, this.reader);
+    const sources = await assemblePackage(target, files, extraDeps, this.reader, (d) =>
+      this.warnOnce(d),
+    );
     if (!sources.ok) return err([sources.failure]);
     // cmd/go's checkDirectives, for every package it compiles (a test variant with its _test.go
     // files): malformed, unknown, removed or repeated //go:debug keys stop the build.

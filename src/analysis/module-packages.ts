@@ -17,7 +17,7 @@ import {
 } from '../modules';
 import { type Digest, type Result, type SourceSpan, err, ok } from '../util';
 import { type LabelParts, labelOf, nearestName } from '../workspace';
-import { resolveEmbedPatterns } from './embed';
+import { embeddableFiles, resolveEmbedPatterns } from './embed';
 import { type AnalysisFailure, diagnosticFailure } from './failure';
 import type { GoSources, ReadSource, SourceReader } from './go-package';
 import { lineOf } from './go-package';
@@ -361,7 +361,7 @@ export class ModulePackages {
   ): Promise<Result<GoSources['embed'], AnalysisFailure>> {
     const patterns = goFiles.flatMap((f) => (f.info as GoFileInfo).embedPatterns);
     if (patterns.length === 0) return ok(undefined);
-    const available = filesBelow(dir);
+    const available = embeddableFiles(dir);
     const resolved = resolveEmbedPatterns([...new Set(patterns.map((p) => p.pattern))], available);
     if (!resolved.ok) {
       const at = patterns.find((p) => p.pattern === resolved.failure.pattern);
@@ -399,21 +399,4 @@ function hasGoFiles(dir: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** Files below `dir` that embed may match: nested modules (a go.mod below) are not part of it. */
-function filesBelow(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (rel: string): void => {
-    const abs = rel === '' ? dir : path.join(dir, rel);
-    const entries = fs.readdirSync(abs, { withFileTypes: true });
-    if (rel !== '' && entries.some((e) => e.name === 'go.mod' && e.isFile())) return;
-    for (const e of entries) {
-      const child = rel === '' ? e.name : `${rel}/${e.name}`;
-      if (e.isDirectory()) walk(child);
-      else if (e.isFile()) out.push(child);
-    }
-  };
-  walk('');
-  return out;
 }

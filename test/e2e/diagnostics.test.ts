@@ -83,6 +83,23 @@ describe('(g) diagnostics point at the exact file, line and column', () => {
     );
   });
 
+  test('a file //go:embed matches on disk but embedsrcs leaves out is a warning at the pattern', () => {
+    const r = build(
+      {
+        'e/BUILD':
+          'go_library(\n    name = "e",\n    srcs = ["e.go"],\n    embedsrcs = ["a.txt"],\n)\n',
+        'e/e.go': 'package e\n\nimport "embed"\n\n//go:embed *.txt\nvar Files embed.FS\n',
+        'e/a.txt': 'a\n',
+        'e/b.txt': 'b\n',
+      },
+      ['//e'],
+    );
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      'e/e.go:5:12: warning: pattern *.txt also matches b.txt, which embedsrcs does not list: go build would embed it, pgobuild does not (add it to embedsrcs, or run pgobuild generate)\n//go:embed *.txt\n           ^~~~~\n',
+    );
+  });
+
   test('a dep that no source imports is a warning, and the build goes on', () => {
     const r = build(
       {
