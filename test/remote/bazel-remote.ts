@@ -45,14 +45,19 @@ export interface BazelRemoteOptions {
 }
 
 /**
- * Starts bazel-remote on random free loopback ports and waits until it answers. Fails (never
- * skips) when the binary has not been built.
+ * Starts bazel-remote on random free loopback ports and waits until it answers. Builds it first
+ * with scripts/fetch-tools.sh when it is missing (so `npm test` alone suffices on a fresh clone;
+ * .ci/run builds it up front), and fails (never skips) when that fails.
  */
 export async function startBazelRemote(opts: BazelRemoteOptions = {}): Promise<BazelRemote> {
   if (!fs.existsSync(BAZEL_REMOTE_BINARY)) {
-    throw new Error(
-      `bazel-remote is not built (${BAZEL_REMOTE_BINARY} is missing): run scripts/fetch-tools.sh first`,
-    );
+    const built = spawnSync('bash', [path.join(REPO, 'scripts', 'fetch-tools.sh')], {
+      encoding: 'utf8',
+    });
+    if (built.status !== 0 || !fs.existsSync(BAZEL_REMOTE_BINARY))
+      throw new Error(
+        `bazel-remote is not built (${BAZEL_REMOTE_BINARY} is missing) and scripts/fetch-tools.sh failed:\n${built.stdout}${built.stderr}`,
+      );
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgobuild-bazel-remote-'));
   const args = ['--dir', path.join(dir, 'data'), '--max_size', '2', '--access_log_level', 'none'];
