@@ -145,7 +145,11 @@ function findFieldGoRejects(p: RawProfile): string | undefined {
         return `${name} field ${tag.field} uses the group wire type, which pprof never uses`;
       }
       if (known !== undefined) {
-        return `${name} field ${tag.field} has wire type ${tag.wireType}, expected ${known.join(' or ')}`;
+        const fieldName = pprofMessageType(name).fieldsById[tag.field]?.name ?? '?';
+        return (
+          `${name} field ${tag.field} (${fieldName}) has wire type ${tag.wireType}, ` +
+          `expected ${known.join(' or ')}`
+        );
       }
     }
     return undefined;

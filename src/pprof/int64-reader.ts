@@ -17,6 +17,9 @@ export class Int64Reader extends protobuf.BufferReader {
     super(
       Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length),
     );
+    // protobufjs 8 drops unknown fields by default, and a known field with the wrong wire type
+    // is one of them: the decoder must see them to reject what Go's decoder rejects.
+    this.discardUnknown = false;
   }
 
   override int64(): protobuf.Long {
