@@ -57,6 +57,10 @@ export const goBinary: RuleDefinition = {
       type: 'string_list',
       doc: 'Extra compiler flags for the package of this target, as -gcflags passes them in cmd/go, e.g. ["-m"].',
     },
+    gc_linkopts: {
+      type: 'string_list',
+      doc: 'Extra linker flags, as -ldflags passes them in cmd/go, e.g. ["-s", "-w"] (after --linkopt).',
+    },
   },
 };
 
@@ -82,6 +86,10 @@ export const goTest: RuleDefinition = {
     gc_goopts: {
       type: 'string_list',
       doc: 'Extra compiler flags for the package of this target, as -gcflags passes them in cmd/go, e.g. ["-m"].',
+    },
+    gc_linkopts: {
+      type: 'string_list',
+      doc: 'Extra linker flags, as -ldflags passes them in cmd/go, e.g. ["-s", "-w"] (after --linkopt).',
     },
   },
 };

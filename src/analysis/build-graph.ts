@@ -38,6 +38,8 @@ export interface LinkNode {
   readonly buildInfo: BuildInfo;
   readonly defaultGodebug: string;
   readonly stripDebug: boolean;
+  /** Linker flags from `--linkopt` and `gc_linkopts`, placed where cmd/go puts `-ldflags`. */
+  readonly ldflags: readonly string[];
   /** Workspace-relative output path (`pgobuild-out/bin/<pkg>/<name>`), or undefined for test binaries. */
   readonly outputPath?: string;
 }

@@ -54,6 +54,7 @@ import type { ResolvedPackage } from './resolved-package';
 import { testDataFiles } from './test-data';
 import { type DeclaredTarget, listAttr } from './rule-api';
 import { gcflagsSetting, packageGcflags, pgoNeutralizedWarning } from './gc-goopts';
+import { binaryLinkopts } from './link-options';
 
 /** How a configuration is chosen for a binary (PGO resolution plugs in here). */
 export type ConfigForBinary = (
@@ -75,6 +76,10 @@ export class GraphBuilder {
   readonly warnings: Diagnostic[] = [];
   /** `--gc_goopts`: flags for every compile (set by the session before analysis). */
   globalGcflags: readonly string[] = [];
+  /** `--gotags`: build tags that select files by build constraints, as `go build -tags`. */
+  globalTags: readonly string[] = [];
+  /** `--linkopt`: extra linker flags for every binary, as `go build -ldflags`. */
+  globalLinkopts: readonly string[] = [];
   /** Headers found per std package directory (the same for every configuration). */
   private readonly headersByDir = new Map<string, Promise<SourceFile[]>>();
   private readonly reader: SourceReader;
@@ -553,7 +558,7 @@ export class GraphBuilder {
       goMinor: this.std.sdk.minor,
       cgoEnabled: p.cgoEnabled,
       compiler: 'gc',
-      buildTags: [],
+      buildTags: this.globalTags,
     };
   }
 
@@ -921,10 +926,12 @@ export class GraphBuilder {
           defaultGodebug: godebug,
           pgo: config.pgo?.basename,
           gcflags: gcflagsSetting(this.globalGcflags, target),
+          tags: this.globalTags,
         }),
       },
       defaultGodebug: godebug,
       stripDebug: false,
+      ldflags: binaryLinkopts(this.globalLinkopts, target),
       outputPath: path.posix.join('pgobuild-out', 'bin', target.pkg, target.name),
     };
     this.nodes.set(id, node);
@@ -1109,10 +1116,12 @@ export class GraphBuilder {
           cgoEnabled: p.cgoEnabled,
           defaultGodebug: godebug,
           pgo: config.pgo?.basename,
+          tags: this.globalTags,
         }),
       },
       defaultGodebug: godebug,
       stripDebug: true,
+      ldflags: binaryLinkopts(this.globalLinkopts, target),
     };
     this.nodes.set(linkId, link);
     return ok(linkId);

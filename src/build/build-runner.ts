@@ -249,6 +249,7 @@ export class BuildRunner {
             buildInfo: node.buildInfo,
             defaultGodebug: node.defaultGodebug,
             stripDebug: node.stripDebug,
+            ldflags: node.ldflags,
           },
           this.opts.sdk,
           node.config.platform,

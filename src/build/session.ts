@@ -45,6 +45,10 @@ export interface SessionOptions {
   readonly remoteCache?: RemoteCacheOptions;
   /** `--gc_goopts`: extra compiler flags for every package (like `go build -gcflags=all=…`). */
   readonly gcGoopts?: readonly string[];
+  /** `--gotags`: build tags for every package (like `go build -tags`). */
+  readonly gotags?: readonly string[];
+  /** `--linkopt`: extra linker flags for every binary (like `go build -ldflags`). */
+  readonly linkopts?: readonly string[];
 }
 
 /** Everything loaded once per command: workspace, SDK, standard library, cache. */
@@ -136,6 +140,8 @@ export async function openSession(
     },
   );
   graphBuilder.globalGcflags = opts.gcGoopts ?? [];
+  graphBuilder.globalTags = opts.gotags ?? [];
+  graphBuilder.globalLinkopts = opts.linkopts ?? [];
   const rel = workspaceRelative(root, opts.cwd);
   return ok({
     root,

@@ -54,6 +54,10 @@ export interface UpToDateRequest {
   readonly diskCache: string;
   /** `--gc_goopts` (changes every compile). */
   readonly gcGoopts?: readonly string[];
+  /** `--gotags` (changes which files compile). */
+  readonly gotags?: readonly string[];
+  /** `--linkopt` (changes every link). */
+  readonly linkopts?: readonly string[];
 }
 
 function requestKey(request: UpToDateRequest): string {
@@ -62,6 +66,8 @@ function requestKey(request: UpToDateRequest): string {
     cwd: path.resolve(request.cwd),
     pgo: request.pgo ?? null,
     gcGoopts: request.gcGoopts ?? [],
+    gotags: request.gotags ?? [],
+    linkopts: request.linkopts ?? [],
     diskCache: path.resolve(request.diskCache),
     env: relevantEnvironment(),
     node: process.version,

@@ -164,7 +164,15 @@ function recordNullBuild(
   }
   const { packageDirs, bzlFiles } = s.loader.consulted();
   recordUpToDate(
-    { patterns, cwd: args.cwd, pgo: args.pgo, diskCache: args.diskCache, gcGoopts: args.gcGoopts },
+    {
+      patterns,
+      cwd: args.cwd,
+      pgo: args.pgo,
+      diskCache: args.diskCache,
+      gcGoopts: args.gcGoopts,
+      gotags: args.gotags,
+      linkopts: args.linkopts,
+    },
     {
       root: s.root,
       startedMs,

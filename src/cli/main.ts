@@ -14,6 +14,7 @@ import { prepareCommandLine } from './command-line';
 import type { RemoteCacheOptions } from '../cache/remote/remote-cache-options';
 import { CommandGuard, EXIT_INTERNAL_ERROR, guardCommand } from './command-guard';
 import { checkNumericFlag } from './numeric-flag';
+import { parseGotags, parseLinkopts } from './build-config-flags';
 import { parseTestFlags } from './test-flags';
 import { prepareDiskCacheRoot } from '../cache/disk-cache-root';
 import { pgoToolCommands } from './pgo-commands';
@@ -109,6 +110,16 @@ async function run(rawArgv: string[]): Promise<number> {
       array: true,
       describe:
         'extra compiler flags for every package, like go build -gcflags=all=... (repeatable)',
+    })
+    .option('gotags', {
+      type: 'string',
+      array: true,
+      describe: 'build tags, comma-separated, like go build -tags=a,b (repeatable)',
+    })
+    .option('linkopt', {
+      type: 'string',
+      array: true,
+      describe: 'extra linker flags for every binary, like go build -ldflags (repeatable)',
     })
     // The remote cache flags are taken out and validated before yargs (src/cli/remote-flags.ts);
     // declared here for --help.
@@ -284,6 +295,8 @@ async function build(c: CommonArgs, patterns: readonly string[]): Promise<number
     pgo: c.pgo,
     diskCache: c.diskCache,
     gcGoopts: c.gcGoopts,
+    gotags: c.gotags,
+    linkopts: c.linkopts,
   };
   if (root !== undefined && replayIfUpToDate(root, request, c.jobs, c.events, started))
     return EXIT.ok;
@@ -301,6 +314,8 @@ async function withCommon(
     verbose: boolean;
     remoteCache: RemoteCacheOptions | undefined;
     gc_goopts?: string[];
+    gotags?: string[];
+    linkopt?: string[];
   },
   body: (c: CommonArgs) => Promise<number>,
 ): Promise<number> {
@@ -309,6 +324,10 @@ async function withCommon(
   if (!jobs.ok) throw new UsageError(jobs.failure);
   const maxSize = checkNumericFlag('disk_cache_max_size', a.disk_cache_max_size, 'positive');
   if (!maxSize.ok) throw new UsageError(maxSize.failure);
+  const gotags = parseGotags(a.gotags);
+  if (!gotags.ok) throw new UsageError(gotags.failure);
+  const linkopts = parseLinkopts('--linkopt', a.linkopt);
+  if (!linkopts.ok) throw new UsageError(linkopts.failure);
   const diskCache = await prepareDiskCacheRoot(a.disk_cache, process.cwd());
   if (!diskCache.ok) throw new UsageError(diskCache.failure);
   const logger: EventSink =
@@ -331,6 +350,8 @@ async function withCommon(
         maxCacheBytes: maxSize.value * 1024 ** 3,
         pgo: a.pgo,
         gcGoopts: (a.gc_goopts ?? []).flatMap((f) => f.split(/\s+/).filter((x) => x !== '')),
+        gotags: gotags.value,
+        linkopts: linkopts.value,
         output: a.output,
         verbose: a.verbose,
         remoteCache: a.remoteCache,

@@ -39,6 +39,8 @@ export interface BuildSettingsInput {
   readonly pgo?: string;
   /** The `-gcflags` value the equivalent `go build` command line would have, if any. */
   readonly gcflags?: string;
+  /** Build tags (`--gotags`), recorded as `-tags=a,b` like `go build -tags`. */
+  readonly tags?: readonly string[];
 }
 
 /**
@@ -52,6 +54,9 @@ export function buildSettings(input: BuildSettingsInput): BuildSetting[] {
     { key: '-compiler', value: 'gc' },
   ];
   if (input.gcflags !== undefined) settings.push({ key: '-gcflags', value: input.gcflags });
+  // -ldflags is left out under -trimpath (reference §8.1); -tags comes just before -trimpath.
+  if (input.tags !== undefined && input.tags.length > 0)
+    settings.push({ key: '-tags', value: input.tags.join(',') });
   settings.push({ key: '-trimpath', value: 'true' });
   if (input.defaultGodebug !== '')
     settings.push({ key: 'DefaultGODEBUG', value: input.defaultGodebug });

@@ -16,6 +16,8 @@ export interface LinkUnit {
   readonly defaultGodebug: string;
   /** Omit the symbol table and DWARF (`-s -w`), as cmd/go does for test binaries it runs. */
   readonly stripDebug?: boolean;
+  /** User linker flags (`--linkopt`, `gc_linkopts`), placed after `-buildmode` as cmd/go places `-ldflags`. */
+  readonly ldflags?: readonly string[];
 }
 
 /** Name of the linked binary inside the exec root. */
@@ -50,7 +52,7 @@ export function linkAction(
   // the host's CC would only make keys differ between machines. Once cgo is supported, the C
   // toolchain must be a pinned, digested part of the toolchain identity, not the host's CC.
   if (platform.cgoEnabled) throw new Error('cgo links need a pinned C toolchain (not supported)');
-  argv.push('-buildmode=exe', inExecRoot(mainPath));
+  argv.push('-buildmode=exe', ...(unit.ldflags ?? []), inExecRoot(mainPath));
   const env: Record<string, string> = platformEnv(platform);
   if (sdk.minor >= 23) env['GOROOT'] = '';
   else env['GOROOT_FINAL'] = '$GOROOT';

@@ -1,0 +1,93 @@
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { finished, go, makeWorkspace, pgobuild, tempDir, textSection } from './harness';
+
+/** The build settings lines of `go version -m`. */
+function settings(ws: string, binary: string): string[] {
+  return go(ws, ['version', '-m', binary])
+    .stdout.split('\n')
+    .filter((l) => l.trim().startsWith('build\t'))
+    .map((l) => l.trim());
+}
+
+/** What a binary prints. */
+function output(binary: string): string {
+  return spawnSync(binary, [], { encoding: 'utf8' }).stdout;
+}
+
+// One main package whose file set depends on the tag `fancy`, in the library and in main.
+const WORKSPACE = {
+  'go.mod': 'module example.com/cfg\n\ngo 1.22\n',
+  'lib/BUILD': 'go_library(\n    name = "lib",\n    srcs = ["plain.go", "fancy.go"],\n)\n',
+  'lib/plain.go':
+    '//go:build !fancy\n\npackage lib\n\n// Greeting says hello.\nfunc Greeting() string { return "hello" }\n',
+  'lib/fancy.go':
+    '//go:build fancy\n\npackage lib\n\n// Greeting says hello, fancily.\nfunc Greeting() string {\n\ts := ""\n\tfor i := 0; i < 3; i++ {\n\t\ts += "~"\n\t}\n\treturn s + "hello" + s\n}\n',
+  'cmd/x/BUILD':
+    'go_binary(\n    name = "x",\n    srcs = ["main.go"],\n    deps = ["//lib"],\n)\n\ngo_binary(\n    name = "stripped",\n    srcs = ["main.go"],\n    gc_linkopts = ["-s", "-w"],\n    deps = ["//lib"],\n)\n',
+  'cmd/x/main.go':
+    'package main\n\nimport "example.com/cfg/lib"\n\nvar version = "dev"\n\nfunc main() { println(lib.Greeting(), version) }\n',
+};
+
+describe('build configuration (--gotags, --linkopt, gc_linkopts)', () => {
+  const ws = makeWorkspace(WORKSPACE, 'pgobuild-cfg-');
+  const ours = path.join(ws, 'pgobuild-out/bin/cmd/x/x');
+  const goOut = tempDir('pgobuild-cfg-go-');
+
+  it('--gotags and --linkopt build what go build -tags -ldflags builds', () => {
+    const run = pgobuild(ws, [
+      'build',
+      '//cmd/x',
+      '--gotags=fancy',
+      '--linkopt=-X=main.version=1.2',
+    ]);
+    expect({ code: finished(run).exitCode, stderr: run.stderr }).toMatchObject({ code: 0 });
+    const theirs = path.join(goOut, 'x-fancy');
+    const g = go(ws, [
+      'build',
+      '-trimpath',
+      '-tags=fancy',
+      '-ldflags=-X=main.version=1.2',
+      '-o',
+      theirs,
+      './cmd/x',
+    ]);
+    expect(g.stderr).toBe('');
+    expect(textSection(ours).equals(textSection(theirs))).toBe(true);
+    expect(settings(ws, ours)).toEqual(settings(ws, theirs));
+    expect(settings(ws, ours)).toContain('build\t-tags=fancy');
+    expect(output(ours)).toBe('');
+    const printed = spawnSync(ours, [], { encoding: 'utf8' }).stderr;
+    expect(printed).toBe(spawnSync(theirs, [], { encoding: 'utf8' }).stderr);
+    expect(printed).toBe('~~~hello~~~ 1.2\n');
+
+    // Without the tag (and the -X) the other file compiles: the flags are part of the keys.
+    const plain = pgobuild(ws, ['build', '//cmd/x']);
+    expect(finished(plain).exitCode).toBe(0);
+    expect(finished(plain).executed).toBeGreaterThan(0);
+    expect(spawnSync(ours, [], { encoding: 'utf8' }).stderr).toBe('hello dev\n');
+    expect(settings(ws, ours).some((l) => l.startsWith('build\t-tags'))).toBe(false);
+  }, 600000);
+
+  it('gc_linkopts = ["-s", "-w"] links as go build -ldflags="-s -w"', () => {
+    const run = pgobuild(ws, ['build', '//cmd/x:stripped']);
+    expect({ code: finished(run).exitCode, stderr: run.stderr }).toMatchObject({ code: 0 });
+    const mine = path.join(ws, 'pgobuild-out/bin/cmd/x/stripped');
+    const theirs = path.join(goOut, 'stripped');
+    const g = go(ws, ['build', '-trimpath', '-ldflags=-s -w', '-o', theirs, './cmd/x']);
+    expect(g.stderr).toBe('');
+    expect(textSection(mine).equals(textSection(theirs))).toBe(true);
+    expect(settings(ws, mine)).toEqual(settings(ws, theirs));
+    // No symbol table: go tool nm finds none, as in go build's binary.
+    expect(go(ws, ['tool', 'nm', mine]).stderr).toContain('no symbols');
+  }, 600000);
+
+  it('bad --gotags and --linkopt values are usage errors naming the flag', () => {
+    const tags = pgobuild(ws, ['build', '//cmd/x', '--gotags=a-b']);
+    expect(tags.code).toBe(2);
+    expect(tags.stderr + tags.stdout).toContain('--gotags');
+    const link = pgobuild(ws, ['build', '//cmd/x', '--linkopt=-o=/tmp/x']);
+    expect(link.code).toBe(2);
+    expect(link.stderr + link.stdout).toContain('--linkopt');
+  });
+});
