@@ -1,8 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { err, ok, type Result } from '../util/result';
-import { decodeProfile } from './decode-profile';
+import { decodeProfileStacks } from './decode-profile';
 import { profileFailure, type ProfileFailure } from './profile-failure';
-import { profileEdges } from './profile-edges';
+import { stackEdges } from './profile-edges';
 import { serializePreprocessed } from './serialize-preprocessed';
 
 /**
@@ -13,14 +13,14 @@ export function preprocessProfileBytes(
   bytes: Uint8Array,
   displayPath: string,
 ): Result<Uint8Array, ProfileFailure> {
-  const decoded = decodeProfile(bytes, displayPath);
+  const decoded = decodeProfileStacks(bytes, displayPath);
   if (!decoded.ok) {
     return decoded;
   }
   if (decoded.value === 'empty') {
     return ok(serializePreprocessed([]));
   }
-  const edges = profileEdges(decoded.value, displayPath);
+  const edges = stackEdges(decoded.value.sampleTypes, decoded.value.stacks, displayPath);
   if (!edges.ok) {
     return edges;
   }

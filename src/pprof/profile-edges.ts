@@ -1,6 +1,6 @@
 import { err, ok, type Result } from '../util/result';
 import { compareUtf8 } from './compare-utf8';
-import type { PprofLocation, PprofProfile } from './profile';
+import type { PprofLocation, PprofProfile, PprofSample, PprofValueType } from './profile';
 import { profileFailure, type ProfileFailure } from './profile-failure';
 
 /**
@@ -26,7 +26,41 @@ export function profileEdges(
   p: PprofProfile,
   displayPath: string,
 ): Result<WeightedEdge[], ProfileFailure> {
-  if (p.samples.length === 0) {
+  return stackEdges(p.sampleTypes, sampleStacks(p.samples), displayPath);
+}
+
+/** Decoded samples seen as {@link SampleStacks}. */
+export function sampleStacks(samples: readonly PprofSample[]): SampleStacks {
+  return {
+    count: samples.length,
+    value: (i, valueIndex) => (samples[i] as PprofSample).values[valueIndex] ?? 0,
+    depth: (i) => (samples[i] as PprofSample).locations.length,
+    location: (i, frame) => (samples[i] as PprofSample).locations[frame] as PprofLocation,
+  };
+}
+
+/**
+ * The samples as {@link stackEdges} reads them, whatever holds them: an array of decoded
+ * samples, or typed arrays for a large profile.
+ */
+export interface SampleStacks {
+  readonly count: number;
+  /** Sample `sample`'s value at `valueIndex` (0 when it has no such value). */
+  value(sample: number, valueIndex: number): number;
+  /** How many locations sample `sample`'s stack has. */
+  depth(sample: number): number;
+  /** Location `frame` of sample `sample`'s stack, leaf first. */
+  location(sample: number, frame: number): PprofLocation;
+}
+
+/** {@link profileEdges} over samples given as {@link SampleStacks}. */
+export function stackEdges(
+  sampleTypes: readonly PprofValueType[],
+  stacks: SampleStacks,
+  displayPath: string,
+): Result<WeightedEdge[], ProfileFailure> {
+  const p = { sampleTypes };
+  if (stacks.count === 0) {
     return ok([]);
   }
   const valueIndex = p.sampleTypes.findIndex(
@@ -49,8 +83,8 @@ export function profileEdges(
   // values add up to a safe integer, all the arithmetic below is exact (and Go's int64 cannot
   // have overflowed either).
   let absTotal = 0;
-  for (const s of p.samples) {
-    absTotal += Math.abs(s.values[valueIndex] ?? 0);
+  for (let i = 0; i < stacks.count; i++) {
+    absTotal += Math.abs(stacks.value(i, valueIndex));
   }
   if (absTotal > Number.MAX_SAFE_INTEGER) {
     return err(
@@ -62,7 +96,7 @@ export function profileEdges(
     );
   }
 
-  const graph = buildGraph(p, valueIndex);
+  const graph = buildGraph(stacks, valueIndex);
   return namedEdges(graph, displayPath);
 }
 
@@ -81,7 +115,7 @@ interface Graph {
 }
 
 /** `internal/profile.NewGraph` restricted to what `createNamedEdgeMap` uses. */
-function buildGraph(p: PprofProfile, valueIndex: number): Graph {
+function buildGraph(stacks: SampleStacks, valueIndex: number): Graph {
   const g: Graph = { name: [], startLine: [], line: [], cum: [], flat: [], out: [] };
   const nodeByKey = new Map<string, number>();
   const nodesOfLocation = new Map<PprofLocation, number[]>();
@@ -125,8 +159,8 @@ function buildGraph(p: PprofProfile, valueIndex: number): Graph {
   // Per-sample dedup sets; samples touch only a handful of nodes, so arrays beat Sets.
   const seenNodes: number[] = [];
   const seenEdges: number[] = [];
-  for (const s of p.samples) {
-    const w = s.values[valueIndex] ?? 0;
+  for (let si = 0; si < stacks.count; si++) {
+    const w = stacks.value(si, valueIndex);
     if (w === 0) {
       continue;
     }
@@ -135,8 +169,8 @@ function buildGraph(p: PprofProfile, valueIndex: number): Graph {
     let parent = -1;
     // Only the two leaf-most frames form call edges (see NewGraph's comment): walk from
     // locations[1] to locations[0], each one's inline chain from outermost to innermost.
-    for (let i = Math.min(1, s.locations.length - 1); i >= 0; i--) {
-      const nodes = nodesOf(s.locations[i] as PprofLocation);
+    for (let i = Math.min(1, stacks.depth(si) - 1); i >= 0; i--) {
+      const nodes = nodesOf(stacks.location(si, i));
       for (let ni = nodes.length - 1; ni >= 0; ni--) {
         const n = nodes[ni] as number;
         const sawNode = seenNodes.includes(n);
