@@ -67,6 +67,19 @@ describe('serializePreprocessed', () => {
     );
   });
 
+  it('writes long and non-ASCII names exactly, however large the output grows', () => {
+    const edges = Array.from({ length: 300 }, (_, i) => ({
+      caller: `пакет.Функция${i}${'λ'.repeat(i)}`,
+      callee: `日本.f${'x'.repeat(3 * i)}`,
+      callSiteOffset: i - 7,
+      weight: 300 - i,
+    }));
+    const expected =
+      'GO PREPROFILE V1\n' +
+      edges.map((e) => `${e.caller}\n${e.callee}\n${e.callSiteOffset} ${e.weight}\n`).join('');
+    expect(Buffer.from(serializePreprocessed(edges)).toString('utf8')).toBe(expected);
+  });
+
   it('sorts by weight, then caller, callee and offset', () => {
     const e = (caller: string, callee: string, callSiteOffset: number, weight: number) => ({
       caller,
