@@ -59,7 +59,11 @@ export const goBinary: RuleDefinition = {
     },
     gc_linkopts: {
       type: 'string_list',
-      doc: 'Extra linker flags, as -ldflags passes them in cmd/go, e.g. ["-s", "-w"] (after --linkopt).',
+      doc: 'Extra linker flags, as -ldflags passes them in cmd/go, e.g. ["-s", "-w"] (after x_defs; --linkopt comes last).',
+    },
+    x_defs: {
+      type: 'string_dict',
+      doc: 'Link stamping: {"importpath.name": "value"} (or "name" for a variable of the main package, of the package under test for go_test) set as -ldflags=-X=importpath.name=value does. "{KEY}" in a value is replaced by the --workspace_status_command output key KEY when --stamp is given, and left as written otherwise.',
     },
   },
 };
@@ -89,7 +93,11 @@ export const goTest: RuleDefinition = {
     },
     gc_linkopts: {
       type: 'string_list',
-      doc: 'Extra linker flags, as -ldflags passes them in cmd/go, e.g. ["-s", "-w"] (after --linkopt).',
+      doc: 'Extra linker flags, as -ldflags passes them in cmd/go, e.g. ["-s", "-w"] (after x_defs; --linkopt comes last).',
+    },
+    x_defs: {
+      type: 'string_dict',
+      doc: 'Link stamping: {"importpath.name": "value"} (or "name" for a variable of the main package, of the package under test for go_test) set as -ldflags=-X=importpath.name=value does. "{KEY}" in a value is replaced by the --workspace_status_command output key KEY when --stamp is given, and left as written otherwise.',
     },
   },
 };

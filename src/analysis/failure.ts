@@ -31,7 +31,8 @@ export type AnalysisReason =
   | 'go-sdk-verify'
   | 'stdlib-list-failed'
   | 'missing-default-pgo'
-  | 'profile-error';
+  | 'profile-error'
+  | 'workspace-status';
 
 /** One analysis error: a message, and a diagnostic when it is about a place in a user file. */
 export interface AnalysisFailure {

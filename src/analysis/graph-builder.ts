@@ -54,7 +54,7 @@ import type { ResolvedPackage } from './resolved-package';
 import { testDataFiles } from './test-data';
 import { type DeclaredTarget, listAttr } from './rule-api';
 import { gcflagsSetting, packageGcflags, pgoNeutralizedWarning } from './gc-goopts';
-import { binaryLinkopts } from './link-options';
+import { type StampValues, binaryLinkopts } from './link-options';
 
 /** How a configuration is chosen for a binary (PGO resolution plugs in here). */
 export type ConfigForBinary = (
@@ -80,6 +80,8 @@ export class GraphBuilder {
   globalTags: readonly string[] = [];
   /** `--linkopt`: extra linker flags for every binary, as `go build -ldflags`. */
   globalLinkopts: readonly string[] = [];
+  /** `--stamp`: the `--workspace_status_command` values `{KEY}` in `x_defs` stands for. */
+  stampValues: StampValues = undefined;
   /** Headers found per std package directory (the same for every configuration). */
   private readonly headersByDir = new Map<string, Promise<SourceFile[]>>();
   private readonly reader: SourceReader;
@@ -904,6 +906,8 @@ export class GraphBuilder {
     const linked = this.transitiveDeps(main.value);
     const depModules = await this.buildInfoDeps(target, mod?.modulePath, linked);
     if (!depModules.ok) return depModules;
+    const ldflags = binaryLinkopts(this.globalLinkopts, target, 'main', this.stampValues);
+    if (!ldflags.ok) return err([diagnosticFailure('bad-attribute', ldflags.failure)]);
     const node: LinkNode = {
       kind: 'link',
       id,
@@ -931,7 +935,7 @@ export class GraphBuilder {
       },
       defaultGodebug: godebug,
       stripDebug: false,
-      ldflags: binaryLinkopts(this.globalLinkopts, target),
+      ldflags: ldflags.value,
       outputPath: path.posix.join('pgobuild-out', 'bin', target.pkg, target.name),
     };
     this.nodes.set(id, node);
@@ -1095,6 +1099,8 @@ export class GraphBuilder {
     const sharesMainBuildInfo =
       internal?.sources.packageName === 'main' && packageDefaults.value === godebug;
     const p = config.platform;
+    const ldflags = binaryLinkopts(this.globalLinkopts, target, basePath, this.stampValues);
+    if (!ldflags.ok) return err([diagnosticFailure('bad-attribute', ldflags.failure)]);
     const link: LinkNode = {
       kind: 'link',
       id: linkId,
@@ -1121,7 +1127,7 @@ export class GraphBuilder {
       },
       defaultGodebug: godebug,
       stripDebug: true,
-      ldflags: binaryLinkopts(this.globalLinkopts, target),
+      ldflags: ldflags.value,
     };
     this.nodes.set(linkId, link);
     return ok(linkId);

@@ -345,6 +345,22 @@ function typeAttr(
         span,
       });
     }
+    case 'string_dict': {
+      if (typeof v !== 'object' || v === null || v.kind !== 'dict')
+        return err(ctx.diagnostic(span, `${what}: expected a dict of strings, got ${typeName(v)}`));
+      const entries: { key: string; value: string; span: SourceSpan }[] = [];
+      for (const { key, value } of v.entries.values()) {
+        if (typeof key !== 'string' || typeof value !== 'string')
+          return err(
+            ctx.diagnostic(
+              span,
+              `${what}: expected a dict of strings, but an entry is ${typeName(key)}: ${typeName(value)}`,
+            ),
+          );
+        entries.push({ key, value, span });
+      }
+      return ok({ type, value: entries, span });
+    }
     default:
       return unreachable(type);
   }

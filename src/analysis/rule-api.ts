@@ -5,7 +5,7 @@ import type { SourceSpan } from '../util';
  * A rule names its attributes and their types; pgobuild checks every call in a BUILD file against
  * them (unknown attribute, wrong type, missing mandatory attribute) and hands the rule typed values.
  */
-export type AttrType = 'string' | 'bool' | 'string_list' | 'label' | 'label_list';
+export type AttrType = 'string' | 'bool' | 'string_list' | 'label' | 'label_list' | 'string_dict';
 
 /** One attribute of a rule. */
 export interface AttrSpec {
@@ -27,6 +27,16 @@ export type AttrValue =
   | {
       readonly type: 'label_list';
       readonly value: readonly { readonly value: string; readonly span: SourceSpan }[];
+      readonly span: SourceSpan;
+    }
+  | {
+      readonly type: 'string_dict';
+      /** Entries in the order written (the span is the dict's). */
+      readonly value: readonly {
+        readonly key: string;
+        readonly value: string;
+        readonly span: SourceSpan;
+      }[];
       readonly span: SourceSpan;
     };
 
@@ -69,4 +79,13 @@ export function listAttr(
 ): readonly { readonly value: string; readonly span: SourceSpan }[] {
   const v = t.attrs.get(name);
   return v?.type === 'string_list' || v?.type === 'label_list' ? v.value : [];
+}
+
+/** Reads a string_dict attribute's entries with spans; empty when absent. */
+export function dictAttr(
+  t: DeclaredTarget,
+  name: string,
+): readonly { readonly key: string; readonly value: string; readonly span: SourceSpan }[] {
+  const v = t.attrs.get(name);
+  return v?.type === 'string_dict' ? v.value : [];
 }

@@ -28,6 +28,7 @@ import { ExplainLog } from './explain-log';
 import { setUpGoSdk } from './go-sdk-setup';
 import { PgoResolver, parsePgoFlag } from './pgo-resolution';
 import { loadWorkspaceConfig } from './workspace-config';
+import { workspaceStatus } from './workspace-status';
 
 /** Options every command shares. */
 export interface SessionOptions {
@@ -49,6 +50,10 @@ export interface SessionOptions {
   readonly gotags?: readonly string[];
   /** `--linkopt`: extra linker flags for every binary (like `go build -ldflags`). */
   readonly linkopts?: readonly string[];
+  /** `--stamp`: `{KEY}` in `x_defs` values becomes the workspace status command's value. */
+  readonly stamp?: boolean;
+  /** `--workspace_status_command`: prints `KEY value` lines (run only with `--stamp`). */
+  readonly workspaceStatusCommand?: string;
 }
 
 /** Everything loaded once per command: workspace, SDK, standard library, cache. */
@@ -142,6 +147,11 @@ export async function openSession(
   graphBuilder.globalGcflags = opts.gcGoopts ?? [];
   graphBuilder.globalTags = opts.gotags ?? [];
   graphBuilder.globalLinkopts = opts.linkopts ?? [];
+  if (opts.stamp === true) {
+    const status = workspaceStatus(opts.workspaceStatusCommand, root);
+    if (!status.ok) return err([{ reason: 'workspace-status', message: status.failure }]);
+    graphBuilder.stampValues = status.value;
+  }
   const rel = workspaceRelative(root, opts.cwd);
   return ok({
     root,

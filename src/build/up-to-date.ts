@@ -58,6 +58,10 @@ export interface UpToDateRequest {
   readonly gotags?: readonly string[];
   /** `--linkopt` (changes every link). */
   readonly linkopts?: readonly string[];
+  /** `--stamp`: never answered from a recording (the status command's output may change). */
+  readonly stamp?: boolean;
+  /** `--workspace_status_command`. */
+  readonly workspaceStatusCommand?: string;
 }
 
 function requestKey(request: UpToDateRequest): string {
@@ -68,6 +72,8 @@ function requestKey(request: UpToDateRequest): string {
     gcGoopts: request.gcGoopts ?? [],
     gotags: request.gotags ?? [],
     linkopts: request.linkopts ?? [],
+    stamp: request.stamp ?? false,
+    workspaceStatusCommand: request.workspaceStatusCommand ?? null,
     diskCache: path.resolve(request.diskCache),
     env: relevantEnvironment(),
     node: process.version,

@@ -1,3 +1,4 @@
+import { linkerFlagProblem } from '../analysis/link-options';
 import { type Result, err, ok } from '../util';
 
 /** A build tag as a `//go:build` expression can name it. */
@@ -23,11 +24,6 @@ export function parseGotags(values: readonly string[] | undefined): Result<strin
   return ok(tags);
 }
 
-/** Linker flags pgobuild itself sets: a user value would break the link or its key. */
-const RESERVED = new Set(['-o', '-importcfg', '-buildmode', '-linkmode', '-extld', '-buildid']);
-/** Linker flags whose value may follow as the next word (`-X main.v=1`). */
-const TAKES_VALUE = new Set(['-X', '-extldflags', '-r', '-B', '-E', '-T', '-k', '-L', '-tmpdir']);
-
 /**
  * `--linkopt` (repeatable) or one `gc_linkopts` list: linker flags as `go build -ldflags` passes
  * them, each value split at whitespace. Every word is a flag (`-s`, `-X=main.v=1`) or the value
@@ -40,16 +36,6 @@ export function parseLinkopts(
   values: readonly string[] | undefined,
 ): Result<string[], string> {
   const words = (values ?? []).flatMap((v) => v.split(/\s+/).filter((w) => w !== ''));
-  for (let i = 0; i < words.length; i++) {
-    const word = words[i] as string;
-    const name = word.replace(/^--/, '-').replace(/=.*$/, '');
-    if (!word.startsWith('-'))
-      return err(`${where}: ${JSON.stringify(word)} is not a linker flag (flags start with '-')`);
-    if (RESERVED.has(name)) return err(`${where}: ${name} is set by pgobuild and cannot be given`);
-    if (TAKES_VALUE.has(name) && !word.includes('=')) {
-      if (i + 1 >= words.length) return err(`${where}: ${name} needs a value`);
-      i++;
-    }
-  }
-  return ok(words);
+  const bad = linkerFlagProblem(words);
+  return bad === undefined ? ok(words) : err(`${where}: ${bad}`);
 }

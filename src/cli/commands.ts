@@ -172,6 +172,8 @@ function recordNullBuild(
       gcGoopts: args.gcGoopts,
       gotags: args.gotags,
       linkopts: args.linkopts,
+      stamp: args.stamp,
+      workspaceStatusCommand: args.workspaceStatusCommand,
     },
     {
       root: s.root,

@@ -121,6 +121,14 @@ async function run(rawArgv: string[]): Promise<number> {
       array: true,
       describe: 'extra linker flags for every binary, like go build -ldflags (repeatable)',
     })
+    .option('stamp', {
+      type: 'boolean',
+      describe: 'replace {KEY} in x_defs values by --workspace_status_command output (Bazel)',
+    })
+    .option('workspace_status_command', {
+      type: 'string',
+      describe: 'command printing "KEY value" lines for --stamp, run in the workspace root',
+    })
     // The remote cache flags are taken out and validated before yargs (src/cli/remote-flags.ts);
     // declared here for --help.
     .option('remote_cache', {
@@ -297,8 +305,15 @@ async function build(c: CommonArgs, patterns: readonly string[]): Promise<number
     gcGoopts: c.gcGoopts,
     gotags: c.gotags,
     linkopts: c.linkopts,
+    stamp: c.stamp,
+    workspaceStatusCommand: c.workspaceStatusCommand,
   };
-  if (root !== undefined && replayIfUpToDate(root, request, c.jobs, c.events, started))
+  // With --stamp the status command's output may have changed: never answer from a recording.
+  if (
+    root !== undefined &&
+    c.stamp !== true &&
+    replayIfUpToDate(root, request, c.jobs, c.events, started)
+  )
     return EXIT.ok;
   return (await commands()).buildCommand(c, patterns);
 }
@@ -316,6 +331,8 @@ async function withCommon(
     gc_goopts?: string[];
     gotags?: string[];
     linkopt?: string[];
+    stamp?: boolean;
+    workspace_status_command?: string;
   },
   body: (c: CommonArgs) => Promise<number>,
 ): Promise<number> {
@@ -328,6 +345,12 @@ async function withCommon(
   if (!gotags.ok) throw new UsageError(gotags.failure);
   const linkopts = parseLinkopts('--linkopt', a.linkopt);
   if (!linkopts.ok) throw new UsageError(linkopts.failure);
+  const statusCommand = a.workspace_status_command;
+  if (
+    statusCommand !== undefined &&
+    (typeof statusCommand !== 'string' || statusCommand.trim() === '')
+  )
+    throw new UsageError('--workspace_status_command needs a command (given once)');
   const diskCache = await prepareDiskCacheRoot(a.disk_cache, process.cwd());
   if (!diskCache.ok) throw new UsageError(diskCache.failure);
   const logger: EventSink =
@@ -352,6 +375,8 @@ async function withCommon(
         gcGoopts: (a.gc_goopts ?? []).flatMap((f) => f.split(/\s+/).filter((x) => x !== '')),
         gotags: gotags.value,
         linkopts: linkopts.value,
+        stamp: a.stamp === true,
+        workspaceStatusCommand: statusCommand,
         output: a.output,
         verbose: a.verbose,
         remoteCache: a.remoteCache,

@@ -20,11 +20,11 @@ const WORKSPACE = {
   'go.mod': 'module example.com/cfg\n\ngo 1.22\n',
   'lib/BUILD': 'go_library(\n    name = "lib",\n    srcs = ["plain.go", "fancy.go"],\n)\n',
   'lib/plain.go':
-    '//go:build !fancy\n\npackage lib\n\n// Greeting says hello.\nfunc Greeting() string { return "hello" }\n',
+    '//go:build !fancy\n\npackage lib\n\n// Suffix ends the greeting (set by -X).\nvar Suffix string\n\n// Greeting says hello.\nfunc Greeting() string { return "hello" + Suffix }\n',
   'lib/fancy.go':
     '//go:build fancy\n\npackage lib\n\n// Greeting says hello, fancily.\nfunc Greeting() string {\n\ts := ""\n\tfor i := 0; i < 3; i++ {\n\t\ts += "~"\n\t}\n\treturn s + "hello" + s\n}\n',
   'cmd/x/BUILD':
-    'go_binary(\n    name = "x",\n    srcs = ["main.go"],\n    deps = ["//lib"],\n)\n\ngo_binary(\n    name = "stripped",\n    srcs = ["main.go"],\n    gc_linkopts = ["-s", "-w"],\n    deps = ["//lib"],\n)\n',
+    'go_binary(\n    name = "x",\n    srcs = ["main.go"],\n    deps = ["//lib"],\n)\n\ngo_binary(\n    name = "stripped",\n    srcs = ["main.go"],\n    gc_linkopts = ["-s", "-w"],\n    deps = ["//lib"],\n)\n\ngo_binary(\n    name = "stamped",\n    srcs = ["main.go"],\n    x_defs = {\n        "version": "{STABLE_V}-x",\n        "example.com/cfg/lib.Suffix": "!",\n    },\n    deps = ["//lib"],\n)\n',
   'cmd/x/main.go':
     'package main\n\nimport "example.com/cfg/lib"\n\nvar version = "dev"\n\nfunc main() { println(lib.Greeting(), version) }\n',
 };
@@ -80,6 +80,45 @@ describe('build configuration (--gotags, --linkopt, gc_linkopts)', () => {
     expect(settings(ws, mine)).toEqual(settings(ws, theirs));
     // No symbol table: go tool nm finds none, as in go build's binary.
     expect(go(ws, ['tool', 'nm', mine]).stderr).toContain('no symbols');
+  }, 600000);
+
+  it('x_defs with --stamp links as go build -ldflags=-X with the status values', () => {
+    const mine = path.join(ws, 'pgobuild-out/bin/cmd/x/stamped');
+    const stamped = pgobuild(ws, [
+      'build',
+      '//cmd/x:stamped',
+      '--stamp',
+      '--workspace_status_command=echo STABLE_V 3.4; echo OTHER y',
+    ]);
+    expect({ code: finished(stamped).exitCode, stderr: stamped.stderr }).toMatchObject({ code: 0 });
+    const theirs = path.join(goOut, 'stamped');
+    const g = go(ws, [
+      'build',
+      '-trimpath',
+      '-ldflags=-X main.version=3.4-x -X example.com/cfg/lib.Suffix=!',
+      '-o',
+      theirs,
+      './cmd/x',
+    ]);
+    expect(g.stderr).toBe('');
+    expect(textSection(mine).equals(textSection(theirs))).toBe(true);
+    expect(settings(ws, mine)).toEqual(settings(ws, theirs));
+    expect(spawnSync(mine, [], { encoding: 'utf8' }).stderr).toBe('hello! 3.4-x\n');
+
+    // Without --stamp the value is linked as written, and the link re-runs.
+    const plain = pgobuild(ws, ['build', '//cmd/x:stamped']);
+    expect(finished(plain).exitCode).toBe(0);
+    expect(spawnSync(mine, [], { encoding: 'utf8' }).stderr).toBe('hello! {STABLE_V}-x\n');
+
+    // A failing status command stops the build, naming the flag.
+    const failing = pgobuild(ws, [
+      'build',
+      '//cmd/x:stamped',
+      '--stamp',
+      '--workspace_status_command=exit 7',
+    ]);
+    expect(failing.code).toBe(2);
+    expect(failing.stdout + failing.stderr).toContain('--workspace_status_command');
   }, 600000);
 
   it('bad --gotags and --linkopt values are usage errors naming the flag', () => {
