@@ -108,7 +108,12 @@ export async function openSession(
   });
   if (!sdk.ok) return err(sdk.failure);
   const platform = defaultPlatform(sdk.value.hostOs, sdk.value.hostArch);
-  const stdlib = await loadStdlib(sdk.value, platform, path.join(opts.diskCache, 'v1'));
+  const stdlib = await loadStdlib(
+    sdk.value,
+    platform,
+    path.join(opts.diskCache, 'v1'),
+    opts.gotags,
+  );
   if (!stdlib.ok) return err([{ reason: 'stdlib-list-failed', message: stdlib.failure.message }]);
   const includeDir = path.join(sdk.value.goroot, 'pkg', 'include');
   const includeFiles: SourceFile[] = [];

@@ -32,17 +32,21 @@ const LISTING_VERSION = 1;
 /**
  * The standard library for `platform`, listed once per (toolchain identity, platform) with the
  * SDK's own `go list -deps std` (so file selection and vendoring are exactly cmd/go's) and kept in
- * `<stateDir>/stdlib/`. Only GOROOT is read; the listing runs with a clean environment.
+ * `<stateDir>/stdlib/`. Only GOROOT is read; the listing runs with a clean environment. Build
+ * tags (`--gotags`) select std files as `go build -tags` does (`netgo`, `osusergo`, …), so they
+ * are passed to the listing and name its file.
  */
 export async function loadStdlib(
   sdk: GoSdk,
   platform: Platform,
   stateDir: string,
+  tags: readonly string[] = [],
 ): Promise<Result<ReadonlyMap<string, StdPackage>, StdlibFailure>> {
+  const tagged = tags.length === 0 ? '' : `-tags_${tags.join(',')}`;
   const file = path.join(
     stateDir,
     'stdlib',
-    `v${LISTING_VERSION}-${sdk.identity}-${platform.goos}_${platform.goarch}_${platform.archLevel}.json`,
+    `v${LISTING_VERSION}-${sdk.identity}-${platform.goos}_${platform.goarch}_${platform.archLevel}${tagged}.json`,
   );
   try {
     const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as StdPackage[];
@@ -58,6 +62,7 @@ export async function loadStdlib(
         'list',
         '-e',
         '-deps',
+        ...(tags.length === 0 ? [] : [`-tags=${tags.join(',')}`]),
         '-json=ImportPath,Name,Dir,GoFiles,SFiles,HFiles,Imports,ImportMap,Error',
         'std',
       ],

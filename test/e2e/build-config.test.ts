@@ -25,6 +25,9 @@ const WORKSPACE = {
     '//go:build fancy\n\npackage lib\n\n// Greeting says hello, fancily.\nfunc Greeting() string {\n\ts := ""\n\tfor i := 0; i < 3; i++ {\n\t\ts += "~"\n\t}\n\treturn s + "hello" + s\n}\n',
   'cmd/x/BUILD':
     'go_binary(\n    name = "x",\n    srcs = ["main.go"],\n    deps = ["//lib"],\n)\n\ngo_binary(\n    name = "stripped",\n    srcs = ["main.go"],\n    gc_linkopts = ["-s", "-w"],\n    deps = ["//lib"],\n)\n\ngo_binary(\n    name = "stamped",\n    srcs = ["main.go"],\n    x_defs = {\n        "version": "{STABLE_V}-x",\n        "example.com/cfg/lib.Suffix": "!",\n    },\n    deps = ["//lib"],\n)\n',
+  'cmd/n/BUILD': 'go_binary(\n    name = "n",\n    srcs = ["main.go"],\n)\n',
+  'cmd/n/main.go':
+    'package main\n\nimport "net"\n\nfunc main() {\n\tif _, err := net.LookupPort("tcp", "http"); err != nil {\n\t\tpanic(err)\n\t}\n}\n',
   'cmd/x/main.go':
     'package main\n\nimport "example.com/cfg/lib"\n\nvar version = "dev"\n\nfunc main() { println(lib.Greeting(), version) }\n',
 };
@@ -67,6 +70,17 @@ describe('build configuration (--gotags, --linkopt, gc_linkopts)', () => {
     expect(finished(plain).executed).toBeGreaterThan(0);
     expect(spawnSync(ours, [], { encoding: 'utf8' }).stderr).toBe('hello dev\n');
     expect(settings(ws, ours).some((l) => l.startsWith('build\t-tags'))).toBe(false);
+  }, 600000);
+
+  it('--gotags selects standard-library files too (netgo), as go build -tags', () => {
+    const run = pgobuild(ws, ['build', '//cmd/n', '--gotags=netgo']);
+    expect({ code: finished(run).exitCode, stderr: run.stderr }).toMatchObject({ code: 0 });
+    const mine = path.join(ws, 'pgobuild-out/bin/cmd/n/n');
+    const theirs = path.join(goOut, 'n');
+    const g = go(ws, ['build', '-trimpath', '-tags=netgo', '-o', theirs, './cmd/n']);
+    expect(g.stderr).toBe('');
+    expect(textSection(mine).equals(textSection(theirs))).toBe(true);
+    expect(settings(ws, mine)).toEqual(settings(ws, theirs));
   }, 600000);
 
   it('gc_linkopts = ["-s", "-w"] links as go build -ldflags="-s -w"', () => {
