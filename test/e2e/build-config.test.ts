@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { finished, go, makeWorkspace, pgobuild, tempDir, textSection } from './harness';
 
@@ -8,6 +9,13 @@ function settings(ws: string, binary: string): string[] {
     .stdout.split('\n')
     .filter((l) => l.trim().startsWith('build\t'))
     .map((l) => l.trim());
+}
+
+/** Sets every file's and directory's modification time an hour back (out of the racy window). */
+function backdate(dir: string): void {
+  const past = new Date(Date.now() - 3600_000);
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true }))
+    fs.utimesSync(path.join(entry.parentPath, entry.name), past, past);
 }
 
 /** What a binary prints. */
@@ -70,6 +78,20 @@ describe('build configuration (--gotags, --linkopt, gc_linkopts)', () => {
     expect(finished(plain).executed).toBeGreaterThan(0);
     expect(spawnSync(ours, [], { encoding: 'utf8' }).stderr).toBe('hello dev\n');
     expect(settings(ws, ours).some((l) => l.startsWith('build\t-tags'))).toBe(false);
+
+    // A recorded null build is not replayed for a request with other tags or linker flags.
+    backdate(ws);
+    expect(finished(pgobuild(ws, ['build', '//cmd/x'])).executed).toBe(0);
+    expect(finished(pgobuild(ws, ['build', '//cmd/x'])).replayed).toBe(true);
+    const again = pgobuild(ws, [
+      'build',
+      '//cmd/x',
+      '--gotags=fancy',
+      '--linkopt=-X=main.version=3',
+    ]);
+    expect(finished(again).exitCode).toBe(0);
+    expect(finished(again).replayed).not.toBe(true);
+    expect(spawnSync(ours, [], { encoding: 'utf8' }).stderr).toBe('~~~hello~~~ 3\n');
   }, 600000);
 
   it('--gotags selects standard-library files too (netgo), as go build -tags', () => {
