@@ -6,6 +6,9 @@
  * blog's service, and pgo-gain:mdserver / pgo-gain:mdrender one of them). BENCH_SCALES overrides
  * the synthetic sizes (default "1000,5000"); BENCH_LOAD_RUNS the number of native load runs per
  * variant of mdrender's benchstat comparison (default 20; needs scripts/fetch-tools.sh).
+ * Section remote (remote:examples, remote:1000 for one workspace) measures a cold build uploading
+ * to a real bazel-remote vs a fresh copy against the warm remote, over BENCH_REMOTE_PROTOCOLS
+ * (default "grpc,http"), BENCH_REMOTE_COLD_RUNS (default 1) and BENCH_REMOTE_FRESH_RUNS (default 3).
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -16,6 +19,7 @@ import { BINARIES, generate, packageDir } from './generate';
 import { measureHashing } from './hashing';
 import { type BlogPgoGain, type PgoGain, measureBlogPgoGain, measurePgoGain } from './pgo-gain';
 import { measurePreprocessing } from './profiles';
+import { type RemoteScenario, measureRemote, remoteSection } from './remote';
 
 const RESULTS = path.join(REPO, 'bench', 'results');
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 5);
@@ -125,6 +129,84 @@ function measureExamples(): Measurement[] {
       'wide',
     ),
   ];
+}
+
+/** Copies WORKSPACE and examples/ into ws, as the examples benchmarks do. */
+function copyExamples(ws: string): void {
+  fs.mkdirSync(ws, { recursive: true });
+  fs.copyFileSync(path.join(REPO, 'WORKSPACE'), path.join(ws, 'WORKSPACE'));
+  fs.cpSync(path.join(REPO, 'examples'), path.join(ws, 'examples'), {
+    recursive: true,
+    filter: (s) => !s.includes('pgobuild-out'),
+  });
+}
+
+const SCALE_PROFILES = [
+  'p2pool-observer-api.cpu.pprof',
+  'p2pool-observer-daemon.cpu.pprof',
+  'masterdnsvpn-server.cpu.pprof',
+].map((f) => path.join(REPO, 'test', 'fixtures', 'profiles', f));
+
+/** The remote cache figures for the examples and/or the 1k workspace, merged into remote.json. */
+async function measureRemoteSection(which: readonly string[]): Promise<void> {
+  const cold = Number(process.env['BENCH_REMOTE_COLD_RUNS'] ?? 1);
+  const fresh = Number(process.env['BENCH_REMOTE_FRESH_RUNS'] ?? 3);
+  const protocols = (process.env['BENCH_REMOTE_PROTOCOLS'] ?? 'grpc,http').split(',') as (
+    'grpc' | 'http'
+  )[];
+  const file = path.join(RESULTS, 'remote.json');
+  const saveScenarios = (added: RemoteScenario[]): void => {
+    const old = readResult<{ scenarios: RemoteScenario[] }>('remote')?.scenarios ?? [];
+    const key = (s: RemoteScenario): string => `${s.workspace} ${s.protocol}`;
+    const keys = new Set(added.map(key));
+    save('remote', {
+      runs: fresh,
+      scenarios: [...old.filter((s) => !keys.has(key(s))), ...added],
+    });
+    log(`wrote ${file}`);
+  };
+  if (which.includes('examples')) {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pgobuild-bench-'));
+    copyExamples(path.join(tmp, 'ws'));
+    const patterns = buildablePatterns(
+      path.join(tmp, 'ws'),
+      '//examples/...',
+      path.join(tmp, 'query-cache'),
+    );
+    const profiles = (
+      fs.readdirSync(path.join(tmp, 'ws', 'examples'), { recursive: true }) as string[]
+    ).filter((f) => path.basename(f) === 'default.pgo').length;
+    fs.rmSync(tmp, { recursive: true, force: true });
+    saveScenarios(
+      await measureRemote(
+        'examples',
+        `the ${patterns.length} go_binary/go_library targets of //examples/... (the ${profiles} services with their default.pgo), as in examples-cold`,
+        copyExamples,
+        patterns,
+        cold,
+        fresh,
+        protocols,
+        log,
+      ),
+    );
+  }
+  for (const n of SCALES.filter((n) => which.includes(String(n)))) {
+    const src = fs.mkdtempSync(path.join(os.tmpdir(), `pgobuild-bench-remote-synth-${n}-`));
+    generate(src, n, SCALE_PROFILES);
+    saveScenarios(
+      await measureRemote(
+        `scale-${n}`,
+        `//... of the synthetic ${n}-package workspace (${BINARIES.length} binaries with profiles), written once by bench/generate.ts and copied`,
+        (dir) => fs.cpSync(src, dir, { recursive: true }),
+        ['//...'],
+        cold,
+        fresh,
+        protocols,
+        log,
+      ),
+    );
+    fs.rmSync(src, { recursive: true, force: true });
+  }
 }
 
 function measureScale(n: number): Measurement[] {
@@ -357,6 +439,9 @@ ${l.benchstat.trim()}
 \`\`\`
 `;
   }
+  const remote = readResult<{ scenarios: RemoteScenario[]; date: string }>('remote');
+  if (remote !== undefined)
+    text += remoteSection(remote.scenarios, describe, remote.machine, remote.date);
   fs.writeFileSync(path.join(REPO, 'bench', 'README.md'), text);
 }
 
@@ -378,6 +463,11 @@ async function main(): Promise<void> {
       'pgo-gain-mdrender',
       await measureBlogPgoGain(RUNS, LOAD_RUNS, path.join(RESULTS, 'pgo-gain-mdrender.load.txt')),
     );
+  // remote: both workspaces; remote:examples or remote:1000 one of them.
+  const remote = want('remote')
+    ? ['examples', '1000']
+    : sections.filter((s) => s.startsWith('remote:')).map((s) => s.slice('remote:'.length));
+  if (remote.length > 0) await measureRemoteSection(remote);
   writeReadme();
   process.stdout.write(fs.readFileSync(path.join(REPO, 'bench', 'README.md'), 'utf8'));
 }
