@@ -345,8 +345,3 @@ function compareMinor(goVersion: string, minor: number): number {
   const m = /^1\.(\d+)/.exec(goVersion);
   return (m === null ? 0 : Number(m[1])) - minor;
 }
-
-/** Whether `importPath` names a module of the build list or a package below one. */
-export function isKnownModulePath(ctx: ModuleContext, importPath: string): boolean {
-  return modulesProviding(ctx, importPath).length > 0;
-}
