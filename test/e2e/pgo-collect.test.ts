@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { REPO, makeWorkspace, pgobuildAsync, tempDir } from './harness';
+import { GO } from '../go-toolchain';
 
-const GO = process.env['PGOBUILD_TEST_GO'] ?? '/usr/local/go/bin/go';
 const EXAMPLES = path.join(REPO, 'examples');
 const children: ChildProcess[] = [];
 

@@ -3,11 +3,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BuildContext, PackageFiles } from '../../src/go/scan';
 import { selectPackageFiles } from '../../src/go/scan';
+import { GO } from '../go-toolchain';
 
 // End-to-end against the real toolchain: for standard library packages, selecting files with
 // pgobuild's scanner for linux/amd64 without cgo must give exactly what `go list` reports.
 
-const goBin = process.env.GO ?? '/usr/local/go/bin/go';
+const goBin = GO;
 const goEnv = {
   ...process.env,
   CGO_ENABLED: '0',

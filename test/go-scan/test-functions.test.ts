@@ -4,8 +4,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { TestFunctions } from '../../src/go/scan';
 import { combineTestFunctions, findTestFunctions, generateTestMain } from '../../src/go/scan';
+import { GO } from '../go-toolchain';
 
-const goBin = process.env.GO ?? '/usr/local/go/bin/go';
+const goBin = GO;
 
 function find(text: string, file = 'p/x_test.go'): TestFunctions {
   const r = findTestFunctions(file, text);

@@ -3,11 +3,12 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { GO } from '../go-toolchain';
 
 const execFileAsync = promisify(execFile);
 
-/** The Go toolchain the oracle runs (Go 1.26 on the build machine). */
-export const GO = process.env['PGOBUILD_TEST_GO'] ?? '/usr/local/go/bin/go';
+/** The Go toolchain the oracle runs (test/go-toolchain.ts: PGOBUILD_TEST_GO or go on PATH). */
+export { GO };
 
 /** What `go tool preprofile` did with one input. */
 export type PreprofileOutcome =
