@@ -225,10 +225,9 @@ export function parseGoMod(file: string, text: string): Result<GoMod, Diagnostic
         modulePath = d.args[0];
         break;
       case 'go': {
-        const v = d.args[0] ?? '';
-        if (d.args.length !== 1 || !GO_VERSION.test(v))
-          return at(`invalid go version '${d.args.join(' ')}': must match format 1.23.0`);
-        goVersion = v;
+        const v = goLineVersion(d);
+        if (!v.ok) return at(v.failure);
+        goVersion = v.value;
         break;
       }
       case 'toolchain':
@@ -237,9 +236,9 @@ export function parseGoMod(file: string, text: string): Result<GoMod, Diagnostic
         toolchain = d.args[0];
         break;
       case 'godebug': {
-        const kv = d.args.length === 1 ? parseGodebug(d.args[0] as string) : undefined;
-        if (kv === undefined) return at('expected godebug key=value');
-        godebug.push({ ...kv, span });
+        const kv = godebugLineSetting(d);
+        if (!kv.ok) return at(kv.failure);
+        godebug.push({ ...kv.value, span });
         break;
       }
       case 'require': {
@@ -309,18 +308,19 @@ export function parseGoWork(file: string, text: string): Result<GoWork, Diagnost
     const at = (message: string): Result<never, Diagnostic> =>
       err(makeDiagnostic('error', span, message, text));
     switch (d.verb) {
-      case 'go':
-        if (d.args.length !== 1 || !GO_VERSION.test(d.args[0] ?? ''))
-          return at(`invalid go version '${d.args.join(' ')}': must match format 1.23.0`);
-        goVersion = d.args[0];
+      case 'go': {
+        const v = goLineVersion(d);
+        if (!v.ok) return at(v.failure);
+        goVersion = v.value;
         break;
+      }
       case 'toolchain':
         toolchain = d.args[0];
         break;
       case 'godebug': {
-        const kv = d.args.length === 1 ? parseGodebug(d.args[0] as string) : undefined;
-        if (kv === undefined) return at('expected godebug key=value');
-        godebug.push({ ...kv, span });
+        const kv = godebugLineSetting(d);
+        if (!kv.ok) return at(kv.failure);
+        godebug.push({ ...kv.value, span });
         break;
       }
       case 'use':
@@ -338,6 +338,20 @@ export function parseGoWork(file: string, text: string): Result<GoWork, Diagnost
     }
   }
   return ok({ file, goVersion, toolchain, godebug, use, replace });
+}
+
+/** The version of a `go` line, checked alike in go.mod and go.work; or what is wrong with it. */
+function goLineVersion(d: DirectiveLine): Result<string, string> {
+  const v = d.args[0] ?? '';
+  return d.args.length === 1 && GO_VERSION.test(v)
+    ? ok(v)
+    : err(`invalid go version '${d.args.join(' ')}': must match format 1.23.0`);
+}
+
+/** The key and value of a `godebug` line (go.mod and go.work); or what is wrong with it. */
+function godebugLineSetting(d: DirectiveLine): Result<{ key: string; value: string }, string> {
+  const kv = d.args.length === 1 ? parseGodebug(d.args[0] as string) : undefined;
+  return kv === undefined ? err('expected godebug key=value') : ok(kv);
 }
 
 function parseReplace(args: readonly string[]): { old: ModuleRef; new: ModuleRef } | undefined {
