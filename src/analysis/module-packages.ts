@@ -77,6 +77,8 @@ export class ModulePackages {
   private readonly dirsRead = new Set<string>();
   /** Files the build lists depend on (see {@link consultedFiles}). */
   private readonly filesRead = new Set<string>();
+  /** The go.work each module directory builds in (see {@link goWorkUsing}). */
+  private readonly goWorks = new Map<string, { file: string; parsed?: GoWork } | undefined>();
 
   constructor(private readonly opts: ModulePackageOptions) {}
 
@@ -104,7 +106,7 @@ export class ModulePackages {
     const modDir =
       path.posix.dirname(mod.value.file) === '.' ? '' : path.posix.dirname(mod.value.file);
     const work = process.env['GOWORK'] === 'off' ? undefined : this.goWorkUsing(modDir);
-    const file = work ?? mod.value.file;
+    const file = work?.file ?? mod.value.file;
     let pending = this.contexts.get(file);
     if (pending === undefined) {
       pending = loadModuleContext(this.opts.root, file, this.opts.go).then((r) => {
@@ -138,10 +140,7 @@ export class ModulePackages {
     const mod = this.opts.reader.goModFileFor(pkgDir);
     if (mod === undefined) return undefined;
     const modDir = path.posix.dirname(mod) === '.' ? '' : path.posix.dirname(mod);
-    const file = this.goWorkUsing(modDir);
-    if (file === undefined) return undefined;
-    const parsed = parseGoWork(file, fs.readFileSync(path.join(this.opts.root, file), 'utf8'));
-    return parsed.ok ? parsed.value : undefined;
+    return this.goWorkUsing(modDir)?.parsed;
   }
 
   /** The build list of go.mod or go.work `file`, once {@link contextFor} has loaded it. */
@@ -149,23 +148,31 @@ export class ModulePackages {
     return this.contexts.get(file);
   }
 
-  /** The workspace-relative go.work at or above `modDir` that lists it in a `use` directive. */
-  private goWorkUsing(modDir: string): string | undefined {
-    let dir = modDir;
-    for (;;) {
+  /**
+   * The workspace-relative go.work at or above `modDir` that lists it in a `use` directive, and
+   * the file parsed (undefined when it does not parse: loading it reports the syntax error).
+   * Found once per module directory.
+   */
+  private goWorkUsing(modDir: string): { file: string; parsed?: GoWork } | undefined {
+    if (this.goWorks.has(modDir)) return this.goWorks.get(modDir);
+    let found: { file: string; parsed?: GoWork } | undefined;
+    for (let dir = modDir; ; dir = path.posix.dirname(dir) === '.' ? '' : path.posix.dirname(dir)) {
       const file = dir === '' ? 'go.work' : `${dir}/go.work`;
       const abs = path.join(this.opts.root, file);
       if (fs.existsSync(abs)) {
         const parsed = parseGoWork(file, fs.readFileSync(abs, 'utf8'));
-        if (!parsed.ok) return file; // loading it reports the syntax error
-        const uses = parsed.value.use.some(
-          (u) => path.resolve(path.dirname(abs), u.dir) === path.join(this.opts.root, modDir),
-        );
-        return uses ? file : undefined;
+        const uses =
+          !parsed.ok ||
+          parsed.value.use.some(
+            (u) => path.resolve(path.dirname(abs), u.dir) === path.join(this.opts.root, modDir),
+          );
+        found = uses ? { file, parsed: parsed.ok ? parsed.value : undefined } : undefined;
+        break;
       }
-      if (dir === '') return undefined;
-      dir = path.posix.dirname(dir) === '.' ? '' : path.posix.dirname(dir);
+      if (dir === '') break;
     }
+    this.goWorks.set(modDir, found);
+    return found;
   }
 
   /**
