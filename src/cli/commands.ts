@@ -11,12 +11,12 @@ import {
   execute,
   openSession,
   reportFailures,
-} from '../build';
-import { describe } from '../build/build-runner';
+} from '../orchestration';
+import { describe } from '../orchestration/build-runner';
 import type { RemoteCacheSummary } from '../events';
 import { type Result, err, ok } from '../util';
 import { labelOf, parseLabel, parseTargetPattern, shortLabel } from '../workspace';
-import { EventRecorder, forgetUpToDate, recordUpToDate } from '../build/up-to-date';
+import { EventRecorder, forgetUpToDate, recordUpToDate } from '../orchestration/up-to-date';
 import { interruptedBy, signalExitCode } from '../exec/interrupt';
 import type { TestFlags } from './test-flags';
 import { TestOutputFilter } from './test-output-filter';

@@ -2,7 +2,7 @@ import * as os from 'node:os';
 import yargs from 'yargs';
 // Only light modules are imported eagerly: a null build answered by the up-to-date check must not
 // pay for loading analysis, the executor or the cache. The commands load on first use.
-import { replayIfUpToDate } from '../build/up-to-date';
+import { replayIfUpToDate } from '../orchestration/up-to-date';
 import { defaultDiskCacheRoot } from '../cache/disk-layout';
 import { HumanLogger } from '../events/human-logger';
 import { JsonLogger } from '../events/json-logger';

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import type { LinkNode } from '../analysis/build-graph';
 import { neutralizingFlags } from '../analysis/gc-goopts';
-import { analyze, openSession, reportFailures } from '../build';
+import { analyze, openSession, reportFailures } from '../orchestration';
 import {
   decodeProfile,
   formatProfileFailure,

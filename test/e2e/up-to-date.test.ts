@@ -6,7 +6,7 @@ import { type CliRun, finished, makeWorkspace, pgobuild, tempDir } from './harne
 import { SMALL_WORKSPACE } from './small-workspace';
 
 /**
- * The up-to-date check (src/build/up-to-date.ts): a null build records what it depended on, and
+ * The up-to-date check (src/orchestration/up-to-date.ts): a null build records what it depended on, and
  * the next identical build replays its answer only while none of that changed.
  */
 

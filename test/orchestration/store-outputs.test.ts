@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ActionKey } from '../../src/actions';
-import { storeOutputs } from '../../src/build/store-outputs';
+import { storeOutputs } from '../../src/orchestration/store-outputs';
 import { type ActionCache, DiskCache } from '../../src/cache';
 
 const dirs: string[] = [];

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ExplainLog, type KeySummary } from '../../src/build/explain-log';
+import { ExplainLog, type KeySummary } from '../../src/orchestration/explain-log';
 
 const summary = (key: string, input: string): KeySummary => ({
   key,
