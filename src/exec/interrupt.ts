@@ -1,4 +1,4 @@
-import * as os from 'node:os';
+import { signalExitCode } from '../util/exit-code';
 import { childWatchdog } from './child-watchdog';
 
 /** The signals that mean "stop the build": Ctrl-C, kill, and the terminal going away. */
@@ -14,11 +14,8 @@ export class Interrupted extends Error {
   }
 }
 
-/** The exit status shells report for a process killed by `signal`: 128 + its number. */
-export function signalExitCode(signal: string): number {
-  const n = (os.constants.signals as Readonly<Record<string, number | undefined>>)[signal];
-  return 128 + (n ?? 0);
-}
+// The exit status of a signal is in the one exit-code table (src/util/exit-code.ts).
+export { signalExitCode };
 
 /** The signal that aborted `signal`, when an interrupt handler did. */
 export function interruptedBy(signal: AbortSignal): InterruptSignal | undefined {

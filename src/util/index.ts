@@ -6,3 +6,4 @@ export * from './edit-distance';
 export * from './atomic-write';
 export * from './process';
 export * from './stat-signature';
+export * from './exit-code';
