@@ -1,7 +1,5 @@
 import type { BuildEvent, EventSink } from '../events/build-event';
-
-/** Exit code of an internal error (a bug in pgobuild), as README's exit-code table says. */
-export const EXIT_INTERNAL_ERROR = 3;
+import { EXIT } from '../util/exit-code';
 
 /** The part of `process` the guard needs (injected by tests). */
 export interface ProcessHooks {
@@ -44,7 +42,7 @@ export class CommandGuard implements EventSink {
     if (this.startedAtMs === undefined || this.finished) return;
     this.emit({
       type: 'command-finished',
-      exitCode: EXIT_INTERNAL_ERROR,
+      exitCode: EXIT.internal,
       executed: 0,
       cached: 0,
       failed: 1,
@@ -76,7 +74,7 @@ export function guardCommand(
       guard.abandon(
         'the command stopped before it finished: it waits for something that can never happen (a promise that never settles)',
       );
-      resolve(EXIT_INTERNAL_ERROR);
+      resolve(EXIT.internal);
     };
     hooks.once('beforeExit', onBeforeExit);
     const settle = (): boolean => {
@@ -92,7 +90,7 @@ export function guardCommand(
           guard.abandon(
             `the command returned exit code ${code} without reporting command-finished`,
           );
-          resolve(EXIT_INTERNAL_ERROR);
+          resolve(EXIT.internal);
         } else resolve(code);
       },
       (e: unknown) => {

@@ -1,12 +1,9 @@
 import * as path from 'node:path';
 import { generateBuildFiles } from '../generate';
 import { formatDiagnostic } from '../util/diagnostic';
-import type { Diagnostic } from '../util';
+import { type Diagnostic, EXIT } from '../util';
 import { findWorkspaceRoot } from '../workspace/workspace-root';
 import type { CommonArgs } from './commands';
-
-const EXIT_OK = 0;
-const EXIT_USAGE = 2;
 
 /**
  * `pgobuild generate [PATTERN…]`: writes or updates BUILD.bazel files from the Go sources (see
@@ -36,13 +33,13 @@ export async function generateCommand(
   const root = await findWorkspaceRoot(args.cwd);
   if (root === undefined) {
     emitMessage(args, 'no WORKSPACE or WORKSPACE.bazel file here or in any parent directory');
-    return finish(EXIT_USAGE, 0, 0, 1);
+    return finish(EXIT.usage, 0, 0, 1);
   }
   const rel = path.relative(root, args.cwd).split(path.sep).join('/');
   const report = generateBuildFiles(root, patterns, rel.startsWith('..') ? '' : rel);
   if (!report.ok) {
     emitMessage(args, report.failure);
-    return finish(EXIT_USAGE, 0, 0, 1);
+    return finish(EXIT.usage, 0, 0, 1);
   }
   const { changed, unchanged, warnings, errors } = report.value;
   for (const d of [...errors, ...warnings]) emitDiagnostic(args, d);
@@ -50,7 +47,7 @@ export async function generateCommand(
     args.events.emit({ type: 'output', target: c.change, path: c.path });
     if (args.output === 'human') process.stderr.write(`${c.change} ${c.path}\n`);
   }
-  return finish(errors.length > 0 ? EXIT_USAGE : EXIT_OK, changed.length, unchanged, errors.length);
+  return finish(errors.length > 0 ? EXIT.usage : EXIT.ok, changed.length, unchanged, errors.length);
 }
 
 function emitDiagnostic(args: CommonArgs, d: Diagnostic): void {

@@ -2,17 +2,17 @@ import * as os from 'node:os';
 import yargs from 'yargs';
 // Only light modules are imported eagerly: a null build answered by the up-to-date check must not
 // pay for loading analysis, the executor or the cache. The commands load on first use.
-import { replayIfUpToDate } from '../orchestration/up-to-date';
+import { runBuild } from '../orchestration/run-build';
 import { defaultDiskCacheRoot } from '../cache/disk-layout';
 import { HumanLogger } from '../events/human-logger';
 import { JsonLogger } from '../events/json-logger';
 import type { EventSink } from '../events/build-event';
 import { installInterruptHandler } from '../exec/interrupt';
-import { findWorkspaceRoot } from '../workspace/workspace-root';
 import type { CommonArgs } from './commands';
 import { prepareCommandLine } from './command-line';
 import type { RemoteCacheOptions } from '../cache/remote/remote-cache-options';
-import { CommandGuard, EXIT_INTERNAL_ERROR, guardCommand } from './command-guard';
+import { CommandGuard, guardCommand } from './command-guard';
+import { EXIT } from '../util/exit-code';
 import { checkNumericFlag } from './numeric-flag';
 import { parseGotags, parseLinkopts } from './build-config-flags';
 import { parseTestFlags } from './test-flags';
@@ -21,9 +21,6 @@ import { pgoToolCommands } from './pgo-commands';
 
 type Commands = typeof import('./commands');
 const commands = (): Promise<Commands> => import('./commands');
-
-/** Exit codes: 0 ok, 1 build or test failure, 2 usage or BUILD-file errors, 3 internal error. */
-export const EXIT = { ok: 0, failure: 1, usage: 2, internal: EXIT_INTERNAL_ERROR } as const;
 
 /**
  * CLI entry point (bin/pgobuild.js). Parses arguments with yargs, sets up the logger and Ctrl-C
@@ -150,7 +147,7 @@ async function run(rawArgv: string[]): Promise<number> {
       'build targets (e.g. //examples/...)',
       (y) => y.positional('patterns', { type: 'string', array: true, default: ['//...'] }),
       (a) => {
-        result = withCommon({ ...a, remoteCache }, (c) => build(c, a.patterns as string[]));
+        result = withCommon({ ...a, remoteCache }, (c) => runBuild(c, a.patterns as string[]));
       },
     )
     .command(
@@ -292,31 +289,6 @@ async function run(rawArgv: string[]): Promise<number> {
 }
 
 class UsageError extends Error {}
-
-/** `pgobuild build`: answered by the up-to-date check when the last build was the same null build. */
-async function build(c: CommonArgs, patterns: readonly string[]): Promise<number> {
-  const started = Date.now();
-  const root = await findWorkspaceRoot(c.cwd);
-  const request = {
-    patterns,
-    cwd: c.cwd,
-    pgo: c.pgo,
-    diskCache: c.diskCache,
-    gcGoopts: c.gcGoopts,
-    gotags: c.gotags,
-    linkopts: c.linkopts,
-    stamp: c.stamp,
-    workspaceStatusCommand: c.workspaceStatusCommand,
-  };
-  // With --stamp the status command's output may have changed: never answer from a recording.
-  if (
-    root !== undefined &&
-    c.stamp !== true &&
-    replayIfUpToDate(root, request, c.jobs, c.events, started)
-  )
-    return EXIT.ok;
-  return (await commands()).buildCommand(c, patterns);
-}
 
 async function withCommon(
   a: {

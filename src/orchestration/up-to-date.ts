@@ -64,6 +64,24 @@ export interface UpToDateRequest {
   readonly workspaceStatusCommand?: string;
 }
 
+/** The up-to-date request of a build of `patterns` with these options. */
+export function upToDateRequest(
+  opts: Omit<UpToDateRequest, 'patterns' | 'pgo'> & { readonly pgo?: string },
+  patterns: readonly string[],
+): UpToDateRequest {
+  return {
+    patterns,
+    cwd: opts.cwd,
+    pgo: opts.pgo,
+    diskCache: opts.diskCache,
+    gcGoopts: opts.gcGoopts,
+    gotags: opts.gotags,
+    linkopts: opts.linkopts,
+    stamp: opts.stamp,
+    workspaceStatusCommand: opts.workspaceStatusCommand,
+  };
+}
+
 function requestKey(request: UpToDateRequest): string {
   return JSON.stringify({
     patterns: request.patterns,

@@ -1,0 +1,2 @@
+export * from './query-expression';
+export * from './evaluate-query';
