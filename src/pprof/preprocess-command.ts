@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import { EXIT } from '../util/exit-code';
 import { errorMessage } from './error-message';
 import { formatProfileFailure } from './profile-failure';
 import { preprocessProfileFile } from './preprocess-profile';
@@ -25,20 +26,20 @@ export async function runPreprocessCommand(
   const result = await preprocessProfileFile(path.resolve(io.cwd, input), input);
   if (!result.ok) {
     await writeTo(io.stderr, `${formatProfileFailure(result.failure)}\n`);
-    return 2;
+    return EXIT.usage;
   }
   if (output === undefined) {
     await writeTo(io.stdout, result.value);
-    return 0;
+    return EXIT.ok;
   }
   try {
     await writeFile(path.resolve(io.cwd, output), result.value);
   } catch (e) {
     const message = errorMessage(e);
     await writeTo(io.stderr, `${output}: cannot write the preprocessed profile: ${message}\n`);
-    return 2;
+    return EXIT.usage;
   }
-  return 0;
+  return EXIT.ok;
 }
 
 /** Writes and waits until the stream has taken the data, so the exit code follows the output. */
