@@ -186,16 +186,6 @@ class ExprParser {
   }
 }
 
-/** `constraint.IsGoBuild`'s split: the expression text of a //go:build line, or undefined. */
-export function splitGoBuildLine(line: string): string | undefined {
-  if (line.endsWith('\n')) line = line.slice(0, -1);
-  if (line.includes('\n') || !line.startsWith('//go:build')) return undefined;
-  line = goTrimSpace(line).slice('//go:build'.length);
-  const trimmed = goTrimSpace(line);
-  if (line.length === trimmed.length && line !== '') return undefined;
-  return trimmed;
-}
-
 /** `constraint.IsPlusBuild`'s split: the text after `// +build`, or undefined. */
 export function splitPlusBuildLine(line: string): string | undefined {
   if (line.endsWith('\n')) line = line.slice(0, -1);
