@@ -5,4 +5,3 @@ export * from './cache-stats';
 export * from './disk-cache';
 export * from './disk-layout';
 export * from './lru-eviction';
-export * from './memory-cache';

@@ -2,7 +2,8 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CacheEvent } from '../../src/cache';
-import { DiskCache, MemoryCache } from '../../src/cache';
+import { DiskCache } from '../../src/cache';
+import { MemoryCache } from './memory-cache';
 import { describeCacheContract } from './cache-contract';
 
 describeCacheContract('DiskCache', async () => {

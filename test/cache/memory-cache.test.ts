@@ -1,5 +1,5 @@
 import type { CacheEvent } from '../../src/cache';
-import { MemoryCache } from '../../src/cache';
+import { MemoryCache } from './memory-cache';
 import { testKey } from './test-data';
 
 describe('MemoryCache test hooks', () => {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ActionKey } from '../../src/actions/action-key';
 import type { ActionResult, BlobRef, CacheEvent } from '../../src/cache';
-import { MemoryCache } from '../../src/cache';
+import { MemoryCache } from './memory-cache';
 import type {
   RemoteCacheWarning,
   RemoteFailure,

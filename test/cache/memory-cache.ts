@@ -1,16 +1,16 @@
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { ActionKey } from '../actions/action-key';
-import type { Digest } from '../util/digest';
-import { sha256 } from '../util/digest';
-import type { ActionCache, CacheEventSink, PutFileOptions } from './action-cache';
-import { decodeActionRecord, encodeActionRecord } from './action-record';
-import type { ActionResult } from './action-result';
-import { referencedBlobs, validateActionResult } from './action-result';
-import type { CacheStats } from './cache-stats';
-import { CacheCounters } from './cache-stats';
-import { hashHandle, openIfExists, replaceFileAtomically } from './file-io';
+import type { ActionKey } from '../../src/actions/action-key';
+import type { Digest } from '../../src/util/digest';
+import { sha256 } from '../../src/util/digest';
+import type { ActionCache, CacheEventSink, PutFileOptions } from '../../src/cache/action-cache';
+import { decodeActionRecord, encodeActionRecord } from '../../src/cache/action-record';
+import type { ActionResult } from '../../src/cache/action-result';
+import { referencedBlobs, validateActionResult } from '../../src/cache/action-result';
+import type { CacheStats } from '../../src/cache/cache-stats';
+import { CacheCounters } from '../../src/cache/cache-stats';
+import { hashHandle, openIfExists, replaceFileAtomically } from '../../src/cache/file-io';
 
 /** Options of a {@link MemoryCache}. */
 export interface MemoryCacheOptions {
@@ -19,7 +19,8 @@ export interface MemoryCacheOptions {
 }
 
 /**
- * An {@link ActionCache} held in memory, for unit tests of code that uses a cache. It behaves like
+ * An {@link ActionCache} held in memory, for unit tests of code that uses a cache (it lives in test/:
+ * nothing in pgobuild itself uses it). It behaves like
  * the disk cache as far as the contract goes (it verifies on read and stores AC entries as
  * checksummed records), and its `tamper*` methods let a test simulate corruption.
  *
