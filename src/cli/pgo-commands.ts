@@ -123,5 +123,44 @@ export function pgoToolCommands(
       );
     },
   };
-  return [merge, collect, doctor];
+  const rename: CommandModule<object, never> = {
+    command: 'rename',
+    describe: 'rewrite function names of a profile after a refactor (package move, type rename)',
+    builder: (y) =>
+      y
+        .option('i', { type: 'string', demandOption: true, describe: 'input profile' })
+        .option('o', {
+          type: 'string',
+          demandOption: true,
+          describe: 'output profile (gzip pprof)',
+        })
+        .option('map', {
+          type: 'string',
+          array: true,
+          default: [] as string[],
+          describe:
+            'OLD=NEW: a package path (and the packages under it) or a function/type name (repeatable)',
+        })
+        .option('map-file', {
+          type: 'string',
+          describe: 'a file of OLD=NEW lines (# comments)',
+        }) as never,
+    handler: (raw) => {
+      const a = raw as unknown as GlobalToolOptions & {
+        i: string;
+        o: string;
+        map: string[];
+        mapFile?: string;
+      };
+      setResult(
+        import('./pgo-rename-command').then(({ runRenameCommand }) =>
+          runRenameCommand(
+            { input: a.i, output: a.o, maps: a.map, mapFile: a.mapFile },
+            processToolIo(a.output),
+          ),
+        ),
+      );
+    },
+  };
+  return [merge, collect, doctor, rename];
 }

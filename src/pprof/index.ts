@@ -48,3 +48,11 @@ export {
   type StaleFunction,
   type Staleness,
 } from './profile-staleness';
+export {
+  parseRenameMapping,
+  renameFunctions,
+  unmatchedMappingHint,
+  type MappingReport,
+  type RenameMapping,
+  type RenameResult,
+} from './rename-functions';
