@@ -162,5 +162,34 @@ export function pgoToolCommands(
       );
     },
   };
-  return [merge, collect, doctor, rename];
+  const diff: CommandModule<object, never> = {
+    command: 'diff <base> <new>',
+    describe: 'what changed from BASE to NEW, as pprof -top -diff_base, and an HTML flame graph',
+    builder: (y) =>
+      y
+        .positional('base', { type: 'string', demandOption: true })
+        .positional('new', { type: 'string', demandOption: true })
+        .option('top', { type: 'number', default: 20, describe: 'rows to print (0: all)' })
+        .option('html', {
+          type: 'string',
+          describe: 'also write a self-contained differential flame graph page here',
+        }) as never,
+    handler: (raw) => {
+      const a = raw as unknown as GlobalToolOptions & {
+        base: string;
+        new: string;
+        top: number;
+        html?: string;
+      };
+      setResult(
+        import('./pgo-diff-command').then(({ runDiffCommand }) =>
+          runDiffCommand(
+            { base: a.base, next: a.new, top: a.top, html: a.html },
+            processToolIo(a.output),
+          ),
+        ),
+      );
+    },
+  };
+  return [merge, collect, doctor, rename, diff];
 }

@@ -56,3 +56,13 @@ export {
   type RenameMapping,
   type RenameResult,
 } from './rename-functions';
+export {
+  DIFF_NODE_FRACTION,
+  diffProfiles,
+  pprofPercentage,
+  pprofValueFormatter,
+  type DiffFrame,
+  type DiffRow,
+  type ProfileDiff,
+} from './profile-diff';
+export { diffFlameGraphHtml } from './diff-flame-graph';
