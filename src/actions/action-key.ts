@@ -8,7 +8,8 @@ export type ActionKey = string & { readonly __brand: 'ActionKey' };
  * Version of the key record below. Bump it whenever the record's shape or the meaning of any field
  * changes, so old cache entries can never be mistaken for new ones.
  */
-export const ACTION_KEY_SCHEMA = 1;
+// 2: write-file and ar-append steps became content inputs and builder spawns; tools are inputs.
+export const ACTION_KEY_SCHEMA = 2;
 
 /**
  * The documented, ordered record an action key hashes (docs/DESIGN.md "Action keys"). Field order is
@@ -23,7 +24,7 @@ export interface ActionKeyRecord {
   readonly steps: Action['steps'];
   /** The whole environment (it is allow-listed by construction: actions never inherit the shell's). */
   readonly env: readonly (readonly [string, string])[];
-  /** `[exec-root path, SHA-256]` of every input file, sorted by path. */
+  /** `[exec-root path, SHA-256]` of every input file (written `content` included), sorted by path. */
   readonly inputs: readonly (readonly [string, string])[];
   readonly outputs: readonly string[];
 }

@@ -1,45 +1,67 @@
-import type { Digest } from '../util/digest';
+import { type Digest, sha256 } from '../util/digest';
 
 /** What kind of work an action does; shown in progress lines and `explain`. */
-export type Mnemonic = 'GoCompile' | 'GoLink' | 'GoPreprofile' | 'GoTestRun';
+export type Mnemonic = 'GoCompile' | 'GoLink' | 'GoPreprofile' | 'GoTestRun' | 'GoBuilder';
 
 /**
- * Placeholders that may appear in step arguments, environment values and written file contents.
+ * Placeholders that may appear in step arguments, environment values and `content` inputs.
  * They are part of the action key as written and are expanded only when the action runs, so that
  * no absolute path reaches a key:
  *
  * - `${EXECROOT}`: the absolute path of the fresh sandbox directory the action runs in.
- * - `${GOROOT}`: the absolute path of the selected Go SDK (used only to name tool binaries, whose
- *   contents are pinned by the toolchain identity in the key).
+ * - `${GOROOT}`: the absolute path of the selected Go SDK. Only the action that builds the
+ *   builder uses it (`go build` reads the SDK's sources; the toolchain identity pins them); every
+ *   tool an action runs is a declared input under `external/go_sdk`.
  * - `${COMPILE_CONCURRENCY}`: the compiler's backend concurrency (`-c`), which depends on the
  *   machine's core count as in cmd/go. It never changes the output, so it must not change the key
  *   either (machines with different core counts share results).
  */
 export type Placeholder = '${EXECROOT}' | '${GOROOT}' | '${COMPILE_CONCURRENCY}';
 
-/** One step of an action, run in order inside the sandbox. Paths are relative to the exec root. */
-export type Step =
-  | {
-      readonly kind: 'spawn';
-      /** argv[0] is the program (usually `${GOROOT}/pkg/tool/<os>_<arch>/<tool>`). */
-      readonly argv: readonly string[];
-      /** Working directory relative to the exec root ('' = the exec root itself). */
-      readonly cwd: string;
-    }
-  | { readonly kind: 'write-file'; readonly path: string; readonly content: string }
-  | {
-      /** Append object files to a Go `ar` archive, as cmd/go's in-process pack does. */
-      readonly kind: 'ar-append';
-      readonly archive: string;
-      readonly members: readonly string[];
-    };
+/**
+ * One step of an action: a process, run in order inside the exec root. Every step is a spawn whose
+ * program (`argv[0]`, `${EXECROOT}/<path>`) is a declared input, so that an executor that only
+ * knows the inputs (a remote one, REAPI's `Command` + input root) can run it: nothing runs inside
+ * pgobuild's own process. Files an action writes for its tools (importcfg, embedcfg) are `content`
+ * inputs; appending objects to an archive is the builder's `pack` (see src/go/builder-action.ts).
+ */
+export interface Step {
+  readonly kind: 'spawn';
+  /** argv[0] is the program: `${EXECROOT}/<declared input path>`. */
+  readonly argv: readonly string[];
+  /** Working directory relative to the exec root ('' = the exec root itself). */
+  readonly cwd: string;
+}
 
 /** A file the action reads, placed at `path` (relative to the exec root) before it runs. */
 export interface ActionInput {
   readonly path: string;
   readonly digest: Digest;
-  /** Where the bytes come from: a workspace/SDK file, or a blob in the CAS. */
-  readonly source: { readonly kind: 'file'; readonly absPath: string } | { readonly kind: 'cas' };
+  /**
+   * Where the bytes come from: a workspace/SDK file, a blob in the CAS, or the action itself
+   * (`content`: a file written for the tools, whose digest is that of the text as written,
+   * placeholders unexpanded; the executor expands them when it places the file).
+   */
+  readonly source:
+    | { readonly kind: 'file'; readonly absPath: string }
+    | { readonly kind: 'cas' }
+    | { readonly kind: 'content'; readonly content: string };
+  /** The file is run as a program (a tool, the builder, a test binary): placed executable. */
+  readonly executable?: boolean;
+}
+
+/** A `content` input: a file whose bytes are part of the action (digest of the text as written). */
+export function contentInput(path: string, content: string): ActionInput {
+  return { path, digest: sha256(content), source: { kind: 'content', content } };
+}
+
+/** The exec-root path of the program a step runs (argv[0] without `${EXECROOT}/`), if it has that form. */
+export function programPath(step: Step): string | undefined {
+  const program = step.argv[0];
+  const prefix = '${EXECROOT}/';
+  return program !== undefined && program.startsWith(prefix)
+    ? program.slice(prefix.length)
+    : undefined;
 }
 
 /** A fully resolved action, ready to key and run. */

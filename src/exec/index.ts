@@ -1,5 +1,5 @@
 // The executor: runs actions in sandboxes and DAGs of jobs with bounded, cancellable concurrency.
-export * from './ar-append';
+export * from './executor';
 export * from './interrupt';
 export * from './placeholders';
 export * from './sandbox';

@@ -1,19 +1,23 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { Action, Step } from '../actions';
+import { type Action, type Step, programPath } from '../actions';
 import { err, ok, type Result } from '../util/result';
 import { unreachable } from '../util/unreachable';
-import { appendToArchive } from './ar-append';
 import { expandPlaceholders, type PlaceholderValues } from './placeholders';
 import { runProcess } from './spawn-process';
 
-/** One declared input, already available as a file on this machine. */
-export interface MaterializedInput {
-  /** Where the action sees it, relative to the exec root. */
-  readonly path: string;
-  /** An existing file to expose at `path`. */
-  readonly absSource: string;
-}
+/**
+ * One declared input, ready to place: an existing file on this machine (linked), or bytes the
+ * action itself carries (written, placeholders expanded, as REAPI would put them in the input root).
+ */
+export type MaterializedInput =
+  | {
+      /** Where the action sees it, relative to the exec root. */
+      readonly path: string;
+      /** An existing file to expose at `path`. */
+      readonly absSource: string;
+    }
+  | { readonly path: string; readonly content: string };
 
 /** Where and how sandboxes are made. */
 export interface SandboxOptions {
@@ -33,10 +37,7 @@ export type SandboxFailure =
       readonly reason: 'action-failed';
       /** Index of the failing step in `action.steps`. */
       readonly step: number;
-      /**
-       * The expanded argv of a spawn step. An `ar-append` step is shown as cmd/go prints it:
-       * `pack r <archive> <members…>`.
-       */
+      /** The expanded argv of the failing step. */
       readonly argv: string[];
       readonly exitCode: number | null;
       readonly signal: string | null;
@@ -62,8 +63,11 @@ export interface SandboxResult {
 
 /**
  * Runs an action in a fresh exec root under `opts.baseDir` that holds only its declared inputs,
- * each a symlink to its materialized source (cheap, and undeclared files are simply absent).
- * Steps run in order with placeholders expanded; every spawn gets exactly `action.env`.
+ * each a symlink to its materialized source (cheap, and undeclared files are simply absent), or
+ * for `content` inputs a file written with placeholders expanded. Steps run in order with
+ * placeholders expanded; every spawn gets exactly `action.env`. A step whose program (argv[0]) is
+ * not `${EXECROOT}/<a declared input>` is refused (`sandbox-io`) before anything runs: an action
+ * must declare everything it runs, or it could not run anywhere else.
  *
  * An input whose path is also a declared output is copied instead of linked, so that a step that
  * rewrites its output in place cannot write through the link into the cache or the workspace.
@@ -130,7 +134,11 @@ async function runSteps(
   };
   const expand = (s: string): string => expandPlaceholders(s, values);
 
-  const prepared = await prepareExecRoot(action, inputs, execRoot);
+  const programs = checkPrograms(action, inputs);
+  if (!programs.ok) {
+    return programs;
+  }
+  const prepared = await prepareExecRoot(action, inputs, execRoot, expand);
   if (!prepared.ok) {
     return prepared;
   }
@@ -160,7 +168,7 @@ async function runSteps(
     if (signal.aborted) {
       return err({ reason: 'cancelled' });
     }
-    const outcome = await runStep(step, index, execRoot, env, expand, relativize, signal);
+    const outcome = await runSpawn(step, index, execRoot, env, expand, relativize, signal);
     if (!outcome.ok) {
       return outcome;
     }
@@ -193,11 +201,30 @@ async function runSteps(
   return ok({ outputs, stdout, stderr });
 }
 
-/** Links inputs into the fresh exec root and creates the directories outputs go to. */
+/** Refuses steps whose program is not a declared input (nothing has been created yet). */
+function checkPrograms(
+  action: Action,
+  inputs: readonly MaterializedInput[],
+): Result<void, SandboxFailure> {
+  const declared = new Set(inputs.map((i) => path.posix.normalize(i.path)));
+  for (const [index, step] of action.steps.entries()) {
+    const program = programPath(step);
+    if (program === undefined || !declared.has(path.posix.normalize(program))) {
+      return err({
+        reason: 'sandbox-io',
+        message: `step ${index}: program ${JSON.stringify(step.argv[0] ?? '')} is not a declared input (\${EXECROOT}/<input path>)`,
+      });
+    }
+  }
+  return ok(undefined);
+}
+
+/** Places inputs in the fresh exec root and creates the directories outputs go to. */
 async function prepareExecRoot(
   action: Action,
   inputs: readonly MaterializedInput[],
   execRoot: string,
+  expand: (s: string) => string,
 ): Promise<Result<void, SandboxFailure>> {
   const outputPaths = new Set(action.outputs.map((o) => path.normalize(o)));
   const placed = new Map<string, string>();
@@ -210,19 +237,23 @@ async function prepareExecRoot(
           message: `input path ${JSON.stringify(input.path)} escapes the exec root`,
         });
       }
+      const source = 'content' in input ? `content:${input.content}` : input.absSource;
       const previous = placed.get(abs);
       if (previous !== undefined) {
-        if (previous === input.absSource) {
+        if (previous === source) {
           continue;
         }
         return err({
           reason: 'sandbox-io',
-          message: `input path ${input.path} is declared twice, from ${previous} and ${input.absSource}`,
+          message: `input path ${input.path} is declared twice, from ${describeSource(previous)} and ${describeSource(source)}`,
         });
       }
-      placed.set(abs, input.absSource);
+      placed.set(abs, source);
       await fs.mkdir(path.dirname(abs), { recursive: true });
-      if (outputPaths.has(path.normalize(input.path))) {
+      if ('content' in input) {
+        // A real file, not a link: a tool may rewrite it (compile -asmhdr writes go_asm.h).
+        await fs.writeFile(abs, expand(input.content));
+      } else if (outputPaths.has(path.normalize(input.path))) {
         await fs.copyFile(input.absSource, abs);
       } else {
         await fs.symlink(input.absSource, abs);
@@ -244,7 +275,7 @@ async function prepareExecRoot(
   return ok(undefined);
 }
 
-async function runStep(
+async function runSpawn(
   step: Step,
   index: number,
   execRoot: string,
@@ -253,93 +284,41 @@ async function runStep(
   relativize: (s: string) => string,
   signal: AbortSignal,
 ): Promise<Result<{ stdout: string; stderr: string }, SandboxFailure>> {
-  switch (step.kind) {
-    case 'spawn': {
-      const argv = step.argv.map(expand);
-      const cwd = resolveInside(execRoot, expand(step.cwd));
-      if (cwd === undefined) {
-        return err({
-          reason: 'sandbox-io',
-          message: `step ${index}: cwd ${JSON.stringify(step.cwd)} escapes the exec root`,
-        });
-      }
-      const outcome = await runProcess({ argv, cwd, env }, signal);
-      switch (outcome.kind) {
-        case 'cancelled':
-          return err({ reason: 'cancelled' });
-        case 'spawn-error':
-          return err({
-            reason: 'action-failed',
-            step: index,
-            argv,
-            exitCode: null,
-            signal: null,
-            output: relativize(outcome.message),
-          });
-        case 'exited':
-          if (outcome.exitCode !== 0 || outcome.signal !== null) {
-            return err({
-              reason: 'action-failed',
-              step: index,
-              argv,
-              exitCode: outcome.exitCode,
-              signal: outcome.signal,
-              output: relativize(outcome.combined),
-            });
-          }
-          return ok({ stdout: outcome.stdout, stderr: outcome.stderr });
-        default:
-          return unreachable(outcome);
-      }
-    }
-    case 'write-file': {
-      const abs = resolveInside(execRoot, expand(step.path));
-      if (abs === undefined) {
-        return err({
-          reason: 'sandbox-io',
-          message: `step ${index}: path ${JSON.stringify(step.path)} escapes the exec root`,
-        });
-      }
-      try {
-        await fs.mkdir(path.dirname(abs), { recursive: true });
-        await fs.writeFile(abs, expand(step.content));
-      } catch (e) {
-        return err({
-          reason: 'sandbox-io',
-          message: `step ${index}: writing ${step.path}: ${errorMessage(e)}`,
-        });
-      }
-      return ok({ stdout: '', stderr: '' });
-    }
-    case 'ar-append': {
-      const archive = expand(step.archive);
-      const members = step.members.map(expand);
-      const argv = ['pack', 'r', archive, ...members];
-      const archiveAbs = resolveInside(execRoot, archive);
-      const memberAbs = members.map((m) => resolveInside(execRoot, m));
-      if (archiveAbs === undefined || memberAbs.some((m) => m === undefined)) {
-        return err({
-          reason: 'sandbox-io',
-          message: `step ${index}: ${argv.join(' ')}: path escapes the exec root`,
-        });
-      }
-      try {
-        await appendToArchive(archiveAbs, memberAbs as string[]);
-      } catch (e) {
-        // A missing member or archive means an earlier step of the action did not do its job.
+  const argv = step.argv.map(expand);
+  const cwd = resolveInside(execRoot, expand(step.cwd));
+  if (cwd === undefined) {
+    return err({
+      reason: 'sandbox-io',
+      message: `step ${index}: cwd ${JSON.stringify(step.cwd)} escapes the exec root`,
+    });
+  }
+  const outcome = await runProcess({ argv, cwd, env }, signal);
+  switch (outcome.kind) {
+    case 'cancelled':
+      return err({ reason: 'cancelled' });
+    case 'spawn-error':
+      return err({
+        reason: 'action-failed',
+        step: index,
+        argv,
+        exitCode: null,
+        signal: null,
+        output: relativize(outcome.message),
+      });
+    case 'exited':
+      if (outcome.exitCode !== 0 || outcome.signal !== null) {
         return err({
           reason: 'action-failed',
           step: index,
           argv,
-          exitCode: null,
-          signal: null,
-          output: relativize(errorMessage(e)),
+          exitCode: outcome.exitCode,
+          signal: outcome.signal,
+          output: relativize(outcome.combined),
         });
       }
-      return ok({ stdout: '', stderr: '' });
-    }
+      return ok({ stdout: outcome.stdout, stderr: outcome.stderr });
     default:
-      return unreachable(step);
+      return unreachable(outcome);
   }
 }
 
@@ -361,6 +340,13 @@ async function spellingsOf(execRoot: string): Promise<string[]> {
   const real = await fs.realpath(execRoot).catch(() => execRoot);
   // Longest first, so that a spelling that extends the other is replaced whole.
   return real === execRoot ? [execRoot] : [execRoot, real].sort((a, b) => b.length - a.length);
+}
+
+/** A placed input's source as error messages show it (content inputs by their first line). */
+function describeSource(source: string): string {
+  return source.startsWith('content:')
+    ? `written content ${JSON.stringify(source.slice(8).split('\n')[0] ?? '')}`
+    : source;
 }
 
 function errorMessage(e: unknown): string {

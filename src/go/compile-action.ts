@@ -1,8 +1,10 @@
 import type { GoSdk } from '../../toolchain';
-import type { Action, ActionInput, Step } from '../actions';
+import { type Action, type ActionInput, type Step, contentInput } from '../actions';
 import type { Digest } from '../util';
+import { type Builder, packStep } from './builder-action';
 import { EXEC_ROOT, inExecRoot, inPackageDir } from './exec-root';
 import { asmArchDefines, type Platform, platformEnv } from './platform';
+import { declaredTool } from './sdk-tools';
 
 /** A source file of a package: its name relative to the package directory, and its content. */
 export interface SourceFile {
@@ -91,10 +93,18 @@ function asmCompilingRuntime121(importPath: string): boolean {
   );
 }
 
+/** True when the package's compile appends assembly objects, so its action runs the builder. */
+export function compileNeedsBuilder(unit: Pick<CompileUnit, 'sFiles'>): boolean {
+  return unit.sFiles.length > 0;
+}
+
 /**
  * Builds the compile action of one package exactly as cmd/go runs it under `-trimpath`
  * (reference §7.1–§7.8): optional `asm -gensymabis`, `compile -pack`, one `asm` per `.s` file and
- * appending their objects to the archive. The output is `_obj/_pkg_.a`.
+ * appending their objects to the archive (the builder's `pack r`, cmd/go's in-process pack). The
+ * output is `_obj/_pkg_.a`. Every program is a declared input: the SDK's compile and asm, and
+ * `builder` (required exactly when {@link compileNeedsBuilder}). importcfg, embedcfg, the empty
+ * go_asm.h and generated Go files are `content` inputs.
  */
 export function compileAction(
   unit: CompileUnit,
@@ -102,6 +112,7 @@ export function compileAction(
   platform: Platform,
   description: string,
   includeFiles: readonly SourceFile[],
+  builder?: Builder,
 ): Action {
   const objdir = EXEC_ROOT.objdir;
   const archive = `${objdir}/_pkg_.a`;
@@ -113,8 +124,11 @@ export function compileAction(
     unit.dir === ''
       ? `${inExecRoot(objdir)}=>;${pkgDir}=>${rewrite}`
       : `${pkgDir}=>${rewrite};${inExecRoot(objdir)}=>`;
-  const hasAsm = unit.sFiles.length > 0;
-  const inputs: ActionInput[] = [];
+  const hasAsm = compileNeedsBuilder(unit);
+  if (hasAsm && builder === undefined)
+    throw new Error(`bug: compile of ${unit.importPath} has assembly but no builder`);
+  const compileTool = declaredTool(sdk, 'compile');
+  const inputs: ActionInput[] = [compileTool.input];
   const addFile = (rel: string, f: SourceFile): void => {
     inputs.push({ path: rel, digest: f.digest, source: { kind: 'file', absPath: f.absPath } });
   };
@@ -144,7 +158,9 @@ export function compileAction(
       const generic = genericHeaderName(h.name, platform);
       if (generic !== undefined) addFile(`${objdir}/${generic}`, h);
     }
-    asmArgs.push(sdk.toolArgv.asm, '-p', unit.packagePath, '-trimpath', trimpath);
+    const asmTool = declaredTool(sdk, 'asm');
+    inputs.push(asmTool.input);
+    asmArgs.push(asmTool.argv0, '-p', unit.packagePath, '-trimpath', trimpath);
     asmArgs.push(
       '-I',
       `${inExecRoot(objdir)}/`,
@@ -156,7 +172,7 @@ export function compileAction(
       asmArgs.push('-compiling-runtime');
     asmArgs.push(...asmArchDefines(platform));
     // Supply an empty go_asm.h as if the compiler had run: -gensymabis only needs the names.
-    steps.push({ kind: 'write-file', path: `${objdir}/go_asm.h`, content: '' });
+    inputs.push(contentInput(`${objdir}/go_asm.h`, ''));
     const symabisSources = unit.sFiles.filter(
       (f) => !(unit.importPath === 'runtime/cgo' && f.name.startsWith('gcc_')),
     );
@@ -174,22 +190,17 @@ export function compileAction(
   }
 
   for (const g of unit.generatedGoFiles ?? [])
-    steps.push({ kind: 'write-file', path: inPackageDir(unit.dir, g.name), content: g.content });
+    inputs.push(contentInput(inPackageDir(unit.dir, g.name), g.content));
   let importcfg = '# import config\n';
   for (const [raw, resolved] of unit.importMap) importcfg += `importmap ${raw}=${resolved}\n`;
   for (const dep of unit.deps)
     importcfg += `packagefile ${dep.importPath}=${inExecRoot(EXEC_ROOT.archive(dep.importPath))}\n`;
-  steps.push({ kind: 'write-file', path: `${objdir}/importcfg`, content: importcfg });
-  if (unit.embed !== undefined) {
-    steps.push({
-      kind: 'write-file',
-      path: `${objdir}/embedcfg`,
-      content: embedcfg(unit.embed, pkgDir),
-    });
-  }
+  inputs.push(contentInput(`${objdir}/importcfg`, importcfg));
+  if (unit.embed !== undefined)
+    inputs.push(contentInput(`${objdir}/embedcfg`, embedcfg(unit.embed, pkgDir)));
 
   const argv: string[] = [
-    sdk.toolArgv.compile,
+    compileTool.argv0,
     '-o',
     inExecRoot(archive),
     '-trimpath',
@@ -228,7 +239,10 @@ export function compileAction(
         argv: [...asmArgs, '-o', inExecRoot(object), `${pkgDir}/${f.name}`],
       });
     }
-    steps.push({ kind: 'ar-append', archive, members: objects });
+    if (builder !== undefined) {
+      inputs.push(builder.input);
+      steps.push(packStep(builder, archive, objects));
+    }
   }
 
   return {

@@ -1,9 +1,10 @@
 import type { GoSdk } from '../../toolchain';
-import type { Action } from '../actions';
+import { type Action, contentInput } from '../actions';
 import type { Digest } from '../util';
 import { type BuildInfo, modinfoLine } from './build-info';
 import { EXEC_ROOT, inExecRoot } from './exec-root';
 import { type Platform, platformEnv } from './platform';
+import { declaredTool } from './sdk-tools';
 
 /** Everything that decides how one binary is linked. */
 export interface LinkUnit {
@@ -25,7 +26,8 @@ export const LINK_OUTPUT = `${EXEC_ROOT.objdir}/exe/a.out`;
 
 /**
  * The link action cmd/go runs under `-trimpath` (reference §7.10): importcfg.link with every
- * archive and the magic-wrapped modinfo, `GOROOT=` (Go ≥ 1.23) or `GOROOT_FINAL=$GOROOT` (≤ 1.22).
+ * archive and the magic-wrapped modinfo (a `content` input), `GOROOT=` (Go ≥ 1.23) or
+ * `GOROOT_FINAL=$GOROOT` (≤ 1.22). The SDK's link is a declared input.
  */
 export function linkAction(
   unit: LinkUnit,
@@ -38,8 +40,9 @@ export function linkAction(
   for (const dep of unit.deps)
     importcfg += `packagefile ${dep.importPath}=${inExecRoot(EXEC_ROOT.archive(dep.importPath))}\n`;
   importcfg += modinfoLine(unit.buildInfo);
+  const linkTool = declaredTool(sdk, 'link');
   const argv = [
-    sdk.toolArgv.link,
+    linkTool.argv0,
     '-o',
     inExecRoot(LINK_OUTPUT),
     '-importcfg',
@@ -59,12 +62,11 @@ export function linkAction(
   return {
     mnemonic: 'GoLink',
     description,
-    steps: [
-      { kind: 'write-file', path: `${EXEC_ROOT.objdir}/importcfg.link`, content: importcfg },
-      { kind: 'spawn', cwd: '', argv },
-    ],
+    steps: [{ kind: 'spawn', cwd: '', argv }],
     env,
     inputs: [
+      linkTool.input,
+      contentInput(`${EXEC_ROOT.objdir}/importcfg.link`, importcfg),
       { path: mainPath, digest: unit.mainArchive, source: { kind: 'cas' } },
       ...unit.deps.map((d) => ({
         path: EXEC_ROOT.archive(d.importPath),

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { Action } from '../actions';
+import { type Action, contentInput } from '../actions';
 import type { Digest } from '../util';
 import type { SourceFile } from './compile-action';
 import { inExecRoot } from './exec-root';
@@ -33,7 +33,6 @@ export function testRunAction(run: TestRun, platform: Platform, description: str
     mnemonic: 'GoTestRun',
     description,
     steps: [
-      { kind: 'write-file', path: '_tmp/.keep', content: '' },
       {
         kind: 'spawn',
         cwd: run.pkgDir,
@@ -48,7 +47,9 @@ export function testRunAction(run: TestRun, platform: Platform, description: str
       PATH: '/usr/bin:/bin',
     },
     inputs: [
-      { path: binary, digest: run.binary, source: { kind: 'cas' } },
+      { path: binary, digest: run.binary, source: { kind: 'cas' }, executable: true },
+      // The private temp dir exists because a file is declared in it.
+      contentInput('_tmp/.keep', ''),
       ...run.dataFiles.map((f) => ({
         path: path.posix.normalize(path.posix.join(run.pkgDir, f.name)),
         digest: f.digest,

@@ -2,7 +2,26 @@ import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Action, Step } from '../../src/actions';
-import { runInSandbox, type MaterializedInput, type SandboxOptions } from '../../src/exec';
+import {
+  runInSandbox as runInSandboxWithInputs,
+  type MaterializedInput,
+  type SandboxOptions,
+} from '../../src/exec';
+
+/** The host programs the tests run, declared as inputs (every program must be one). */
+const PROGRAMS: MaterializedInput[] = [
+  { path: 'bin/sh', absSource: '/bin/sh' },
+  { path: 'bin/env', absSource: '/usr/bin/env' },
+];
+
+/** runInSandbox with the test programs declared as inputs next to the test's own. */
+const runInSandbox = (
+  a: Action,
+  inputs: readonly MaterializedInput[],
+  o: SandboxOptions,
+  signal: AbortSignal,
+): ReturnType<typeof runInSandboxWithInputs> =>
+  runInSandboxWithInputs(a, [...PROGRAMS, ...inputs], o, signal);
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -24,7 +43,7 @@ function action(steps: Step[], outputs: string[] = [], env: Record<string, strin
 
 const sh = (script: string, cwd = ''): Step => ({
   kind: 'spawn',
-  argv: ['/bin/sh', '-c', script],
+  argv: ['${EXECROOT}/bin/sh', '-c', script],
   cwd,
 });
 
@@ -38,6 +57,12 @@ async function source(
   await fs.mkdir(path.dirname(abs), { recursive: true });
   await fs.writeFile(abs, content);
   return { path: execPath, absSource: abs };
+}
+
+/** The path of a file input (the tests' own inputs are all files). */
+function absSourceOf(input: MaterializedInput): string {
+  if (!('absSource' in input)) throw new Error('not a file input');
+  return input.absSource;
 }
 
 async function sandboxesLeft(): Promise<string[]> {
@@ -60,13 +85,10 @@ describe('runInSandbox', () => {
     const input = await source('in/a.txt', 'hello\n');
     const result = await runInSandbox(
       action(
-        [
-          { kind: 'write-file', path: 'gen/b.txt', content: 'world\n' },
-          sh('cat in/a.txt gen/b.txt > out/c.txt && echo to-stdout && echo to-stderr >&2'),
-        ],
+        [sh('cat in/a.txt gen/b.txt > out/c.txt && echo to-stdout && echo to-stderr >&2')],
         ['out/c.txt'],
       ),
-      [input],
+      [input, { path: 'gen/b.txt', content: 'world\n' }],
       opts,
       new AbortController().signal,
     );
@@ -79,7 +101,9 @@ describe('runInSandbox', () => {
     expect(stdout).toBe('to-stdout\n');
     expect(stderr).toBe('to-stderr\n');
     // Inputs are symlinks to their sources.
-    expect(await fs.readlink(path.join(execRoot, 'in/a.txt'))).toBe(input.absSource);
+    expect(await fs.readlink(path.join(execRoot, 'in/a.txt'))).toBe(absSourceOf(input));
+    // Content inputs are real files (a tool may rewrite one in place).
+    expect((await fs.lstat(path.join(execRoot, 'gen/b.txt'))).isFile()).toBe(true);
     await result.value.dispose();
     expect(existsSync(execRoot)).toBe(false);
     await result.value.dispose();
@@ -87,7 +111,7 @@ describe('runInSandbox', () => {
 
   it('gives spawns exactly the declared environment, with placeholders expanded', async () => {
     const result = await runInSandbox(
-      action([{ kind: 'spawn', argv: ['/usr/bin/env'], cwd: '' }], [], {
+      action([{ kind: 'spawn', argv: ['${EXECROOT}/bin/env'], cwd: '' }], [], {
         FOO: 'bar baz',
         ROOT: '${EXECROOT}/x',
         GOROOT: '${GOROOT}',
@@ -108,19 +132,14 @@ describe('runInSandbox', () => {
     await result.value.dispose();
   });
 
-  it('expands placeholders in argv, cwd and written files', async () => {
+  it('expands placeholders in argv, cwd and content inputs', async () => {
     const result = await runInSandbox(
       action(
         [
           {
-            kind: 'write-file',
-            path: '${EXECROOT}/cfg/paths.txt',
-            content: 'root=${EXECROOT} goroot=${GOROOT}\n',
-          },
-          {
             kind: 'spawn',
             argv: [
-              '/bin/sh',
+              '${EXECROOT}/bin/sh',
               '-c',
               'pwd > "$1"; echo "$2" >> "$1"',
               'sh',
@@ -132,7 +151,10 @@ describe('runInSandbox', () => {
         ],
         ['out/o.txt', 'cfg/paths.txt'],
       ),
-      [await source('sub/dir/.keep', '')],
+      [
+        await source('sub/dir/.keep', ''),
+        { path: 'cfg/paths.txt', content: 'root=${EXECROOT} goroot=${GOROOT}\n' },
+      ],
       opts,
       new AbortController().signal,
     );
@@ -178,7 +200,8 @@ describe('runInSandbox', () => {
       signal: null,
     });
     if (bad.failure.reason !== 'action-failed') return;
-    expect(bad.failure.argv).toEqual(['/bin/sh', '-c', 'cat data/y.txt']);
+    expect(bad.failure.argv.slice(1)).toEqual(['-c', 'cat data/y.txt']);
+    expect(bad.failure.argv[0]).toMatch(/\/exec-[^/]+\/bin\/sh$/);
     expect(bad.failure.output).toMatch(/data\/y\.txt: No such file/);
     // The failed exec root is removed.
     expect(await sandboxesLeft()).toEqual([]);
@@ -195,7 +218,7 @@ describe('runInSandbox', () => {
     if (result.ok || result.failure.reason !== 'action-failed')
       throw new Error('expected action-failed');
     expect(result.failure.exitCode).toBe(3);
-    expect(result.failure.output).toBe('error in pkg/a.go and /bin/sh\n');
+    expect(result.failure.output).toBe('error in pkg/a.go and bin/sh\n');
     expect(await sandboxesLeft()).toHaveLength(1);
   });
 
@@ -215,20 +238,36 @@ describe('runInSandbox', () => {
 
   it('reports a program that cannot be started', async () => {
     const result = await runInSandbox(
-      action([{ kind: 'spawn', argv: ['${GOROOT}/bin/nope'], cwd: '' }]),
-      [],
+      action([{ kind: 'spawn', argv: ['${EXECROOT}/tools/nope'], cwd: '' }]),
+      [{ path: 'tools/nope', absSource: path.join(tmp, 'no-such-program') }],
       opts,
       new AbortController().signal,
     );
     expect(result).toMatchObject({
       ok: false,
-      failure: {
-        reason: 'action-failed',
-        step: 0,
-        argv: ['/fake/goroot/bin/nope'],
-        exitCode: null,
-      },
+      failure: { reason: 'action-failed', step: 0, exitCode: null },
     });
+    if (result.ok || result.failure.reason !== 'action-failed') return;
+    expect(result.failure.argv[0]).toMatch(/\/tools\/nope$/);
+  });
+
+  it('refuses, before running anything, a step whose program is not a declared input', async () => {
+    const marker = path.join(tmp, 'ran');
+    for (const program of ['/bin/sh', '${GOROOT}/pkg/tool/linux_amd64/compile', '${EXECROOT}/x']) {
+      const result = await runInSandbox(
+        action([sh(`touch ${marker}`), { kind: 'spawn', argv: [program], cwd: '' }]),
+        [],
+        opts,
+        new AbortController().signal,
+      );
+      expect(result).toMatchObject({ ok: false, failure: { reason: 'sandbox-io' } });
+      if (result.ok || result.failure.reason !== 'sandbox-io') return;
+      expect(result.failure.message).toContain(
+        `step 1: program "${program}" is not a declared input`,
+      );
+    }
+    expect(existsSync(marker)).toBe(false);
+    expect(await sandboxesLeft()).toEqual([]);
   });
 
   it('refuses paths that escape the exec root', async () => {
@@ -260,7 +299,7 @@ describe('runInSandbox', () => {
     expect(await fs.readFile(path.join(result.value.execRoot, 'lib/_pkg_.a'), 'utf8')).toBe(
       'original\nappended\n',
     );
-    expect(await fs.readFile(input.absSource, 'utf8')).toBe('original\n');
+    expect(await fs.readFile(absSourceOf(input), 'utf8')).toBe('original\n');
     await result.value.dispose();
   });
 

@@ -1,0 +1,3 @@
+module pgobuild.dev/builder
+
+go 1.21
