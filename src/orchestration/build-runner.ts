@@ -3,18 +3,26 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { GoSdk } from '../../toolchain';
 import { type Action, type ActionKey, actionKeyOf, actionKeyRecord } from '../actions';
-import type { BuildNode, LinkNode, TestRunNode } from '../analysis/build-graph';
+import type { BuildNode, LinkNode } from '../analysis/build-graph';
 import { nodeDeps } from '../analysis/build-graph';
 import type { ActionCache, ActionResult } from '../cache';
 import type { EventSink } from '../events';
 import {
+  type ExecutionFailure,
+  type Executor,
+  LocalSandboxExecutor,
   type MaterializedInput,
-  type SandboxFailure,
   Scheduler,
   Semaphore,
-  runInSandbox,
 } from '../exec';
-import { compileAction } from '../go/compile-action';
+import {
+  BUILDER_OUTPUT,
+  type Builder,
+  builderAction,
+  builderInput,
+  builderSources,
+} from '../go/builder-action';
+import { compileAction, compileNeedsBuilder } from '../go/compile-action';
 import type { SourceFile } from '../go/compile-action';
 import { LINK_OUTPUT, linkAction } from '../go/link-action';
 import { testRunAction } from '../go/test-run-action';
@@ -60,7 +68,24 @@ export interface RunnerOptions {
   readonly includeFiles: readonly SourceFile[];
   /** The disk cache root, named when it cannot be written (disk full, read-only). */
   readonly cacheDir: string;
+  /** Runs actions; by default a {@link LocalSandboxExecutor} under `sandboxBase`. */
+  readonly executor?: Executor;
 }
+
+/**
+ * The action that builds the builder is not a node of the graph (it depends on nothing the graph
+ * knows); the runner runs it, at most once per build, when the first action that needs it does.
+ */
+interface ToolNode {
+  readonly kind: 'tool';
+  readonly id: string;
+  readonly owner: string;
+}
+
+/** What an action is run for: a graph node or the builder. */
+type ActionOwner = BuildNode | ToolNode;
+
+const BUILDER_NODE: ToolNode = { kind: 'tool', id: 'builder', owner: 'builder' };
 
 /** Totals of a run. */
 export interface RunSummary {
@@ -81,7 +106,10 @@ export interface RunSummary {
 export class BuildRunner {
   private readonly semaphore: Semaphore;
   /** Each node's action once derived, to re-run it if its output blob is lost. */
-  private readonly actions = new Map<string, { node: BuildNode; action: Action }>();
+  private readonly actions = new Map<string, { node: ActionOwner; action: Action }>();
+  /** The builder binary, once its action has been answered (or failed) in this build. */
+  private builder?: Promise<Result<Builder, NodeFailure>>;
+  private readonly executor: Executor;
   /** Which node produced a blob, to rebuild it if its cache copy turns out corrupted. */
   private readonly producers = new Map<Digest, string>();
   private readonly inFlight = new Map<
@@ -104,6 +132,9 @@ export class BuildRunner {
 
   constructor(private readonly opts: RunnerOptions) {
     this.semaphore = new Semaphore(opts.jobs);
+    this.executor =
+      opts.executor ??
+      new LocalSandboxExecutor({ baseDir: opts.sandboxBase, goroot: opts.sdk.goroot });
   }
 
   /** Runs every node of `nodes`; returns totals and each node's value. */
@@ -183,7 +214,13 @@ export class BuildRunner {
     deps: ReadonlyMap<string, NodeValue>,
     signal: AbortSignal,
   ): Promise<Result<NodeValue, NodeFailure>> {
-    const action = this.actionFor(node, deps);
+    let builder: Builder | undefined;
+    if (node.kind === 'compile' && compileNeedsBuilder(node.unit)) {
+      const built = await this.builderFor(signal);
+      if (!built.ok) return built;
+      builder = built.value;
+    }
+    const action = this.actionFor(node, deps, builder);
     this.actions.set(node.id, { node, action });
     const outcome = await this.execute(node, action, signal, false);
     if (!outcome.ok) return outcome;
@@ -215,7 +252,61 @@ export class BuildRunner {
     return ok({ digest: main.digest, size: main.size });
   }
 
-  private actionFor(node: BuildNode, deps: ReadonlyMap<string, NodeValue>): Action {
+  /**
+   * The builder for this build: its action is keyed and answered from the cache or run once, by
+   * the first compile that needs it; its output is a declared input of those compiles (and is
+   * re-made, like any blob, when the cache finds it corrupt).
+   */
+  private builderFor(signal: AbortSignal): Promise<Result<Builder, NodeFailure>> {
+    this.builder ??= (async (): Promise<Result<Builder, NodeFailure>> => {
+      const sdk = this.opts.sdk;
+      let action: Action;
+      try {
+        const goCommand = path.join(sdk.goroot, 'bin', 'go');
+        action = builderAction(
+          await builderSources(this.opts.digester),
+          sdk,
+          await this.opts.digester.digest(goCommand),
+        );
+      } catch (e) {
+        return err({
+          reason: 'sandbox-io',
+          message: `cannot read the builder's source or the SDK's go command: ${e instanceof Error ? e.message : String(e)}`,
+          output: '',
+        });
+      }
+      this.total++;
+      this.actions.set(BUILDER_NODE.id, { node: BUILDER_NODE, action });
+      const outcome = await this.execute(BUILDER_NODE, action, signal, false);
+      if (!outcome.ok) {
+        this.opts.events.emit({
+          type: 'action-failed',
+          id: BUILDER_NODE.id,
+          mnemonic: action.mnemonic,
+          description: action.description,
+          message: outcome.failure.message,
+          output: outcome.failure.output,
+        });
+        return outcome;
+      }
+      const binary = outcome.value.result.outputs[0];
+      if (binary === undefined)
+        return err({
+          reason: 'missing-output',
+          message: 'builder: no output recorded',
+          output: '',
+        });
+      this.producers.set(binary.digest, BUILDER_NODE.id);
+      return ok(builderInput(binary.digest));
+    })();
+    return this.builder;
+  }
+
+  private actionFor(
+    node: BuildNode,
+    deps: ReadonlyMap<string, NodeValue>,
+    builder: Builder | undefined,
+  ): Action {
     const value = (id: string): NodeValue => {
       const v = deps.get(id);
       if (v === undefined) throw new Error(`bug: dependency ${id} of ${node.id} has no value`);
@@ -236,6 +327,7 @@ export class BuildRunner {
           node.config.platform,
           describe(node),
           this.opts.includeFiles,
+          builder,
         );
       case 'link':
         return linkAction(
@@ -274,7 +366,7 @@ export class BuildRunner {
 
   /** Answers an action from the cache, or runs it; equal keys share one execution. */
   private execute(
-    node: BuildNode,
+    node: ActionOwner,
     action: Action,
     signal: AbortSignal,
     force: boolean,
@@ -310,7 +402,7 @@ export class BuildRunner {
   }
 
   private finish(
-    node: BuildNode,
+    node: ActionOwner,
     action: Action,
     key: ActionKey,
     status: 'executed' | 'cached',
@@ -329,7 +421,7 @@ export class BuildRunner {
       key,
       durationMs,
     });
-    const pgo = node.config.pgo;
+    const pgo = node.kind === 'tool' ? undefined : node.config.pgo;
     const summary = (): ReturnType<typeof summarizeKey> =>
       summarizeKey(
         key,
@@ -355,7 +447,7 @@ export class BuildRunner {
   }
 
   private async runAction(
-    node: BuildNode,
+    node: ActionOwner,
     action: Action,
     key: ActionKey,
     signal: AbortSignal,
@@ -375,25 +467,20 @@ export class BuildRunner {
     });
     this.progress();
     const started = Date.now();
-    let sandboxed;
+    let executed;
     try {
       this.spawns += action.steps.filter((s) => s.kind === 'spawn').length;
       // cmd/go's token pool (gc.go, compilerConcurrency) gives every compile at least
       // min(4, GOMAXPROCS) backend workers; do the same.
       const compileConcurrency = Math.min(4, os.availableParallelism());
-      sandboxed = await runInSandbox(
-        action,
-        inputs.value,
-        { baseDir: this.opts.sandboxBase, goroot: this.opts.sdk.goroot, compileConcurrency },
-        signal,
-      );
+      executed = await this.executor.execute(action, inputs.value, { compileConcurrency }, signal);
     } finally {
       release();
       this.running.delete(label);
     }
     const durationMs = Date.now() - started;
-    if (!sandboxed.ok) return err(sandboxFailure(node, sandboxed.failure));
-    const sandbox = sandboxed.value;
+    if (!executed.ok) return err(executionFailure(node, executed.failure));
+    const sandbox = executed.value;
     try {
       return await storeOutputs(
         this.opts.cache,
@@ -402,7 +489,7 @@ export class BuildRunner {
           files: action.outputs.map((rel) => ({
             path: rel,
             absPath: sandbox.outputs.get(rel) as string,
-            executable: rel === LINK_OUTPUT,
+            executable: rel === LINK_OUTPUT || rel === BUILDER_OUTPUT,
           })),
           testLog:
             node.kind === 'test-run' ? Buffer.from(sandbox.stdout + sandbox.stderr) : undefined,
@@ -430,7 +517,11 @@ export class BuildRunner {
         out.push({ path: input.path, absSource: input.source.absPath });
         continue;
       }
-      const executable = input.path.endsWith('.test');
+      if (input.source.kind === 'content') {
+        out.push({ path: input.path, content: input.source.content });
+        continue;
+      }
+      const executable = input.executable === true;
       let blob = await this.opts.cache.verifiedPath(input.digest, executable);
       if (blob === undefined) {
         const rebuilt = await this.rebuild(input.digest, signal);
@@ -512,10 +603,10 @@ function mnemonicOf(node: BuildNode): string {
   }
 }
 
-function sandboxFailure(node: BuildNode, f: SandboxFailure): NodeFailure {
+function executionFailure(node: ActionOwner, f: ExecutionFailure): NodeFailure {
   switch (f.reason) {
     case 'action-failed':
-      if ((node as TestRunNode).kind === 'test-run' && f.exitCode !== null) {
+      if (node.kind === 'test-run' && f.exitCode !== null) {
         return {
           reason: 'test-failed',
           message: `test exited with status ${f.exitCode}`,
