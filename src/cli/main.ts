@@ -266,7 +266,10 @@ async function run(rawArgv: string[]): Promise<number> {
               withCommon({ ...(raw as Parameters<typeof withCommon>[0]), remoteCache }, body),
           ),
         )
-        .demandCommand(1, 'name a pgo command: preprocess, merge, collect, doctor, rename, diff, plan'),
+        .demandCommand(
+          1,
+          'name a pgo command: preprocess, merge, collect, doctor, rename, diff, plan',
+        ),
     )
     .demandCommand(1, 'name a command: build, test, run, query, explain, generate, clean or pgo')
     .strict()
