@@ -191,5 +191,23 @@ export function pgoToolCommands(
       );
     },
   };
-  return [merge, collect, doctor, rename, diff];
+  const plan: CommandModule<object, never> = {
+    command: 'plan <target>',
+    describe:
+      'what a profile refresh costs before paying it: actions re-keyed, cached, to execute; hot sets',
+    builder: (y) =>
+      y.positional('target', { type: 'string', demandOption: true }).option('profile', {
+        type: 'string',
+        describe: "the new profile (default: the binary's own, against the last build)",
+      }) as never,
+    handler: (raw) => {
+      const a = raw as unknown as { target: string; profile?: string };
+      setResult(
+        withSession(raw, async (c) =>
+          (await import('./pgo-plan-command')).runPlanCommand(c, a.target, a.profile),
+        ),
+      );
+    },
+  };
+  return [merge, collect, doctor, rename, diff, plan];
 }
