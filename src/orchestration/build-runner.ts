@@ -275,7 +275,6 @@ export class BuildRunner {
           output: '',
         });
       }
-      this.total++;
       this.actions.set(BUILDER_NODE.id, { node: BUILDER_NODE, action });
       const outcome = await this.execute(BUILDER_NODE, action, signal, false);
       if (!outcome.ok) {
@@ -409,9 +408,13 @@ export class BuildRunner {
     durationMs: number,
     record: ReturnType<typeof actionKeyRecord>,
   ): void {
-    const previous = this.statusOf.get(node.id);
-    if (previous === undefined) this.done++;
-    if (previous !== 'executed') this.statusOf.set(node.id, status);
+    // The builder is not a node of the analysed graph: its action-finished event is emitted, but
+    // the totals (executed + cached = the analysed actions) count graph nodes only.
+    if (node.kind !== 'tool') {
+      const previous = this.statusOf.get(node.id);
+      if (previous === undefined) this.done++;
+      if (previous !== 'executed') this.statusOf.set(node.id, status);
+    }
     this.opts.events.emit({
       type: 'action-finished',
       id: node.id,
