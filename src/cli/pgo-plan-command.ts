@@ -218,19 +218,74 @@ export async function runPlanCommand(
     baseline = await lastBuildKeys(session.root);
   }
   const plan = await planActions(session, graph, c.diskCache);
-  const counts = countPlan(plan, baseline);
-  const remote = session.remote !== undefined;
+  await printPlan(c, {
+    command: 'pgo plan',
+    target,
+    profile,
+    baseline: profile !== undefined ? (oldProfile ?? 'pgo off') : baseline ? 'last build' : null,
+    remote: session.remote !== undefined,
+    counts: countPlan(plan, baseline),
+    hot,
+  });
+  return 0;
+}
+
+/**
+ * Implements `pgobuild build PATTERNS --dry_run` (with `--pgo=NEW` for a refresh): the plan of
+ * {@link runPlanCommand} for a whole build, against the last build's keys; nothing runs and
+ * nothing is written but what analysis caches (preprocessed profiles, stat cache).
+ */
+export async function runDryRunBuild(c: CommonArgs, patterns: readonly string[]): Promise<number> {
+  const s = await openSession(c);
+  if (!s.ok) {
+    await reportFailures(c.cwd, s.failure, c.events);
+    return 2;
+  }
+  const noTests = undefined as unknown as Parameters<typeof analyze>[2];
+  const analysed = await analyze(s.value, patterns, noTests);
+  if (!analysed.ok) {
+    await reportFailures(s.value.root, analysed.failure, c.events);
+    return 2;
+  }
+  const baseline = await lastBuildKeys(s.value.root);
+  const plan = await planActions(s.value, analysed.value.graph, c.diskCache);
+  await printPlan(c, {
+    command: 'build --dry_run',
+    target: patterns.join(' '),
+    profile: c.pgo,
+    baseline: baseline ? 'last build' : null,
+    remote: s.value.remote !== undefined,
+    counts: countPlan(plan, baseline),
+    hot: undefined,
+  });
+  return 0;
+}
+
+/** Prints a plan: one JSON document, or a table per kind and the hot-set table. */
+async function printPlan(
+  c: CommonArgs,
+  p: {
+    command: string;
+    target: string;
+    profile: string | undefined;
+    baseline: string | null;
+    remote: boolean;
+    counts: Record<Kind, PlanCounts>;
+    hot: HotSetChange[] | undefined;
+  },
+): Promise<void> {
+  const { counts, hot, remote, profile, target } = p;
   if (c.output === 'json') {
     await writeJson(process.stdout, {
-      command: 'pgo plan',
+      command: p.command,
       target,
       profile: profile ?? null,
-      baseline: profile !== undefined ? (oldProfile ?? 'pgo off') : baseline ? 'last build' : null,
+      baseline: p.baseline,
       remoteCache: remote,
       counts,
       ...(hot !== undefined ? { hotSets: hot } : {}),
     });
-    return 0;
+    return;
   }
   const kinds = (['compile', 'link', 'test', 'tool'] as const).filter((k) => counts[k].actions > 0);
   const table = renderTable(
@@ -250,9 +305,9 @@ export async function runPlanCommand(
   );
   const compile = counts.compile;
   const lines = [
-    `Plan for ${target}${profile !== undefined ? ` with ${profile} (against ${oldProfile ?? 'no profile'})` : ''}:`,
+    `Plan for ${target}${profile !== undefined ? ` with ${profile}${p.baseline !== null ? ` (against ${p.baseline})` : ''}` : ''}:`,
     table.trimEnd(),
-    `${compile.changed ?? '?'} of ${compile.actions} compile actions get new keys; ${compile.cachedLocal + compile.cachedRemote + compile.shared} are already cached; the build would execute ${Object.values(counts).reduce((s, n) => s + n.execute, 0)} actions.`,
+    `${compile.changed ?? '?'} of ${compile.actions} compile actions get new keys; ${compile.cachedLocal + compile.cachedRemote + compile.shared} are already cached; the build would execute ${Object.values(counts).reduce((n, k) => n + k.execute, 0)} actions.`,
   ];
   if (hot !== undefined) {
     lines.push(
@@ -272,7 +327,6 @@ export async function runPlanCommand(
     );
   }
   await writeTo(process.stdout, `${lines.join('\n')}\n`);
-  return 0;
 }
 
 async function fail(f: ProfileFailure): Promise<number> {
