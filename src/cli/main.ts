@@ -145,9 +145,16 @@ async function run(rawArgv: string[]): Promise<number> {
     .command(
       'build [patterns..]',
       'build targets (e.g. //examples/...)',
-      (y) => y.positional('patterns', { type: 'string', array: true, default: ['//...'] }),
+      (y) =>
+        y
+          .positional('patterns', { type: 'string', array: true, default: ['//...'] })
+          .option('dry_run', { type: 'boolean', describe: 'plan only: what would run, cached' }),
       (a) => {
-        result = withCommon({ ...a, remoteCache }, (c) => runBuild(c, a.patterns as string[]));
+        result = withCommon({ ...a, remoteCache }, async (c) =>
+          a.dry_run === true
+            ? (await import('./pgo-plan-command')).runDryRunBuild(c, a.patterns as string[])
+            : runBuild(c, a.patterns as string[]),
+        );
       },
     )
     .command(
