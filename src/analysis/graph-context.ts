@@ -1,0 +1,65 @@
+import type { BuildContext } from '../go/scan';
+import type { FileDigester } from '../hashing';
+import type { Diagnostic } from '../util';
+import type { BuildNode, StdContext } from './build-graph';
+import type { Configuration } from './configuration';
+import type { SourceReader } from './go-package';
+import type { StampValues } from './link-options';
+import type { ModulePackages } from './module-packages';
+import type { PackageLoader } from './package-loader';
+
+/** The command-wide build options the session sets before analysis (flags, not attributes). */
+export interface GraphOptions {
+  /** `--gc_goopts`: flags for every compile. */
+  gcflags: readonly string[];
+  /** `--gotags`: build tags that select files by build constraints, as `go build -tags`. */
+  tags: readonly string[];
+  /** `--linkopt`: extra linker flags for every binary, as `go build -ldflags`. */
+  linkopts: readonly string[];
+  /** `--stamp`: the `--workspace_status_command` values `{KEY}` in `x_defs` stands for. */
+  stampValues: StampValues;
+}
+
+/**
+ * What every part of graph construction shares for one command: the workspace, the SDK, the
+ * node table (nodes are shared whenever package and configuration are equal) and the warnings.
+ */
+export interface GraphContext {
+  readonly root: string;
+  readonly loader: PackageLoader;
+  readonly std: StdContext;
+  readonly digester: FileDigester;
+  /** The configuration of libraries and of tests without a profile. */
+  readonly defaultConfig: Configuration;
+  readonly reader: SourceReader;
+  /** Packages of required modules (implicit `@repo//dir:name` targets). */
+  readonly modules: ModulePackages;
+  readonly nodes: Map<string, BuildNode>;
+  readonly warnings: Diagnostic[];
+  readonly options: GraphOptions;
+}
+
+/** Adds a warning unless the same one (a package resolved twice, e.g. for its test) is there. */
+export function warnOnce(ctx: GraphContext, d: Diagnostic): void {
+  const same = (w: Diagnostic): boolean =>
+    w.message === d.message && w.span.file === d.span.file && w.span.line === d.span.line;
+  if (!ctx.warnings.some(same)) ctx.warnings.push(d);
+}
+
+/** Whether `importPath` names a standard-library package (std's vendored copies excepted). */
+export function isStandardImport(std: StdContext, importPath: string): boolean {
+  return std.stdlib.has(importPath) && !importPath.startsWith('vendor/');
+}
+
+/** The build constraints files are selected with (cmd/go's `build.Context`). */
+export function buildContextOf(ctx: GraphContext): BuildContext {
+  const p = ctx.defaultConfig.platform;
+  return {
+    goos: p.goos,
+    goarch: p.goarch,
+    goMinor: ctx.std.sdk.minor,
+    cgoEnabled: p.cgoEnabled,
+    compiler: 'gc',
+    buildTags: ctx.options.tags,
+  };
+}
