@@ -57,6 +57,10 @@ export const goBinary: RuleDefinition = {
       type: 'string_list',
       doc: 'Extra compiler flags for the package of this target, as -gcflags passes them in cmd/go, e.g. ["-m"].',
     },
+    gotags: {
+      type: 'string_list',
+      doc: "Build tags for this target's whole graph (its packages, their deps, module packages and the standard library), as go build -tags; added after --gotags. Like rules_go's gotags, a transition: the same library is compiled once per tag set.",
+    },
     gc_linkopts: {
       type: 'string_list',
       doc: 'Extra linker flags, as -ldflags passes them in cmd/go, e.g. ["-s", "-w"] (after x_defs; --linkopt comes last).',
@@ -90,6 +94,10 @@ export const goTest: RuleDefinition = {
     gc_goopts: {
       type: 'string_list',
       doc: 'Extra compiler flags for the package of this target, as -gcflags passes them in cmd/go, e.g. ["-m"].',
+    },
+    gotags: {
+      type: 'string_list',
+      doc: "Build tags for this target's whole graph (its packages, their deps, module packages and the standard library), as go build -tags; added after --gotags. Like rules_go's gotags, a transition: the same library is compiled once per tag set.",
     },
     gc_linkopts: {
       type: 'string_list',

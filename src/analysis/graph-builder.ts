@@ -57,7 +57,7 @@ export class GraphBuilder {
       go: moduleTools.go,
       fetcher: moduleTools.fetcher,
       digest: (absPath) => digester.digest(absPath),
-      buildContext: () => buildContextOf(this.ctx),
+      buildContext: (tags) => buildContextOf(this.ctx, tags),
       libraryRule: loader.ruleNamed('go_library'),
     });
     this.ctx = {
@@ -71,6 +71,7 @@ export class GraphBuilder {
       nodes: new Map(),
       warnings: this.warnings,
       options: { gcflags: [], tags: [], linkopts: [], stampValues: undefined },
+      stateDir: moduleTools.go.stateDir,
     };
     this.lookup = new TargetLookup(this.ctx);
     this.resolver = new ImportResolver(this.ctx, this.lookup);
@@ -132,6 +133,7 @@ export class GraphBuilder {
       defaultConfig: this.defaultConfig,
       configFor,
       testRun: tests,
+      commandTags: this.ctx.options.tags,
       lookup: this.lookup,
       resolver: this.resolver,
       compiles: this.compiles,

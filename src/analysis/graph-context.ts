@@ -37,6 +37,8 @@ export interface GraphContext {
   readonly nodes: Map<string, BuildNode>;
   readonly warnings: Diagnostic[];
   readonly options: GraphOptions;
+  /** pgobuild's state directory (`<disk cache>/v1`): standard-library listings per tag set. */
+  readonly stateDir: string;
 }
 
 /** Adds a warning unless the same one (a package resolved twice, e.g. for its test) is there. */
@@ -51,8 +53,16 @@ export function isStandardImport(std: StdContext, importPath: string): boolean {
   return std.stdlib.has(importPath) && !importPath.startsWith('vendor/');
 }
 
-/** The build constraints files are selected with (cmd/go's `build.Context`). */
-export function buildContextOf(ctx: GraphContext): BuildContext {
+/** The build tags of a configuration's graph: its `gotags` transition's, or `--gotags`. */
+export function tagsOf(ctx: GraphContext, config: Configuration): readonly string[] {
+  return config.tags ?? ctx.options.tags;
+}
+
+/**
+ * The build constraints files are selected with (cmd/go's `build.Context`): the platform's, with
+ * `tags` (a configuration's `gotags` transition; undefined: `--gotags`).
+ */
+export function buildContextOf(ctx: GraphContext, tags?: readonly string[]): BuildContext {
   const p = ctx.defaultConfig.platform;
   return {
     goos: p.goos,
@@ -60,6 +70,6 @@ export function buildContextOf(ctx: GraphContext): BuildContext {
     goMinor: ctx.std.sdk.minor,
     cgoEnabled: p.cgoEnabled,
     compiler: 'gc',
-    buildTags: ctx.options.tags,
+    buildTags: tags ?? ctx.options.tags,
   };
 }

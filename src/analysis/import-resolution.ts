@@ -53,22 +53,25 @@ export class ImportResolver {
   }
 
   /**
-   * A target's package with everything it imports. `chain`: the resolutions in progress that lead
-   * here (see ResolutionPath), ending at `target`.
+   * A target's package with everything it imports. `tags`: the build tags files are selected
+   * with, a configuration's `gotags` transition's (undefined: `--gotags`); a package is resolved
+   * once per tag set. `chain`: the resolutions in progress that lead here (see ResolutionPath),
+   * ending at `target`.
    */
   resolve(
     target: DeclaredTarget,
+    tags?: readonly string[],
     chain = ResolutionPath.startingAt(target),
   ): Promise<Result<ResolvedPackage, AnalysisFailure[]>> {
-    const key = labelOf(target);
+    const key = tags === undefined ? labelOf(target) : `${labelOf(target)}\0tags=${tags.join(',')}`;
     let pending = this.resolved.get(key);
     if (pending === undefined && target.external !== undefined) {
-      pending = this.resolveModuleTarget(target, target.external);
+      pending = this.resolveModuleTarget(target, target.external, tags);
       this.resolved.set(`${target.external.contextFile}\0${key}`, pending);
       return pending;
     }
     if (pending === undefined) {
-      pending = this.resolveFiles(target, [], 'library', undefined, undefined, chain);
+      pending = this.resolveFiles(target, [], 'library', { tags, chain });
       this.resolved.set(key, pending);
     }
     return pending;
@@ -93,15 +96,18 @@ export class ImportResolver {
   private async resolveModuleTarget(
     target: DeclaredTarget,
     external: NonNullable<DeclaredTarget['external']>,
+    tags: readonly string[] | undefined,
   ): Promise<Result<ResolvedPackage, AnalysisFailure[]>> {
     const ctx = await this.ctx.modules.loadedContext(external.contextFile);
     if (ctx === undefined)
       throw new Error(`build list ${external.contextFile} not loaded before its target`);
     if (!ctx.ok) return err([ctx.failure]);
-    return this.moduleResolution.resolve(ctx.value, external.importPath, {
-      span: target.span,
-      sourceLine: '',
-    });
+    return this.moduleResolution.resolve(
+      ctx.value,
+      external.importPath,
+      { span: target.span, sourceLine: '' },
+      tags,
+    );
   }
 
   /** Resolves a target's (or, for tests, a set of files') imports against deps and the std library. */
@@ -109,17 +115,28 @@ export class ImportResolver {
     target: DeclaredTarget,
     extraDeps: readonly DeclaredTarget[],
     role: 'library' | 'test',
-    preselected?: readonly ReadSource[],
-    /** For an external test package: the package under test, which it may import without a dep. */
-    underTest?: ResolvedPackage,
-    chain = ResolutionPath.EMPTY,
+    opts: {
+      /** The files, when the caller selected them (a test's variants of a package). */
+      readonly preselected?: readonly ReadSource[];
+      /** For an external test package: the package under test, which it may import without a dep. */
+      readonly underTest?: ResolvedPackage;
+      /** Build tags of the configuration (undefined: `--gotags`). */
+      readonly tags?: readonly string[];
+      readonly chain?: ResolutionPath;
+    } = {},
   ): Promise<Result<ResolvedPackage, AnalysisFailure[]>> {
     const importPath = await importPathOf(target, this.ctx.reader);
     if (!importPath.ok) return err([importPath.failure]);
     let files: readonly ReadSource[];
+    const { preselected, underTest, tags, chain = ResolutionPath.EMPTY } = opts;
     if (preselected !== undefined) files = preselected;
     else {
-      const selected = await selectSources(target, role, buildContextOf(this.ctx), this.ctx.reader);
+      const selected = await selectSources(
+        target,
+        role,
+        buildContextOf(this.ctx, tags),
+        this.ctx.reader,
+      );
       if (!selected.ok) return err([selected.failure]);
       files = selected.value;
     }
@@ -142,7 +159,7 @@ export class ImportResolver {
     );
     if (badDirectives.length > 0)
       return err(badDirectives.map((d) => diagnosticFailure('go-source', d)));
-    const deps = await this.resolveDeps([target, ...extraDeps], chain);
+    const deps = await this.resolveDeps([target, ...extraDeps], tags, chain);
     if (!deps.ok) return deps;
     const imports = new Map<string, ResolvedPackage | undefined>();
     const failures: AnalysisFailure[] = [];
@@ -258,6 +275,7 @@ export class ImportResolver {
   /** The deps of targets, by the import path each provides. */
   private async resolveDeps(
     targets: readonly DeclaredTarget[],
+    tags: readonly string[] | undefined,
     chain: ResolutionPath,
   ): Promise<Result<Map<string, ResolvedDep>, AnalysisFailure[]>> {
     const byImportPath = new Map<string, ResolvedDep>();
@@ -288,7 +306,7 @@ export class ImportResolver {
           failures.push(dependencyCycleFailure(cycle));
           continue;
         }
-        const pkg = await this.resolve(found.value, chain.extend(edge));
+        const pkg = await this.resolve(found.value, tags, chain.extend(edge));
         if (!pkg.ok) {
           failures.push(...pkg.failure);
           continue;

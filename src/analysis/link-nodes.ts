@@ -11,7 +11,7 @@ import type { Configuration } from './configuration';
 import { type AnalysisFailure, diagnosticFailure } from './failure';
 import { gcflagsSetting, pgoNeutralizedWarning } from './gc-goopts';
 import { type ReadSource, lineOf } from './go-package';
-import type { GraphContext } from './graph-context';
+import { type GraphContext, tagsOf } from './graph-context';
 import type { ImportResolver } from './import-resolution';
 import { binaryLinkopts } from './link-options';
 import type { DeclaredTarget } from './rule-api';
@@ -55,7 +55,7 @@ export class LinkNodes {
     target: DeclaredTarget,
     config: Configuration,
   ): Promise<Result<string, AnalysisFailure[]>> {
-    const pkg = await this.resolver.resolve(target);
+    const pkg = await this.resolver.resolve(target, config.tags);
     if (!pkg.ok) return pkg;
     if (pkg.value.sources.packageName !== 'main') {
       const first = pkg.value.sources.goFiles[0] as ReadSource;
@@ -135,7 +135,7 @@ export class LinkNodes {
           defaultGodebug: spec.defaultGodebug,
           pgo: config.pgo?.basename,
           gcflags: spec.recordGcflags ? gcflagsSetting(options.gcflags, target) : undefined,
-          tags: options.tags,
+          tags: tagsOf(this.ctx, config),
         }),
       },
       defaultGodebug: spec.defaultGodebug,

@@ -60,7 +60,8 @@ export interface ModulePackageOptions {
   readonly go: GoCommandContext;
   readonly fetcher: ModuleFetcher;
   readonly digest: (absPath: string) => Promise<Digest>;
-  readonly buildContext: () => BuildContext;
+  /** The build constraints for `tags` (a `gotags` transition's; undefined: `--gotags`). */
+  readonly buildContext: (tags?: readonly string[]) => BuildContext;
   /** The go_library rule, the kind every module package target has. */
   readonly libraryRule: RuleDefinition;
 }
@@ -220,16 +221,23 @@ export class ModulePackages {
     });
   }
 
-  /** The module package `importPath` of `ctx`'s build list, loaded once per command. */
+  /**
+   * The module package `importPath` of `ctx`'s build list, loaded once per command and tag set
+   * (`tags`: a `gotags` transition's; undefined: `--gotags`).
+   */
   load(
     ctx: ModuleContext,
     importPath: string,
     site: ImportSite | undefined,
+    tags?: readonly string[],
   ): Promise<Result<ModulePackage, AnalysisFailure>> {
-    const key = `${ctx.file}\0${importPath}`;
+    const key =
+      tags === undefined
+        ? `${ctx.file}\0${importPath}`
+        : `${ctx.file}\0${importPath}\0tags=${tags.join(',')}`;
     let pending = this.packages.get(key);
     if (pending === undefined) {
-      pending = this.loadUncached(ctx, importPath, site);
+      pending = this.loadUncached(ctx, importPath, site, tags);
       this.packages.set(key, pending);
     }
     return pending;
@@ -239,6 +247,7 @@ export class ModulePackages {
     ctx: ModuleContext,
     importPath: string,
     site: ImportSite | undefined,
+    tags: readonly string[] | undefined,
   ): Promise<Result<ModulePackage, AnalysisFailure>> {
     const fail = (
       reason: AnalysisFailure['reason'],
@@ -282,7 +291,7 @@ export class ModulePackages {
         'missing-module',
         `ambiguous import: package ${importPath} is provided by several modules: ${found.map((f) => `${f.mod.path}@${f.mod.version ?? ''}`).join(', ')}`,
       );
-    return this.readPackage(ctx, importPath, first.mod, first.content, first.dir);
+    return this.readPackage(ctx, importPath, first.mod, first.content, first.dir, tags);
   }
 
   private async readPackage(
@@ -291,8 +300,10 @@ export class ModulePackages {
     mod: ModuleVersion,
     content: ModuleContent,
     dir: string,
+    tags: readonly string[] | undefined,
   ): Promise<Result<ModulePackage, AnalysisFailure>> {
     this.dirsRead.add(dir);
+    const buildContext = this.opts.buildContext(tags);
     const names = fs
       .readdirSync(dir, { withFileTypes: true })
       .filter((e) => e.isFile())
@@ -304,14 +315,14 @@ export class ModulePackages {
     const selected = selectPackageFiles(
       dir,
       names.map((name) => ({ name, text: texts.get(name) })),
-      this.opts.buildContext(),
+      buildContext,
     );
     if (!selected.ok) return err(diagnosticFailure('go-source', selected.failure));
     const files = selected.value;
     if (files.goFiles.length === 0)
       return err({
         reason: 'go-source',
-        message: `package ${importPath} (${dir}) has no Go files for ${this.opts.buildContext().goos}/${this.opts.buildContext().goarch} without cgo`,
+        message: `package ${importPath} (${dir}) has no Go files for ${buildContext.goos}/${buildContext.goarch} without cgo`,
       });
     const read = async (name: string): Promise<ReadSource> => {
       const absPath = path.join(dir, name);

@@ -21,23 +21,28 @@ export class ModuleResolution {
     private readonly libraryRule: RuleDefinition,
   ) {}
 
-  /** The module package `importPath` of `ctx`'s build list and everything it imports. */
+  /**
+   * The module package `importPath` of `ctx`'s build list and everything it imports, with files
+   * selected by `tags` (a configuration's `gotags` transition; undefined: `--gotags`).
+   */
   async resolve(
     ctx: ModuleContext,
     importPath: string,
     site: ImportSite | undefined,
+    tags?: readonly string[],
   ): Promise<Result<ResolvedPackage, AnalysisFailure[]>> {
-    const done = this.resolved.get(keyOf(ctx, importPath));
+    const done = this.resolved.get(keyOf(ctx, importPath, tags));
     if (done !== undefined) return ok(done);
-    const loaded = await this.loadClosure(ctx, importPath, site);
+    const loaded = await this.loadClosure(ctx, importPath, site, tags);
     if (!loaded.ok) return loaded;
-    return this.assemble(ctx, importPath, loaded.value, []);
+    return this.assemble(ctx, importPath, loaded.value, [], tags);
   }
 
   private async loadClosure(
     ctx: ModuleContext,
     root: string,
     site: ImportSite | undefined,
+    tags: readonly string[] | undefined,
   ): Promise<Result<Map<string, ModulePackage>, AnalysisFailure[]>> {
     const loaded = new Map<string, ModulePackage>();
     const failures: AnalysisFailure[] = [];
@@ -45,7 +50,7 @@ export class ModuleResolution {
     let frontier: { path: string; site: ImportSite | undefined }[] = [{ path: root, site }];
     while (frontier.length > 0) {
       const results = await Promise.all(
-        frontier.map((f) => this.modules.load(ctx, f.path, f.site)),
+        frontier.map((f) => this.modules.load(ctx, f.path, f.site, tags)),
       );
       const next: typeof frontier = [];
       for (const r of results) {
@@ -56,7 +61,7 @@ export class ModuleResolution {
         loaded.set(r.value.importPath, r.value);
         for (const imp of r.value.imports) {
           if (queued.has(imp.path) || this.isStandard(imp.path)) continue;
-          if (this.resolved.has(keyOf(ctx, imp.path))) continue;
+          if (this.resolved.has(keyOf(ctx, imp.path, tags))) continue;
           queued.add(imp.path);
           next.push({ path: imp.path, site: imp });
         }
@@ -71,8 +76,9 @@ export class ModuleResolution {
     importPath: string,
     loaded: ReadonlyMap<string, ModulePackage>,
     stack: readonly string[],
+    tags: readonly string[] | undefined,
   ): Result<ResolvedPackage, AnalysisFailure[]> {
-    const key = keyOf(ctx, importPath);
+    const key = keyOf(ctx, importPath, tags);
     const done = this.resolved.get(key);
     if (done !== undefined) return ok(done);
     const pkg = loaded.get(importPath);
@@ -103,7 +109,7 @@ export class ModuleResolution {
         fail('import-cycle', `import cycle not allowed: ${cycle.join(' → ')}`);
         continue;
       }
-      const dep = this.assemble(ctx, imp.path, loaded, here);
+      const dep = this.assemble(ctx, imp.path, loaded, here, tags);
       if (!dep.ok) failures.push(...dep.failure);
       else imports.set(imp.path, dep.value);
     }
@@ -129,6 +135,12 @@ export class ModuleResolution {
   }
 }
 
-function keyOf(ctx: ModuleContext, importPath: string): string {
-  return `${ctx.file}\0${importPath}`;
+function keyOf(
+  ctx: ModuleContext,
+  importPath: string,
+  tags: readonly string[] | undefined,
+): string {
+  return tags === undefined
+    ? `${ctx.file}\0${importPath}`
+    : `${ctx.file}\0${importPath}\0tags=${tags.join(',')}`;
 }

@@ -3,11 +3,12 @@ import * as path from 'node:path';
 import type { SourceFile } from '../go/compile-action';
 import { EXEC_ROOT } from '../go/exec-root';
 import { langVersion } from '../go/go-mod';
+import { loadStdlib, type StdPackage } from '../go/stdlib';
 import { type Result, err, ok } from '../util';
 import type { CompileNode } from './build-graph';
 import type { Configuration } from './configuration';
 import type { AnalysisFailure } from './failure';
-import type { GraphContext } from './graph-context';
+import { type GraphContext, tagsOf } from './graph-context';
 
 /**
  * Compile nodes of standard-library packages: one per (package, configuration), with the files
@@ -16,6 +17,11 @@ import type { GraphContext } from './graph-context';
 export class StdNodes {
   /** Headers found per std package directory (the same for every configuration). */
   private readonly headersByDir = new Map<string, Promise<SourceFile[]>>();
+  /** The standard library as listed with each `gotags` transition's tags. */
+  private readonly stdlibByTags = new Map<
+    string,
+    Promise<Result<ReadonlyMap<string, StdPackage>, AnalysisFailure[]>>
+  >();
 
   constructor(private readonly ctx: GraphContext) {}
 
@@ -27,7 +33,9 @@ export class StdNodes {
     const { std, nodes, digester } = this.ctx;
     const id = `compile:std/${importPath}@${config.id}`;
     if (nodes.has(id)) return ok(id);
-    const sp = std.stdlib.get(importPath);
+    const stdlib = await this.stdlibFor(config);
+    if (!stdlib.ok) return stdlib;
+    const sp = stdlib.value.get(importPath);
     if (sp === undefined)
       return err([
         {
@@ -75,6 +83,27 @@ export class StdNodes {
     };
     nodes.set(id, node);
     return ok(id);
+  }
+
+  /**
+   * The standard library of `config`: the command's listing (with `--gotags`), or for a `gotags`
+   * transition the SDK's `go list -deps std` with its tags, so std files are selected as
+   * `go build -tags` selects them (`netgo`, `osusergo`, …).
+   */
+  private stdlibFor(
+    config: Configuration,
+  ): Promise<Result<ReadonlyMap<string, StdPackage>, AnalysisFailure[]>> {
+    if (config.tags === undefined) return Promise.resolve(ok(this.ctx.std.stdlib));
+    const tags = tagsOf(this.ctx, config);
+    const key = tags.join(',');
+    let pending = this.stdlibByTags.get(key);
+    if (pending === undefined) {
+      pending = loadStdlib(this.ctx.std.sdk, config.platform, this.ctx.stateDir, tags).then((r) =>
+        r.ok ? ok(r.value) : err([{ reason: r.failure.reason, message: r.failure.message }]),
+      );
+      this.stdlibByTags.set(key, pending);
+    }
+    return pending;
   }
 
   /**

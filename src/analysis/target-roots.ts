@@ -1,7 +1,8 @@
-import { type Result, err, ok } from '../util';
+import { type Result, err } from '../util';
 import type { TestRunOptions } from './build-graph';
 import type { Configuration } from './configuration';
 import type { AnalysisFailure } from './failure';
+import { gotagsTransition } from './gotags';
 import type { ImportResolver } from './import-resolution';
 import type { LinkNodes } from './link-nodes';
 import { type DeclaredTarget, type GoTargetKind, listAttr } from './rule-api';
@@ -21,6 +22,8 @@ export interface RootContext {
   readonly configFor: ConfigForBinary;
   /** With the `test` command: how tests run (a go_test's root is then its run node). */
   readonly testRun: TestRunOptions | undefined;
+  /** `--gotags`, which a binary's or test's `gotags` attribute adds to. */
+  readonly commandTags: readonly string[];
   readonly lookup: TargetLookup;
   readonly resolver: ImportResolver;
   readonly compiles: UserCompileNodes;
@@ -46,8 +49,10 @@ export const ROOT_BUILDERS: { readonly [K in GoTargetKind]: RootBuilder } = {
     return rc.compiles.compileNode(pkg.value, rc.defaultConfig);
   },
   go_binary: async (target, rc) => {
-    const config = await rc.configFor(target);
-    if (!config.ok) return err([config.failure]);
+    const profiled = await rc.configFor(target);
+    if (!profiled.ok) return err([profiled.failure]);
+    const config = gotagsTransition(target, profiled.value, rc.commandTags);
+    if (!config.ok) return config;
     return rc.links.binaryNode(target, config.value);
   },
   go_test: async (target, rc) => {
@@ -59,7 +64,10 @@ export const ROOT_BUILDERS: { readonly [K in GoTargetKind]: RootBuilder } = {
   },
 };
 
-/** As `go test`: only the test of a main package that has a profile uses it. */
+/**
+ * As `go test`: only the test of a main package that has a profile uses it; then the test's own
+ * `gotags` transition.
+ */
 async function testConfiguration(
   target: DeclaredTarget,
   rc: RootContext,
@@ -75,5 +83,5 @@ async function testConfiguration(
       config = c.value;
     }
   }
-  return ok(config);
+  return gotagsTransition(target, config, rc.commandTags);
 }

@@ -61,7 +61,7 @@ export class TestNodes {
     const testFiles = await selectSources(
       target,
       'test',
-      buildContextOf(this.ctx),
+      buildContextOf(this.ctx, config.tags),
       this.ctx.reader,
     );
     if (!testFiles.ok) return err([testFiles.failure]);
@@ -71,7 +71,7 @@ export class TestNodes {
       const sel = await selectSources(
         underTest,
         'library',
-        buildContextOf(this.ctx),
+        buildContextOf(this.ctx, config.tags),
         this.ctx.reader,
       );
       if (!sel.ok) return err([sel.failure]);
@@ -88,10 +88,10 @@ export class TestNodes {
     const failures: AnalysisFailure[] = [];
     let internal: ResolvedPackage | undefined;
     if (libFiles.length + internalTests.length > 0) {
-      const r = await this.resolver.resolveFiles(owner, owner === target ? [] : [target], 'test', [
-        ...libFiles,
-        ...internalTests,
-      ]);
+      const r = await this.resolver.resolveFiles(owner, owner === target ? [] : [target], 'test', {
+        preselected: [...libFiles, ...internalTests],
+        tags: config.tags,
+      });
       const cycle =
         r.ok && underTest !== undefined
           ? await testImportCycle(target, underTest, r.value, (t, p, s) =>
@@ -104,13 +104,11 @@ export class TestNodes {
     }
     let external: ResolvedPackage | undefined;
     if (externalTests.length > 0) {
-      const r = await this.resolver.resolveFiles(
-        target,
-        owner === target ? [] : [owner],
-        'test',
-        externalTests,
-        internal,
-      );
+      const r = await this.resolver.resolveFiles(target, owner === target ? [] : [owner], 'test', {
+        preselected: externalTests,
+        underTest: internal,
+        tags: config.tags,
+      });
       if (r.ok) external = r.value;
       else failures.push(...r.failure);
     }
