@@ -138,6 +138,17 @@ it('pgo plan predicts what the following build executes and takes from the cache
   // Nothing ran: the next build of the old profile is still a null build.
   expect(plan([]).counts.compile.execute).toBe(0);
 
+  // build --pgo=NEW --dry_run gives the same numbers for the whole build, and runs nothing.
+  const dry = pgobuild(ws, ['build', '//cmd/app', '--pgo=fresh.pprof', '--dry_run'], { cache });
+  const dryLine = dry.stdout.split('\n').find((l) => l.includes('"command":"build --dry_run"'));
+  if (dry.code !== 0 || dryLine === undefined)
+    throw new Error(`build --dry_run: exit ${dry.code}\n${dry.stderr}\n${dry.stdout}`);
+  const dryPlan = JSON.parse(dryLine) as Plan;
+  expect(predicted(dryPlan, 'compile')).toEqual(predicted(refresh, 'compile'));
+  expect(predicted(dryPlan, 'link')).toEqual(predicted(refresh, 'link'));
+  expect(actions(dry, 'executed')).toEqual([]);
+  expect(plan([]).counts.compile.execute).toBe(0);
+
   // plan --profile NEW plans build --pgo=NEW.
   const second = build(['--pgo=fresh.pprof']);
   expect(second).toEqual({
