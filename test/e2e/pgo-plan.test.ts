@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { encodeSyntheticProfile } from '../pprof/synthetic-profile';
+import { startBazelRemote } from '../remote/bazel-remote';
 import { actions, makeWorkspace, pgobuild, tempDir } from './harness';
 
 // Work is too big to inline without a profile that makes its call hot (then PGO inlines it).
@@ -57,6 +58,15 @@ function profile(work: number, other: number): Buffer {
   });
 }
 
+const FILES = {
+  'go.mod': 'module example.com/plan\n\ngo 1.22\n',
+  'lib/BUILD': 'go_library(\n    name = "lib",\n    srcs = ["lib.go"],\n)\n',
+  'lib/lib.go': LIB,
+  'cmd/app/BUILD':
+    'go_binary(\n    name = "app",\n    srcs = ["main.go"],\n    deps = ["//lib"],\n)\n',
+  'cmd/app/main.go': MAIN,
+};
+
 interface Counts {
   actions: number;
   changed: number | null;
@@ -71,17 +81,7 @@ interface Plan {
 }
 
 it('pgo plan predicts what the following build executes and takes from the cache', () => {
-  const ws = makeWorkspace(
-    {
-      'go.mod': 'module example.com/plan\n\ngo 1.22\n',
-      'lib/BUILD': 'go_library(\n    name = "lib",\n    srcs = ["lib.go"],\n)\n',
-      'lib/lib.go': LIB,
-      'cmd/app/BUILD':
-        'go_binary(\n    name = "app",\n    srcs = ["main.go"],\n    deps = ["//lib"],\n)\n',
-      'cmd/app/main.go': MAIN,
-    },
-    'pgobuild-plan-',
-  );
+  const ws = makeWorkspace(FILES, 'pgobuild-plan-');
   // A cache of its own: the counts must not depend on what other tests compiled.
   const cache = tempDir('pgobuild-plan-cache-');
   const pgo = path.join(ws, 'cmd', 'app', 'default.pgo');
@@ -188,4 +188,34 @@ it('pgo plan predicts what the following build executes and takes from the cache
   expect(bad.code).toBe(2);
   // Reported like a build's profile errors: a diagnostic naming the file.
   expect(`${bad.stdout}${bad.stderr}`).toContain('junk.pprof: not a pprof profile');
+}, 600000);
+
+it('pgo plan counts what the remote cache already has', async () => {
+  const server = await startBazelRemote();
+  try {
+    const ws = makeWorkspace(FILES, 'pgobuild-plan-remote-');
+    fs.writeFileSync(path.join(ws, 'cmd', 'app', 'default.pgo'), profile(50, 50));
+    const remote = `--remote_cache=${server.grpcUrl}`;
+    // A CI machine builds and uploads.
+    const ci = pgobuild(ws, ['build', '//cmd/app', remote], {
+      cache: tempDir('pgobuild-plan-ci-'),
+    });
+    if (ci.code !== 0) throw new Error(`build: exit ${ci.code}\n${ci.stderr}`);
+    // A developer with an empty disk cache plans: everything is in the remote cache.
+    const dev = tempDir('pgobuild-plan-dev-');
+    const r = pgobuild(ws, ['pgo', 'plan', '//cmd/app', remote], { cache: dev });
+    const line = r.stdout.split('\n').find((l) => l.includes('"command":"pgo plan"'));
+    if (r.code !== 0 || line === undefined) throw new Error(`plan: ${r.stderr}\n${r.stdout}`);
+    const p = JSON.parse(line) as Plan & { remoteCache: boolean };
+    expect(p.remoteCache).toBe(true);
+    const n = actions(ci, 'executed', 'GoCompile').length;
+    expect(n).toBeGreaterThan(10);
+    expect(p.counts.compile).toMatchObject({ actions: n, execute: 0, cachedRemote: n });
+    expect(p.counts.link).toMatchObject({ execute: 0, cachedRemote: 1 });
+    const build = pgobuild(ws, ['build', '//cmd/app', remote], { cache: dev });
+    expect(actions(build, 'executed', 'GoCompile')).toEqual([]);
+    expect(actions(build, 'cached', 'GoCompile')).toHaveLength(n);
+  } finally {
+    await server.stop();
+  }
 }, 600000);
