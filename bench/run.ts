@@ -66,8 +66,32 @@ function installedCommand(prefix: string): string {
   return path.join(prefix, 'bin', 'pgobuild');
 }
 
-/** One row of interleaved runs: our times, go's times and our peak RSS. */
-type Row = [number[], number[], number[]];
+/** Interleaved runs per scenario key: our times, go's times and our peak RSS. */
+function rows(keys: readonly string[]): {
+  record: (k: string, o: { ms: number; rssKiB: number }, g: { ms: number }) => void;
+  /** `key ours/go` of the last run, for the progress line. */
+  last: (k: string) => string;
+  measure: (name: string, description: string, k: string) => Measurement;
+} {
+  const t = new Map(
+    keys.map((k) => [k, { ours: [] as number[], go: [] as number[], rss: [] as number[] }]),
+  );
+  const row = (k: string): { ours: number[]; go: number[]; rss: number[] } => {
+    const r = t.get(k);
+    if (r === undefined) throw new Error(`no benchmark row ${k}`);
+    return r;
+  };
+  return {
+    record: (k, o, g) => {
+      row(k).ours.push(o.ms);
+      row(k).go.push(g.ms);
+      row(k).rss.push(o.rssKiB);
+    },
+    last: (k) => `${k} ${row(k).ours.at(-1)?.toFixed(0)}/${row(k).go.at(-1)?.toFixed(0)}`,
+    measure: (name, description, k) =>
+      measurement(name, description, row(k).ours, row(k).go, row(k).rss),
+  };
+}
 
 function measureExamples(): Measurement[] {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pgobuild-bench-'));
@@ -77,13 +101,7 @@ function measureExamples(): Measurement[] {
   const patterns = buildablePatterns(ws, '//examples/...', path.join(tmp, 'query-cache'));
   const pgobuild = installedCommand(path.join(tmp, 'npm-prefix'));
   const keys = ['cold', 'nul', 'rep', 'leaf', 'after', 'wide', 'bodyLeaf', 'bodyWide', 'installed'];
-  const t = Object.fromEntries(keys.map((k) => [k, [[], [], []] as Row]));
-  const record = (k: string, o: { ms: number; rssKiB: number }, g: { ms: number }): void => {
-    const row = t[k] as Row;
-    row[0].push(o.ms);
-    row[1].push(g.ms);
-    row[2].push(o.rssKiB);
-  };
+  const { record, last, measure } = rows(keys);
   const leafFile = path.join(moduleDir, 'lib/logrec/record.go');
   const wideFile = path.join(moduleDir, 'lib/htmlutil/escape.go');
   const originals = new Map([leafFile, wideFile].map((f) => [f, fs.readFileSync(f)]));
@@ -124,54 +142,48 @@ function measureExamples(): Measurement[] {
     record('installed', installed, go());
     for (const [f, bytes] of originals) fs.writeFileSync(f, bytes);
     for (const d of [ourCache, goCache, goOut]) fs.rmSync(d, { recursive: true, force: true });
-    const last = (k: string): string =>
-      `${k} ${t[k]?.[0].at(-1)?.toFixed(0)}/${t[k]?.[1].at(-1)?.toFixed(0)}`;
     log(`examples ${i + 1}/${RUNS}: ${keys.map(last).join(' ')} ms (ours/go)`);
   }
   fs.rmSync(tmp, { recursive: true, force: true });
-  const m = (name: string, description: string, k: string): Measurement => {
-    const row = t[k] as Row;
-    return measurement(name, description, row[0], row[1], row[2]);
-  };
   const what = `//examples/... (${patterns.length} go_binary/go_library targets; the three services with their default.pgo) vs go build -trimpath -o DIR/ ./... in examples/`;
   return [
-    m('examples-cold', `cold build of ${what}, empty caches on both sides`, 'cold'),
-    m(
+    measure('examples-cold', `cold build of ${what}, empty caches on both sides`, 'cold'),
+    measure(
       'examples-null',
       `null build of ${what}, everything cached, right after the cold build (full analysis)`,
       'nul',
     ),
-    m(
+    measure(
       'examples-null-repeat',
       `repeated null build of ${what}: answered by the up-to-date check`,
       'rep',
     ),
-    m(
+    measure(
       'examples-incremental-leaf',
       `rebuild after adding a function to lib/logrec (imported by one binary)`,
       'leaf',
     ),
-    m(
+    measure(
       'examples-null-after-edit',
       `null build right after the lib/logrec rebuild (the build after an edit-rebuild)`,
       'after',
     ),
-    m(
+    measure(
       'examples-incremental-wide',
       `rebuild after adding a function to lib/htmlutil (imported by markdown, search and through them 4 binaries)`,
       'wide',
     ),
-    m(
+    measure(
       'examples-edit-body-leaf',
       `rebuild after editing the body of (*logrec.Record).Path (same API; one binary)`,
       'bodyLeaf',
     ),
-    m(
+    measure(
       'examples-edit-body-wide',
       `rebuild after editing the body of htmlutil.EscapeString (same API; 4 binaries)`,
       'bodyWide',
     ),
-    m(
+    measure(
       'examples-null-installed',
       `repeated null build through the \`pgobuild\` command \`npm link\` installs (README's daily use; a script with #!/usr/bin/env node) vs go build`,
       'installed',
@@ -282,13 +294,7 @@ function measureScale(n: number): Measurement[] {
     `scale ${n}: cold ${coldOurs.ms.toFixed(0)} ms (ours, peak ${coldOurs.rssKiB} KiB) vs ${coldGo.ms.toFixed(0)} ms (go)`,
   );
   const keys = ['nul', 'rep', 'leaf', 'after', 'bodyLeaf', 'bodyWide'];
-  const t = Object.fromEntries(keys.map((k) => [k, [[], [], []] as Row]));
-  const record = (k: string, o: { ms: number; rssKiB: number }, g: { ms: number }): void => {
-    const row = t[k] as Row;
-    row[0].push(o.ms);
-    row[1].push(g.ms);
-    row[2].push(o.rssKiB);
-  };
+  const { record, last, measure } = rows(keys);
   const build = (): { ms: number; rssKiB: number; replayed: boolean } =>
     ours(ws, ['//...'], ourCache);
   const go = (): { ms: number } => goBuild(ws, goOut, goCache);
@@ -310,15 +316,11 @@ function measureScale(n: number): Measurement[] {
     // The first package: the most widely imported "core" one (bench/generate.ts skews imports).
     editFunctionBody(source(0), 'func Score(');
     record('bodyWide', build(), go());
-    const last = (k: string): string =>
-      `${k} ${t[k]?.[0].at(-1)?.toFixed(0)}/${t[k]?.[1].at(-1)?.toFixed(0)}`;
     log(`scale ${n} run ${i + 1}/${RUNS}: ${keys.map(last).join(' ')} ms (ours/go)`);
   }
   fs.rmSync(tmp, { recursive: true, force: true });
-  const m = (name: string, description: string, k: string): Measurement => {
-    const row = t[k] as Row;
-    return measurement(`scale-${n}-${name}`, description, row[0], row[1], row[2]);
-  };
+  const m = (name: string, description: string, k: string): Measurement =>
+    measure(`scale-${n}-${name}`, description, k);
   const what = `a synthetic ${n}-package workspace (${BINARIES.length} binaries with profiles) vs go build -trimpath ./... (every package compiled, mains linked)`;
   return [
     measurement(
