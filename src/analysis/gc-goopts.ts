@@ -19,10 +19,11 @@ export function packageGcflags(
 }
 
 /**
- * The `-gcflags` build setting a binary records, as the `go build` that gives the same compiles
- * would: `all=<flags>` for `--gc_goopts`, else the main package's own `gc_goopts` (what
- * `go build -gcflags=<flags> ./cmd/x` applies to the main package only). Libraries' own
- * `gc_goopts` have no single `-gcflags` spelling and are not recorded.
+ * The `-gcflags` build setting a binary or test binary records, as the `go build` or `go test -c`
+ * that gives the same compiles would: `all=<flags>` for `--gc_goopts`, else the go_binary's or
+ * go_test's own `gc_goopts` (what `go build -gcflags=<flags> ./cmd/x` applies to the named
+ * package only). Libraries' own `gc_goopts` have no single `-gcflags` spelling and are not
+ * recorded.
  */
 export function gcflagsSetting(
   global: readonly string[],

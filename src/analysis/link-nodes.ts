@@ -30,8 +30,6 @@ export interface LinkSpec {
   /** Build info's `path` line. */
   readonly buildInfoPath: string;
   readonly defaultGodebug: string;
-  /** Whether build info records `-gcflags` (binaries do; test binaries do not, today). */
-  readonly recordGcflags: boolean;
   /** The package `x_defs` keys without an import path name (`main`, or the package under test). */
   readonly xDefsPackage: string;
   readonly stripDebug: boolean;
@@ -90,7 +88,6 @@ export class LinkNodes {
       module: mod,
       buildInfoPath: pkg.value.importPath,
       defaultGodebug: defaults.value,
-      recordGcflags: true,
       xDefsPackage: 'main',
       stripDebug: false,
       outputPath: path.posix.join('pgobuild-out', 'bin', target.pkg, target.name),
@@ -134,7 +131,7 @@ export class LinkNodes {
           cgoEnabled: p.cgoEnabled,
           defaultGodebug: spec.defaultGodebug,
           pgo: config.pgo?.basename,
-          gcflags: spec.recordGcflags ? gcflagsSetting(options.gcflags, target) : undefined,
+          gcflags: gcflagsSetting(options.gcflags, target),
           tags: tagsOf(this.ctx, config),
         }),
       },

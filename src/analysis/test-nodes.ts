@@ -214,7 +214,6 @@ export class TestNodes {
       module: mod,
       buildInfoPath: sharesMainBuildInfo ? basePath : `${basePath}.test`,
       defaultGodebug: godebug,
-      recordGcflags: false,
       xDefsPackage: basePath,
       stripDebug: true,
     });

@@ -36,3 +36,37 @@ it('gc_goopts on a go_binary compiles its package like go build -gcflags=...', (
   go(ws, ['build', '-trimpath', '-o', plain, './cmd/x']);
   expect(textSection(ours).equals(textSection(plain))).toBe(false);
 }, 600000);
+
+describe('a go_test compiled with gc_goopts records them as go test -c does', () => {
+  const files = (attr: string): Record<string, string> => ({
+    'go.mod': 'module example.com/testflags\n\ngo 1.22\n',
+    'lib/BUILD': `go_library(\n    name = "lib",\n    srcs = ["lib.go"],\n)\n\ngo_test(\n    name = "lib_test",\n    srcs = ["lib_test.go"],\n    embed = [":lib"],\n${attr})\n`,
+    'lib/lib.go': 'package lib\n\nfunc add(a, b int) int { return a + b }\n',
+    // Test binaries are not placed under pgobuild-out: the test prints its own build info.
+    'lib/lib_test.go':
+      'package lib\n\nimport (\n\t"runtime/debug"\n\t"testing"\n)\n\nfunc TestBuildInfo(t *testing.T) {\n\tbi, _ := debug.ReadBuildInfo()\n\tt.Logf("BUILDINFO\\n%sEND", bi)\n}\n',
+  });
+  const buildLines = (text: string): string[] =>
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l.startsWith('build\t'));
+  test.each([
+    ['the gc_goopts attribute', '    gc_goopts = ["-l"],\n', [], '-gcflags=-l'],
+    ['the --gc_goopts flag', '', ['--gc_goopts=-l'], '-gcflags=all=-l'],
+  ])('%s', (_what, attr, flags, goFlag) => {
+    const ws = makeWorkspace(files(attr), 'pgobuild-gcopts-test-');
+    const run = pgobuild(ws, ['test', '//lib:lib_test', ...flags, '--', '-test.v'], {
+      cache: tempDir('pgobuild-gcopts-test-cache-'),
+    });
+    expect({ code: finished(run).exitCode, stderr: run.stderr }).toMatchObject({ code: 0 });
+    const result = run.events.find((e) => e.type === 'test-result');
+    const output = result?.type === 'test-result' ? result.output : '';
+    const ours = buildLines(/BUILDINFO\n([\s\S]*?)END/.exec(output)?.[1] ?? '');
+    const theirs = path.join(tempDir('pgobuild-gcopts-test-go-'), 'lib.test');
+    const g = go(ws, ['test', '-c', '-trimpath', goFlag, '-o', theirs, './lib']);
+    expect(g.stderr).toBe('');
+    expect(ours).toEqual(settings(ws, theirs));
+    expect(ours).toContain(`build\t${goFlag}`);
+  });
+});
