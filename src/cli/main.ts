@@ -246,7 +246,7 @@ async function run(rawArgv: string[]): Promise<number> {
         );
       },
     )
-    .command('pgo <action>', 'profile tools', (y) =>
+    .command('pgo', 'profile tools', (y) =>
       y
         .command(
           'preprocess <input>',
