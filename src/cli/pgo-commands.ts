@@ -113,12 +113,20 @@ export function pgoToolCommands(
   const doctor: CommandModule<object, never> = {
     command: 'doctor <target>',
     describe: 'walk the PGO diagnostic ladder for a go_binary and print a verdict with evidence',
-    builder: (y) => y.positional('target', { type: 'string', demandOption: true }) as never,
+    builder: (y) =>
+      y.positional('target', { type: 'string', demandOption: true }).option('inline_diff', {
+        choices: ['all', 'workspace', 'off'] as const,
+        default: 'all' as const,
+        describe:
+          "compile the binary's packages with -m=2 with and without the profile: all, all but the standard library, or none",
+      }) as never,
     handler: (raw) => {
-      const a = raw as unknown as { target: string };
+      const a = raw as unknown as { target: string; inline_diff: 'all' | 'workspace' | 'off' };
       setResult(
         withSession(raw, async (c) =>
-          (await import('./pgo-doctor-command')).runDoctorCommand(c, a.target),
+          (await import('./pgo-doctor-command')).runDoctorCommand(c, a.target, {
+            inlineDiff: a.inline_diff,
+          }),
         ),
       );
     },

@@ -18,8 +18,15 @@ import {
   type ProfileShape,
   type Staleness,
 } from '../pprof';
+import { diffDecisions } from '../go/inline-decisions';
 import { unreachable } from '../util/unreachable';
 import type { CommonArgs } from './commands';
+import {
+  type DoctorBuilds,
+  INLINE_REPORT_FLAG,
+  type InlineDiffScope,
+  runDoctorBuilds,
+} from './doctor-builds';
 import { percent, renderTable, writeJson, writeTo } from './pgo-tool-io';
 
 const execFileAsync = promisify(execFile);
@@ -33,8 +40,9 @@ export type RungStatus = 'ok' | 'warn' | 'fail' | 'skipped';
 
 /**
  * The overall verdict, the first problem in this order: no profile; a binary not built with it;
- * flags that neutralize it; an empty profile; a rotten (over 50% stale) profile; a
- * microbenchmark or start-up profile; work PGO cannot help; a partly stale profile; healthy.
+ * flags that neutralize it; an empty profile; a rotten (over 50% stale) profile; a profile that
+ * changed no inlining or devirtualization decision; a microbenchmark or start-up profile; work
+ * PGO cannot help; a partly stale profile; a binary over 10% larger than without PGO; healthy.
  */
 export type DoctorVerdict =
   | 'pgo-off'
@@ -42,10 +50,12 @@ export type DoctorVerdict =
   | 'neutralized'
   | 'empty'
   | 'rotten'
+  | 'no-effect'
   | 'microbenchmark'
   | 'start-up'
   | 'runtime-bound'
   | 'partly-stale'
+  | 'size-growth'
   | 'healthy';
 
 /** One rung with its evidence. */
@@ -62,16 +72,33 @@ const ROTTEN = 0.5;
 const MICROBENCHMARK = 0.5;
 /** A profile shorter than this (seconds) is a start-up or toy profile. */
 const SHORT_SECONDS = 10;
+/** A PGO binary more than this share larger than its `-pgo=off` build is worth a warning. */
+const SIZE_GROWTH = 0.1;
+/** Call sites the inline-diff evidence names (the JSON output lists them all). */
+const LISTED_CALL_SITES = 5;
+
+/** `pgo doctor`'s own flags. */
+export interface DoctorOptions {
+  /** `--inline_diff`: compile all packages, or all but std, with `-m=2` on both sides; or not. */
+  readonly inlineDiff: InlineDiffScope | 'off';
+}
 
 /**
  * Implements `pgobuild pgo doctor TARGET`: analyses the go_binary (as `build` would, running
  * nothing but the cached preprocessing of its profile) and walks the PGO diagnostic ladder:
  * does it have a profile, does the built binary's build info show `-pgo=`, do `-l`/`-N` flags
  * neutralize it, how much of the hot set is stale against today's sources, and the profile's
- * shape. Prints one row per rung and a verdict. Exit 0 (whatever the verdict), 2 for usage
- * errors. Not done yet: the `-m=2` inline diff and the size growth against `-pgo=off`.
+ * shape; then it builds the binary with and without its profile, as cached actions, and
+ * compiles the binary's packages with `-m=2` on both sides (see {@link runDoctorBuilds}) for the
+ * call sites the profile newly inlined or devirtualized and the binary's growth. Prints one row
+ * per rung and a verdict. Exit 0 (whatever the verdict), 1 when those builds fail, 2 for usage
+ * errors.
  */
-export async function runDoctorCommand(c: CommonArgs, target: string): Promise<number> {
+export async function runDoctorCommand(
+  c: CommonArgs,
+  target: string,
+  options: DoctorOptions = { inlineDiff: 'all' },
+): Promise<number> {
   const s = await openSession(c);
   if (!s.ok) {
     await reportFailures(c.cwd, s.failure, c.events);
@@ -167,12 +194,40 @@ export async function runDoctorCommand(c: CommonArgs, target: string): Promise<n
       rungs.push(shapeRung(shape));
     }
   }
-  rungs.push({
-    rung: 'inline-diff',
-    status: 'skipped',
-    evidence: 'not implemented yet (compile with -m=2 with and without the profile)',
-  });
-  rungs.push({ rung: 'size-growth', status: 'skipped', evidence: 'not implemented yet' });
+  const usable = pgo !== undefined && !rungs.some((r) => r.verdict === 'empty');
+  let builds: DoctorBuilds | undefined;
+  let buildFailed = false;
+  if (!usable || options.inlineDiff === 'off') {
+    const why =
+      pgo === undefined
+        ? 'no profile'
+        : usable
+          ? '--inline_diff=off'
+          : 'the profile is empty: the compiler ignores it';
+    rungs.push({ rung: 'inline-diff', status: 'skipped', evidence: why });
+    rungs.push({ rung: 'size-growth', status: 'skipped', evidence: why });
+  } else {
+    const built = await runDoctorBuilds(
+      session,
+      c,
+      declared,
+      link,
+      graph.nodes,
+      options.inlineDiff,
+    );
+    if (built.ok) {
+      builds = built.value;
+      rungs.push(inlineDiffRung(builds, options.inlineDiff), sizeRung(builds));
+    } else {
+      buildFailed = built.failure === 'build-failed';
+      const why =
+        built.failure === 'build-failed'
+          ? 'the builds failed (the errors are above)'
+          : `${link.owner} could not be analysed without its profile`;
+      rungs.push({ rung: 'inline-diff', status: 'skipped', evidence: why });
+      rungs.push({ rung: 'size-growth', status: 'skipped', evidence: why });
+    }
+  }
 
   const verdict = overallVerdict(rungs);
   if (c.output === 'json') {
@@ -184,6 +239,9 @@ export async function runDoctorCommand(c: CommonArgs, target: string): Promise<n
       rungs,
       ...(stale !== undefined ? { staleness: stale } : {}),
       ...(shape !== undefined ? { shape } : {}),
+      ...(builds !== undefined
+        ? { inlineDiff: inlineDiffJson(builds, options), size: builds.size }
+        : {}),
     });
   } else {
     const table = renderTable(
@@ -192,7 +250,7 @@ export async function runDoctorCommand(c: CommonArgs, target: string): Promise<n
     );
     await writeTo(process.stdout, `${table}Verdict for ${link.owner}: ${verdict}\n`);
   }
-  return 0;
+  return buildFailed ? 1 : 0;
 }
 
 /** The first problem, in the order {@link DoctorVerdict} documents. */
@@ -203,10 +261,12 @@ export function overallVerdict(rungs: readonly RungReport[]): DoctorVerdict {
     'neutralized',
     'empty',
     'rotten',
+    'no-effect',
     'microbenchmark',
     'start-up',
     'runtime-bound',
     'partly-stale',
+    'size-growth',
   ];
   for (const v of order) if (rungs.some((r) => r.verdict === v)) return v;
   return 'healthy';
@@ -304,6 +364,61 @@ function shapeRung(shape: ProfileShape): RungReport {
       };
 }
 
+/** The inline-diff rung: what the profile newly inlined or devirtualized, or "empty". */
+export function inlineDiffRung(b: DoctorBuilds, scope: InlineDiffScope): RungReport {
+  const diff = diffDecisions(b.withProfile, b.without);
+  const inlined = diff.gained.filter((d) => d.kind === 'inlined');
+  const devirtualized = diff.gained.filter((d) => d.kind === 'devirtualized');
+  const where = `${b.packages} packages compiled with ${INLINE_REPORT_FLAG} with and without the profile (${scope === 'all' ? 'standard library included' : 'not the standard library: --inline_diff=all includes it'})`;
+  const cut =
+    b.truncated.length === 0
+      ? ''
+      : `; output cut at the output cap for ${b.truncated.join(', ')}, so their lists are partial`;
+  if (diff.gained.length === 0)
+    return {
+      rung: 'inline-diff',
+      status: 'warn',
+      verdict: 'no-effect',
+      evidence: `empty: the profile changed no inlining or devirtualization decision in the ${where}${cut}`,
+    };
+  const listed = diff.gained
+    .slice(0, LISTED_CALL_SITES)
+    .map((d) => `${d.pos} ${d.kind === 'inlined' ? 'inlines' : 'devirtualizes to'} ${d.callee}`)
+    .join('; ');
+  const more = diff.gained.length > LISTED_CALL_SITES ? '; …' : '';
+  return {
+    rung: 'inline-diff',
+    status: 'ok',
+    evidence: `${inlined.length} call ${inlined.length === 1 ? 'site' : 'sites'} newly inlined, ${devirtualized.length} devirtualized, ${diff.lost.length} no longer inlined, in the ${where}${cut}: ${listed}${more}`,
+  };
+}
+
+function inlineDiffJson(b: DoctorBuilds, options: DoctorOptions): object {
+  const diff = diffDecisions(b.withProfile, b.without);
+  return {
+    scope: options.inlineDiff,
+    packages: b.packages,
+    inlined: diff.gained.filter((d) => d.kind === 'inlined'),
+    devirtualized: diff.gained.filter((d) => d.kind === 'devirtualized'),
+    noLongerInlined: diff.lost,
+    truncated: b.truncated,
+  };
+}
+
+/** The size rung: the binary against its `-pgo=off` build, a warning over 10% larger. */
+export function sizeRung(b: DoctorBuilds): RungReport {
+  const growth = b.size.withProfile / b.size.without - 1;
+  const evidence = `${b.size.withProfile} bytes with the profile, ${b.size.without} with -pgo=off: ${growth >= 0 ? '+' : ''}${percent(growth)}`;
+  return b.size.withProfile > b.size.without * (1 + SIZE_GROWTH)
+    ? {
+        rung: 'size-growth',
+        status: 'warn',
+        verdict: 'size-growth',
+        evidence: `over ${percent(SIZE_GROWTH)} larger: ${evidence}`,
+      }
+    : { rung: 'size-growth', status: 'ok', evidence };
+}
+
 function describeShape(v: DoctorVerdict): string {
   switch (v) {
     case 'microbenchmark':
@@ -317,7 +432,9 @@ function describeShape(v: DoctorVerdict): string {
     case 'neutralized':
     case 'empty':
     case 'rotten':
+    case 'no-effect':
     case 'partly-stale':
+    case 'size-growth':
     case 'healthy':
       return v;
     default:

@@ -90,6 +90,16 @@ export type BuildEvent =
       readonly status: 'started' | 'finished' | 'failed';
       readonly durationMs: number;
     }
+  | {
+      /**
+       * What a compile printed on success (`-m` diagnostics from `gc_goopts`), executed or
+       * cached: the human log shows it under `# <importPath>`, as cmd/go does.
+       */
+      readonly type: 'action-output';
+      readonly id: string;
+      readonly importPath: string;
+      readonly output: string;
+    }
   | { readonly type: 'output'; readonly target: string; readonly path: string }
   | {
       readonly type: 'test-result';

@@ -118,6 +118,9 @@ export class HumanLogger implements EventSink {
             ),
           );
         return;
+      case 'action-output':
+        this.line(`# ${event.importPath}\n${event.output.trimEnd()}`);
+        return;
       case 'output':
         if (this.verbose) this.line(`  ${event.target} → ${event.path}`);
         return;

@@ -233,6 +233,17 @@ export class BuildRunner {
         output: '',
       });
     this.producers.set(main.digest, node.id);
+    if (node.kind === 'compile' && result.stdout !== undefined) {
+      // Executed or cached alike, as cmd/go replays a compile's output from its cache.
+      const printed = await this.opts.cache.getBlob(result.stdout.digest, result.stdout.size);
+      if (printed !== undefined && printed.length > 0)
+        this.opts.events.emit({
+          type: 'action-output',
+          id: node.id,
+          importPath: node.unit.importPath,
+          output: Buffer.from(printed).toString('utf8'),
+        });
+    }
     if (node.kind === 'link' && node.outputPath !== undefined) {
       const placed = await this.placeOutput(node, main);
       if (!placed.ok) return placed;
@@ -494,8 +505,7 @@ export class BuildRunner {
             absPath: sandbox.outputs.get(rel) as string,
             executable: rel === LINK_OUTPUT || rel === BUILDER_OUTPUT,
           })),
-          testLog:
-            node.kind === 'test-run' ? Buffer.from(sandbox.stdout + sandbox.stderr) : undefined,
+          log: actionLog(node, sandbox.stdout + sandbox.stderr),
           durationMs,
         },
         this.opts.cacheDir,
@@ -591,6 +601,17 @@ export class BuildRunner {
 export function describe(node: BuildNode): string {
   const pgo = node.config.pgo;
   return pgo === undefined ? node.owner : `${node.owner} [pgo ${pgo.compilerInput.slice(0, 8)}…]`;
+}
+
+/**
+ * What an action printed, to keep with its result: a test run's whole log (its value), a
+ * compile's diagnostics when it printed any (`-m` output); nothing for links, which print
+ * nothing on success.
+ */
+function actionLog(node: ActionOwner, printed: string): Uint8Array | undefined {
+  if (node.kind === 'test-run') return Buffer.from(printed);
+  if (node.kind === 'compile' && printed !== '') return Buffer.from(printed);
+  return undefined;
 }
 
 function mnemonicOf(node: BuildNode): string {

@@ -17,8 +17,11 @@ export interface ProducedOutputs {
     readonly absPath: string;
     readonly executable: boolean;
   }[];
-  /** A test run's log (stdout + stderr), stored as the result's stdout. */
-  readonly testLog?: Uint8Array;
+  /**
+   * What the action printed (stdout + stderr), stored as the result's stdout: a test run's log,
+   * or a compile's diagnostics (`-m`, vet-like warnings), which cmd/go also keeps and replays.
+   */
+  readonly log?: Uint8Array;
   readonly durationMs: number;
 }
 
@@ -58,8 +61,8 @@ export async function storeOutputs(
       });
     }
     let stdout: ActionResult['stdout'];
-    if (produced.testLog !== undefined) {
-      stdout = { digest: await cache.putBlob(produced.testLog), size: produced.testLog.length };
+    if (produced.log !== undefined) {
+      stdout = { digest: await cache.putBlob(produced.log), size: produced.log.length };
     }
     const result: ActionResult = {
       outputs,

@@ -70,3 +70,35 @@ describe('a go_test compiled with gc_goopts records them as go test -c does', ()
     expect(ours).toContain(`build\t${goFlag}`);
   });
 });
+
+it('a compile that prints (gc_goopts = ["-m"]) shows its output as go build does, cached or not', () => {
+  const ws = makeWorkspace(
+    {
+      'go.mod': 'module example.com/printing\n\ngo 1.22\n',
+      'lib/BUILD':
+        'go_library(\n    name = "lib",\n    srcs = ["lib.go"],\n    gc_goopts = ["-m"],\n)\n',
+      'lib/lib.go':
+        'package lib\n\n// Twice doubles n.\nfunc Twice(n int) int { return 2 * n }\n\n// Keep leaks s.\nfunc Keep(s *string) *string { return s }\n',
+      'cmd/x/BUILD':
+        'go_binary(\n    name = "x",\n    srcs = ["main.go"],\n    deps = ["//lib"],\n)\n',
+      'cmd/x/main.go':
+        'package main\n\nimport "example.com/printing/lib"\n\nfunc main() { println(lib.Twice(1)) }\n',
+    },
+    'pgobuild-gcopts-print-',
+  );
+  const g = go(ws, [
+    'build',
+    '-trimpath',
+    '-gcflags=example.com/printing/lib=-m',
+    '-o',
+    path.join(tempDir('pgobuild-gcopts-print-go-'), 'x'),
+    './cmd/x',
+  ]);
+  expect(g.stderr).toContain('# example.com/printing/lib\n');
+  const cache = tempDir('pgobuild-gcopts-print-cache-');
+  for (const build of ['executed', 'replayed from the cache']) {
+    const run = pgobuild(ws, ['build', '//cmd/x'], { cache, json: false });
+    expect({ build, code: run.code }).toEqual({ build, code: 0 });
+    expect(run.stderr).toContain(g.stderr.trimEnd());
+  }
+}, 600000);

@@ -3,23 +3,35 @@ import * as path from 'node:path';
 import { encodeSyntheticProfile } from '../pprof/synthetic-profile';
 import { makeWorkspace, pgobuild } from './harness';
 
-const LIB =
-  'package lib\n\n// Work works.\nfunc Work(n int) int {\n\treturn n * 2\n}\n\n// Other too.\nfunc Other(n int) int {\n\treturn n + 1\n}\n';
+/** A function over the inlining budget (cost 144 > 80) that PGO inlines at a hot call site. */
+function bigFunction(name: string, init: number): string {
+  const cases = Array.from(
+    { length: 9 },
+    (_, j) => `\t\tcase ${j}:\n\t\t\ts = s*${j + 3} + i<<${j % 5} ^ ${j * 7 + 1}\n`,
+  ).join('');
+  return `// ${name} works.\nfunc ${name}(n int) int {\n\ts := ${init}\n\tfor i := 0; i < n; i++ {\n\t\tswitch i % 10 {\n${cases}\t\tdefault:\n\t\t\ts += 11\n\t\t}\n\t}\n\treturn s\n}\n`;
+}
+/** Work starts at line 4, Other at line 34; Tiny (cost 4) is inlined with or without a profile. */
+const LIB = `package lib\n\n${bigFunction('Work', 0)}\n${bigFunction('Other', 1)}\n// Tiny is tiny.\nfunc Tiny(n int) int {\n\treturn n * 2\n}\n`;
 const MAIN =
   'package main\n\nimport "example.com/doc/lib"\n\nfunc main() {\n\tprintln(lib.Work(1))\n\tprintln(lib.Other(2))\n}\n';
 
-/** main.main calls <pkg>.Work (line 6) and <pkg>.Other (line 7), `work`/`other` samples each. */
-function profile(pkg: string, work: number, other: number): Buffer {
+/**
+ * main.main calls <pkg>.<callee> (line 6) and <pkg>.Other (line 7), `work` and `other` samples
+ * each.
+ */
+function profile(pkg: string, work: number, other: number, callee = 'Work'): Buffer {
+  const start = callee === 'Tiny' ? 64 : 4;
   return encodeSyntheticProfile({
     functions: [
       { name: 'main.main', startLine: 5 },
-      { name: `${pkg}.Work`, startLine: 4 },
-      { name: `${pkg}.Other`, startLine: 9 },
+      { name: `${pkg}.${callee}`, startLine: start },
+      { name: `${pkg}.Other`, startLine: 34 },
     ],
     locations: [
-      { lines: [{ fn: `${pkg}.Work`, line: 5 }] },
+      { lines: [{ fn: `${pkg}.${callee}`, line: start + 1 }] },
       { lines: [{ fn: 'main.main', line: 6 }] },
-      { lines: [{ fn: `${pkg}.Other`, line: 10 }] },
+      { lines: [{ fn: `${pkg}.Other`, line: 35 }] },
       { lines: [{ fn: 'main.main', line: 7 }] },
     ],
     samples: [
@@ -29,10 +41,10 @@ function profile(pkg: string, work: number, other: number): Buffer {
   });
 }
 
-function binary(name: string, extra = ''): Record<string, string> {
+function binary(name: string, extra = '', main = MAIN): Record<string, string> {
   return {
     [`cmd/${name}/BUILD`]: `go_binary(\n    name = "${name}",\n    srcs = ["main.go"],\n    deps = ["//lib"],\n${extra})\n`,
-    [`cmd/${name}/main.go`]: MAIN,
+    [`cmd/${name}/main.go`]: main,
   };
 }
 
@@ -53,6 +65,7 @@ it('pgo doctor gives the expected verdict for each kind of profile problem', () 
       ...binary('empty'),
       ...binary('off', '    pgo = "off",\n'),
       ...binary('noinline', '    gc_goopts = ["-l"],\n'),
+      ...binary('nochange', '', MAIN.replace(/Work|Other/g, 'Tiny')),
     },
     'pgobuild-doctor-',
   );
@@ -64,16 +77,22 @@ it('pgo doctor gives the expected verdict for each kind of profile problem', () 
   write('micro', profile('example.com/doc/lib', 95, 5));
   write('empty', new Uint8Array());
   write('noinline', profile('example.com/doc/lib', 50, 50));
+  // Fresh, but its hot calls are to a function the compiler inlines anyway (main now calls Tiny
+  // where the profile saw Other): the profile changes nothing.
+  write('nochange', profile('example.com/doc/lib', 50, 50, 'Tiny'));
 
   const doctor = (name: string): Report => {
-    const run = pgobuild(ws, ['pgo', 'doctor', `//cmd/${name}`]);
+    const run = pgobuild(ws, ['pgo', 'doctor', `//cmd/${name}`, '--inline_diff=workspace']);
     const line = run.stdout.split('\n').find((l) => l.includes('"command":"pgo doctor"'));
     if (run.code !== 0 || line === undefined)
       throw new Error(`doctor //cmd/${name}: exit ${run.code}\n${run.stderr}\n${run.stdout}`);
     return JSON.parse(line) as Report;
   };
   const verdicts = Object.fromEntries(
-    ['fresh', 'renamed', 'micro', 'empty', 'off', 'noinline'].map((n) => [n, doctor(n)]),
+    ['fresh', 'renamed', 'micro', 'empty', 'off', 'noinline', 'nochange'].map((n) => [
+      n,
+      doctor(n),
+    ]),
   );
   expect(Object.fromEntries(Object.entries(verdicts).map(([n, r]) => [n, r.verdict]))).toEqual({
     fresh: 'healthy',
@@ -82,6 +101,7 @@ it('pgo doctor gives the expected verdict for each kind of profile problem', () 
     empty: 'empty',
     off: 'pgo-off',
     noinline: 'neutralized',
+    nochange: 'no-effect',
   });
   const rung = (n: string, r: string) => verdicts[n]?.rungs.find((x) => x.rung === r);
   expect(rung('renamed', 'stale-rate')?.evidence).toContain(
@@ -89,9 +109,46 @@ it('pgo doctor gives the expected verdict for each kind of profile problem', () 
   );
   expect(rung('micro', 'shape')?.evidence).toContain('top example.com/doc/lib.Work 95.0%');
   expect(rung('noinline', 'flags')?.evidence).toContain('compiled with -l');
+  // The inline diff: the hot call to Work (over the normal budget) is inlined only with the
+  // profile; with -l, or on a call inlined anyway, the profile changes nothing.
+  expect(rung('fresh', 'inline-diff')).toMatchObject({ status: 'ok' });
+  expect(rung('fresh', 'inline-diff')?.evidence).toMatch(
+    /^2 call sites newly inlined, 0 devirtualized, 0 no longer inlined, in the 2 packages .*: example\.com\/doc\/cmd\/fresh\/main\.go:6:\d+ inlines lib\.Work; example\.com\/doc\/cmd\/fresh\/main\.go:7:\d+ inlines lib\.Other$/,
+  );
+  expect(rung('micro', 'inline-diff')?.status).toBe('ok');
+  for (const n of ['noinline', 'nochange'])
+    expect(rung(n, 'inline-diff')).toMatchObject({ status: 'warn', verdict: 'no-effect' });
+  expect(rung('nochange', 'inline-diff')?.evidence).toMatch(
+    /^empty: the profile changed no inlining or devirtualization decision/,
+  );
+  expect(rung('fresh', 'size-growth')).toMatchObject({ status: 'ok' });
+  expect(rung('fresh', 'size-growth')?.evidence).toMatch(
+    /^\d+ bytes with the profile, \d+ with -pgo=off: [+-]\d+\.\d%$/,
+  );
+  for (const n of ['off', 'empty']) expect(rung(n, 'inline-diff')?.status).toBe('skipped');
+
+  // The default scope compiles the standard library too, as cached actions: a second run
+  // executes nothing, and neither run replaces pgobuild-out/bin's binary.
+  const all = (): { report: Report; executed: number } => {
+    const run = pgobuild(ws, ['pgo', 'doctor', '//cmd/fresh']);
+    const lines = run.stdout.split('\n').filter((l) => l.startsWith('{'));
+    const report = lines.find((l) => l.includes('"command":"pgo doctor"'));
+    if (run.code !== 0 || report === undefined)
+      throw new Error(`doctor //cmd/fresh: exit ${run.code}\n${run.stderr}\n${run.stdout}`);
+    const executed = lines.filter(
+      (l) => l.includes('"type":"action-finished"') && l.includes('"status":"executed"'),
+    ).length;
+    return { report: JSON.parse(report) as Report, executed };
+  };
+  const first = all();
+  const whole = first.report.rungs.find((r) => r.rung === 'inline-diff')?.evidence ?? '';
+  expect(Number(/in the (\d+) packages/.exec(whole)?.[1])).toBeGreaterThan(10);
+  expect(whole).toContain('standard library included');
+  expect(all().executed).toBe(0);
+  expect(fs.existsSync(path.join(ws, 'pgobuild-out', 'bin', 'cmd', 'fresh', 'fresh'))).toBe(false);
 
   // The human table ends with the verdict.
   const human = pgobuild(ws, ['pgo', 'doctor', '//cmd/renamed'], { json: false });
   expect(human.stdout).toMatch(/stale-rate\s+fail\s+2 of 2 hot edges/);
   expect(human.stdout).toContain('Verdict for //cmd/renamed: rotten');
-}, 300000);
+}, 600000);
