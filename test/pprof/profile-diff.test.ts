@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
+import { type Browser, chromium as playwrightChromium, type Page } from 'playwright-core';
 import { runDiffCommand, type DiffCommandArgs } from '../../src/cli/pgo-diff-command';
 import { GO } from './go-oracle';
 import { encodeSyntheticProfile } from './synthetic-profile';
@@ -122,8 +123,9 @@ describe('pgo diff against go tool pprof -top -diff_base', () => {
 });
 
 /*
- * The HTML flame graph, rendered by a real browser: Debian's chromium, headless, `--dump-dom`
- * returns the DOM after the page's script ran (the frames are made by that script).
+ * The HTML flame graph, rendered by a real browser: Debian's chromium, headless, driven by
+ * playwright-core. The frames are made by the page's script; the test reads them as laid out
+ * (computed colours included) and clicks one as a user would.
  */
 describe('pgo diff --html in headless chromium', () => {
   const functions = ['main.main', 'main.work', 'main.hot', 'main.cold', 'main.same'].map(
@@ -165,26 +167,17 @@ describe('pgo diff --html in headless chromium', () => {
     );
   }
 
-  async function dumpDom(url: string): Promise<string> {
-    const profileDir = await mkdtemp(path.join(os.tmpdir(), 'pgobuild-chromium-'));
-    try {
-      const { stdout } = await execFileAsync(
-        chromium(),
-        [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          `--user-data-dir=${profileDir}`,
-          '--dump-dom',
-          url,
-        ],
-        { maxBuffer: 64 << 20, timeout: 120_000 },
-      );
-      return stdout;
-    } finally {
-      await rm(profileDir, { recursive: true, force: true });
-    }
-  }
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await playwrightChromium.launch({
+      executablePath: chromium(),
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu'],
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
 
   interface Frame {
     id: number;
@@ -197,37 +190,23 @@ describe('pgo diff --html in headless chromium', () => {
     delta: number;
     text: string;
   }
-  const unescape = (s: string): string =>
-    s
-      .replace(/&quot;/g, '"')
-      .replace(/&lt;/g, '<')
-      .replace(/&gt;/g, '>')
-      .replace(/&amp;/g, '&');
 
-  function frames(dom: string): Frame[] {
-    const out: Frame[] = [];
-    const re = /<div ((?:[\w-]+="[^"]*"\s*)+)>([^<]*)<\/div>/g;
-    for (const m of dom.matchAll(re)) {
-      const attrs = new Map<string, string>();
-      for (const a of (m[1] ?? '').matchAll(/([\w-]+)="([^"]*)"/g))
-        attrs.set(a[1] ?? '', unescape(a[2] ?? ''));
-      const cls = attrs.get('class') ?? '';
-      if (!cls.startsWith('frame')) continue;
-      const style = attrs.get('style') ?? '';
-      const prop = (p: string): string => new RegExp(`${p}:\\s*([^;]+)`).exec(style)?.[1] ?? '';
-      out.push({
-        id: Number(attrs.get('data-id')),
-        name: attrs.get('data-name') ?? '',
-        cls,
-        left: parseFloat(prop('left')),
-        width: parseFloat(prop('width')),
-        top: parseFloat(prop('top')),
-        background: prop('background(?:-color)?').trim(),
-        delta: Number(attrs.get('data-delta')),
-        text: unescape(m[2] ?? ''),
-      });
-    }
-    return out;
+  /** The frames as the page laid them out (its script made them): style and computed colour. */
+  async function frames(page: Page): Promise<Frame[]> {
+    // A string, evaluated in the page: the tests are compiled without the DOM's types.
+    const json = await page.evaluate(`JSON.stringify(
+      [...document.querySelectorAll('div[class^="frame"]')].map((el) => ({
+        id: Number(el.dataset.id),
+        name: el.dataset.name ?? '',
+        cls: el.className,
+        left: parseFloat(el.style.left),
+        width: parseFloat(el.style.width),
+        top: parseFloat(el.style.top),
+        background: getComputedStyle(el).backgroundColor,
+        delta: Number(el.dataset.delta),
+        text: el.textContent,
+      })))`);
+    return JSON.parse(String(json)) as Frame[];
   }
 
   it('renders frames with widths, colours and labels from the data, and zooms', async () => {
@@ -238,12 +217,14 @@ describe('pgo diff --html in headless chromium', () => {
     const r = await diff({ base: 'base.pprof', next: 'new.pprof', html: 'diff.html' }, 'json');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out)).toMatchObject({ html: 'diff.html', total: 400_000_000 });
-    const page = await readFile(html, 'utf8');
+    const source = await readFile(html, 'utf8');
     // Self-contained: nothing fetched from anywhere.
-    expect(page).not.toMatch(/\b(src|href)\s*=|https?:\/\/|@import|fetch\(/);
+    expect(source).not.toMatch(/\b(src|href)\s*=|https?:\/\/|@import|fetch\(/);
 
-    const dom = await dumpDom(`file://${html}`);
-    const all = frames(dom);
+    if (browser === undefined) throw new Error('chromium did not start');
+    const page = await browser.newPage();
+    await page.goto(`file://${html}`);
+    const all = await frames(page);
     const byName = new Map(all.map((f) => [f.name, f]));
     expect([...byName.keys()].sort()).toEqual(
       ['all', 'main.cold', 'main.hot', 'main.main', 'main.same', 'main.work'].sort(),
@@ -277,17 +258,25 @@ describe('pgo diff --html in headless chromium', () => {
     expect(byName.get('main.cold')?.delta).toBe(-200_000_000);
 
     // The top table lists the function with the largest flat change first.
-    const top = [...dom.matchAll(/<tr class="top-row" data-name="([^"]*)"><td>([^<]*)<\/td>/g)].map(
-      (m) => [m[1], m[2]],
-    );
+    const top = JSON.parse(
+      String(
+        await page.evaluate(`JSON.stringify([...document.querySelectorAll('tr.top-row')].map(
+          (tr) => [tr.dataset.name, tr.querySelector('td').textContent]))`),
+      ),
+    ) as [string, string][];
     expect(top[0]).toEqual(['main.hot', '+300ms']);
     expect(top.map((t) => t[0])).toContain('main.cold');
 
-    // A click sets #frame=ID; loading that URL shows main.work zoomed to the full width, its
-    // ancestors above it, and nothing beside it.
+    // A click on main.work zooms it to the full width, its ancestors above it and nothing
+    // beside it, and sets #frame=ID (so the zoomed view is a link that loads as it is).
     const work = byName.get('main.work');
-    const zoomed = frames(await dumpDom(`file://${html}#frame=${work?.id}`));
-    const z = new Map(zoomed.map((f) => [f.name, f]));
+    await page.click('div[data-name="main.work"]');
+    expect(new URL(page.url()).hash).toBe(`#frame=${work?.id}`);
+    const clicked = await frames(page);
+    const reloaded = await browser.newPage();
+    await reloaded.goto(`file://${html}#frame=${work?.id}`);
+    expect(await frames(reloaded)).toEqual(clicked);
+    const z = new Map(clicked.map((f) => [f.name, f]));
     expect([...z.keys()].sort()).toEqual(['all', 'main.hot', 'main.main', 'main.work']);
     expect(z.get('main.work')?.width).toBe(100);
     expect(z.get('main.hot')?.width).toBe(100);
