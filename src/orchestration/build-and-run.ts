@@ -117,7 +117,6 @@ async function buildAndRun(
     s,
     patterns,
     command === 'test' ? (tests ?? { args: [] }) : undefined,
-    opts,
   );
   await reportFailures(
     s.root,

@@ -160,7 +160,7 @@ export async function openSession(
     graphBuilder.stampValues = status.value;
   }
   const rel = workspaceRelative(root, opts.cwd);
-  return ok({
+  const session: Session = {
     root,
     cwdPkg: rel.startsWith('..') ? '' : rel,
     sdk: sdk.value,
@@ -173,8 +173,13 @@ export async function openSession(
     digester,
     includeFiles,
     pgo,
-  });
+  };
+  openedWith.set(session, opts);
+  return ok(session);
 }
+
+/** The options each session was opened with: analysis runs generating actions with them. */
+const openedWith = new WeakMap<Session, SessionOptions>();
 
 /**
  * Expands patterns and builds the action graph (binaries in their own PGO configuration); with
@@ -184,13 +189,11 @@ export async function analyze(
   session: Session,
   patterns: readonly string[],
   tests: TestRunOptions | undefined,
-  /**
-   * With a command that runs actions: analysis may run a genrule whose out is a Go source, with
-   * the runner {@link execute} then uses (so it is run, counted and reported once).
-   */
-  runWith?: SessionOptions,
 ): Promise<Result<{ targets: DeclaredTarget[]; graph: BuildGraph }, AnalysisFailure[]>> {
-  if (runWith !== undefined) session.graphBuilder.nodeProducer = producerFor(session, runWith);
+  // A genrule whose out is a Go source runs during analysis, with the runner `execute` then uses
+  // (so it is run, counted and reported once).
+  const opened = openedWith.get(session);
+  if (opened !== undefined) session.graphBuilder.nodeProducer = producerFor(session, opened);
   const targets = await expandPatterns(
     session.root,
     patterns,
