@@ -34,12 +34,28 @@ export interface GoSources {
 }
 
 /**
+ * The generated files a `srcs` entry (`rel`, package-relative, `:` stripped) of `target` stands
+ * for, read and scanned; undefined when no genrule makes it.
+ */
+export type GeneratedSources = (
+  target: DeclaredTarget,
+  rel: string,
+  span: SourceSpan,
+) => Promise<Result<ReadSource[], AnalysisFailure> | undefined>;
+
+/**
  * Reads files for analysis. Each file is read once per command; its digest is the SHA-256 of the
  * bytes read, so what was scanned is exactly what is keyed.
  */
 export class SourceReader {
   private readonly files = new Map<string, Promise<Result<ReadSource, string>>>();
   private readonly goMods = new Map<string, Promise<Result<GoMod | undefined, AnalysisFailure>>>();
+
+  /**
+   * Sources made by genrules: answers a `srcs` entry that names a genrule of the target's package
+   * or one of its outs (undefined for any other entry). Set by graph construction.
+   */
+  generated?: GeneratedSources;
 
   constructor(readonly root: string) {}
 
@@ -174,31 +190,44 @@ export async function selectSources(
         },
       });
     }
-    const display = target.pkg === '' ? rel : `${target.pkg}/${rel}`;
-    const file = await reader.read(display);
-    if (!file.ok) return err(readFailure(file.failure, src.span, display));
-    const name = file.value.name;
-    const isTest = name.endsWith('_test.go');
-    if (!/\.(go|s|h)$/.test(name)) {
-      return err({
-        reason: 'bad-attribute',
-        message: `unsupported source ${display}`,
-        diagnostic: {
-          severity: 'error',
-          span: src.span,
-          message: `'${rel}' is not a .go, .s or .h file (cgo is not supported yet)`,
-          sourceLine: '',
-        },
-      });
+    // A genrule of the package (`:gen`) or one of its outs (`gen.go`), as Bazel reads srcs.
+    const generated = await reader.generated?.(target, rel, src.span);
+    let files: readonly ReadSource[];
+    if (generated !== undefined) {
+      if (!generated.ok) return generated;
+      files = generated.value;
+    } else {
+      const display = target.pkg === '' ? rel : `${target.pkg}/${rel}`;
+      const file = await reader.read(display);
+      if (!file.ok) return err(readFailure(file.failure, src.span, display));
+      files = [file.value];
     }
-    if (isTest !== (role === 'test') && name.endsWith('.go')) continue;
-    // Constraints first, as go/build does: a file excluded for this platform may not even parse.
-    const matches = matchesBuildContext(name, undefined, ctx, file.value.text);
-    if (!matches.ok) return err(diagnosticFailure('go-source', matches.failure));
-    if (!matches.value) continue;
-    if (file.value.scanError !== undefined)
-      return err(diagnosticFailure('go-source', file.value.scanError));
-    selected.push(file.value);
+    for (const file of files) {
+      const name = file.name;
+      const isTest = name.endsWith('_test.go');
+      if (!/\.(go|s|h)$/.test(name)) {
+        return err({
+          reason: 'bad-attribute',
+          message: `unsupported source ${file.display}`,
+          diagnostic: {
+            severity: 'error',
+            span: src.span,
+            message:
+              generated === undefined
+                ? `'${rel}' is not a .go, .s or .h file (cgo is not supported yet)`
+                : `'${rel}' makes ${file.display}, which is not a .go, .s or .h file`,
+            sourceLine: '',
+          },
+        });
+      }
+      if (isTest !== (role === 'test') && name.endsWith('.go')) continue;
+      // Constraints first, as go/build does: a file excluded for this platform may not even parse.
+      const matches = matchesBuildContext(name, undefined, ctx, file.text);
+      if (!matches.ok) return err(diagnosticFailure('go-source', matches.failure));
+      if (!matches.value) continue;
+      if (file.scanError !== undefined) return err(diagnosticFailure('go-source', file.scanError));
+      selected.push(file);
+    }
   }
   return ok(selected);
 }

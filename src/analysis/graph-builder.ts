@@ -4,8 +4,9 @@ import { type Diagnostic, type Result, err, ok } from '../util';
 import type { BuildGraph, StdContext, TestRunOptions } from './build-graph';
 import type { Configuration } from './configuration';
 import type { AnalysisFailure } from './failure';
+import { GenruleNodes } from './genrule-nodes';
 import { SourceReader } from './go-package';
-import { type GraphContext, buildContextOf } from './graph-context';
+import { type GraphContext, type NodeProducer, buildContextOf } from './graph-context';
 import { ImportResolver } from './import-resolution';
 import type { StampValues } from './link-options';
 import { LinkNodes } from './link-nodes';
@@ -19,6 +20,7 @@ import { TestNodes } from './test-nodes';
 import { UserCompileNodes } from './user-compile-nodes';
 
 export type { ConfigForBinary } from './target-roots';
+export type { NodeProducer, ProducedOutput } from './graph-context';
 
 /**
  * Turns declared targets into the action graph: one compile node per (package, configuration),
@@ -38,6 +40,7 @@ export class GraphBuilder {
   private readonly compiles: UserCompileNodes;
   private readonly links: LinkNodes;
   private readonly tests: TestNodes;
+  private readonly genrules: GenruleNodes;
   readonly warnings: Diagnostic[] = [];
   /** Packages of required modules (implicit `@repo//dir:name` targets). */
   readonly modules: ModulePackages;
@@ -70,7 +73,7 @@ export class GraphBuilder {
       modules: this.modules,
       nodes: new Map(),
       warnings: this.warnings,
-      options: { gcflags: [], tags: [], linkopts: [], stampValues: undefined },
+      options: { gcflags: [], tags: [], linkopts: [], stampValues: undefined, produce: undefined },
       stateDir: moduleTools.go.stateDir,
     };
     this.lookup = new TargetLookup(this.ctx);
@@ -86,6 +89,8 @@ export class GraphBuilder {
       this.compiles,
       this.links,
     );
+    this.genrules = new GenruleNodes(this.ctx, this.links);
+    reader.generated = (target, rel, span) => this.genrules.generatedSources(target, rel, span);
   }
 
   /** `--gc_goopts`: flags for every compile (set by the session before analysis). */
@@ -121,6 +126,14 @@ export class GraphBuilder {
   }
 
   /**
+   * How analysis runs a genrule whose output is a Go source (set by the session of a command that
+   * runs actions; without it such a source is an analysis error).
+   */
+  set nodeProducer(produce: NodeProducer | undefined) {
+    this.ctx.options.produce = produce;
+  }
+
+  /**
    * Builds the graph for `targets`; `tests` (the `test` command) adds a run node per go_test, run
    * with those options.
    */
@@ -139,6 +152,7 @@ export class GraphBuilder {
       compiles: this.compiles,
       links: this.links,
       tests: this.tests,
+      genrules: this.genrules,
     };
     const roots: string[] = [];
     const failures: AnalysisFailure[] = [];

@@ -43,10 +43,16 @@ export type AttrValue =
 /** The kinds of Go targets the build graph understands. */
 export type GoTargetKind = 'go_library' | 'go_binary' | 'go_test';
 
+/**
+ * Every kind of target a BUILD file can declare: the Go rules, and rules whose targets are generic
+ * actions (files made by a command: `genrule`).
+ */
+export type RuleKind = GoTargetKind | 'genrule';
+
 /** A rule definition. */
 export interface RuleDefinition {
   /** The function name BUILD files call, e.g. `go_library`. */
-  readonly name: GoTargetKind;
+  readonly name: RuleKind;
   readonly doc: string;
   readonly attrs: Readonly<Record<string, AttrSpec>>;
 }

@@ -8,7 +8,9 @@ import {
   type Configuration,
   type DeclaredTarget,
   GraphBuilder,
+  type NodeProducer,
   PackageLoader,
+  type ProducedOutput,
   type TestRunOptions,
   expandPatterns,
 } from '../analysis';
@@ -158,7 +160,7 @@ export async function openSession(
     graphBuilder.stampValues = status.value;
   }
   const rel = workspaceRelative(root, opts.cwd);
-  return ok({
+  const session: Session = {
     root,
     cwdPkg: rel.startsWith('..') ? '' : rel,
     sdk: sdk.value,
@@ -171,8 +173,13 @@ export async function openSession(
     digester,
     includeFiles,
     pgo,
-  });
+  };
+  openedWith.set(session, opts);
+  return ok(session);
 }
+
+/** The options each session was opened with: analysis runs generating actions with them. */
+const openedWith = new WeakMap<Session, SessionOptions>();
 
 /**
  * Expands patterns and builds the action graph (binaries in their own PGO configuration); with
@@ -183,6 +190,10 @@ export async function analyze(
   patterns: readonly string[],
   tests: TestRunOptions | undefined,
 ): Promise<Result<{ targets: DeclaredTarget[]; graph: BuildGraph }, AnalysisFailure[]>> {
+  // A genrule whose out is a Go source runs during analysis, with the runner `execute` then uses
+  // (so it is run, counted and reported once).
+  const opened = openedWith.get(session);
+  if (opened !== undefined) session.graphBuilder.nodeProducer = producerFor(session, opened);
   const targets = await expandPatterns(
     session.root,
     patterns,
@@ -204,25 +215,7 @@ export async function execute(
   graph: BuildGraph,
   opts: SessionOptions,
 ): Promise<RunSummary> {
-  const explain = await ExplainLog.open(session.root);
-  explain.beginBuild();
-  const sandboxBase = await sandboxBaseFor(process.pid);
-  // Partial cache writes of builds that were killed: invisible, but they take space.
-  await session.cache.removeStaleTempFiles();
-  const runner = new BuildRunner({
-    root: session.root,
-    sdk: session.sdk,
-    cache: session.remote ?? session.cache,
-    events: opts.events,
-    digester: session.digester,
-    explain,
-    jobs: opts.jobs,
-    keepGoing: opts.keepGoing,
-    signal: opts.signal,
-    sandboxBase,
-    includeFiles: session.includeFiles,
-    cacheDir: opts.diskCache,
-  });
+  const { runner, explain, sandboxBase } = await runStateFor(session, opts);
   const summary = await runner.run(graph.nodes);
   // Uploads finish before garbage collection could evict what they read.
   await session.remote?.close();
@@ -231,6 +224,76 @@ export async function execute(
   await session.digester.save();
   if (summary.executed > 0) await session.cache.collectGarbage(opts.maxCacheBytes);
   return summary;
+}
+
+/** The runner of a command, shared by analysis (genrules making Go sources) and {@link execute}. */
+interface RunState {
+  readonly runner: BuildRunner;
+  readonly explain: ExplainLog;
+  readonly sandboxBase: string;
+}
+
+const runStates = new WeakMap<Session, Promise<RunState>>();
+
+/** The session's runner, made on first use (by analysis or by {@link execute}). */
+function runStateFor(session: Session, opts: SessionOptions): Promise<RunState> {
+  let state = runStates.get(session);
+  if (state === undefined) {
+    state = (async (): Promise<RunState> => {
+      const explain = await ExplainLog.open(session.root);
+      explain.beginBuild();
+      const sandboxBase = await sandboxBaseFor(process.pid);
+      // Partial cache writes of builds that were killed: invisible, but they take space.
+      await session.cache.removeStaleTempFiles();
+      const runner = new BuildRunner({
+        root: session.root,
+        sdk: session.sdk,
+        cache: session.remote ?? session.cache,
+        events: opts.events,
+        digester: session.digester,
+        explain,
+        jobs: opts.jobs,
+        keepGoing: opts.keepGoing,
+        signal: opts.signal,
+        sandboxBase,
+        includeFiles: session.includeFiles,
+        cacheDir: opts.diskCache,
+      });
+      return { runner, explain, sandboxBase };
+    })();
+    runStates.set(session, state);
+  }
+  return state;
+}
+
+/**
+ * How analysis gets a genrule's outputs: the node runs through the command's runner (executor,
+ * cache, events), and each output is read from the cache's verified copy of its blob. A null
+ * build answers it from the cache: no process is spawned.
+ */
+function producerFor(session: Session, opts: SessionOptions): NodeProducer {
+  return async (nodes, id) => {
+    const { runner } = await runStateFor(session, opts);
+    const produced = await runner.produce(nodes, id);
+    const owner = nodes.get(id)?.owner ?? id;
+    if (!produced.ok)
+      return err({
+        reason: 'generating-action-failed',
+        message: `${owner} failed, so the Go sources it makes cannot be analysed: ${produced.failure.message}`,
+      });
+    const cache = session.remote ?? session.cache;
+    const out: ProducedOutput[] = [];
+    for (const [p, blob] of produced.value.outputs ?? []) {
+      const absPath = await cache.verifiedPath(blob.digest, false, blob.size);
+      if (absPath === undefined)
+        return err({
+          reason: 'generating-action-failed',
+          message: `${owner}: output ${p} is missing from the cache`,
+        });
+      out.push({ path: p, digest: blob.digest, absPath });
+    }
+    return ok(out);
+  };
 }
 
 /**
