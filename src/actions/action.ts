@@ -1,8 +1,19 @@
 import { type Digest, sha256 } from '../util/digest';
 
-/** What kind of work an action does; shown in progress lines and `explain`. */
+/**
+ * What kind of work an action does; shown in progress lines and `explain`. The Go rules' and
+ * genrule's are fixed; a TypeScript rule names its own (`FileWrite` for `ctx.actions.write`,
+ * `Action` by default, or a CamelCase word it chooses).
+ */
 export type Mnemonic =
-  'GoCompile' | 'GoLink' | 'GoPreprofile' | 'GoTestRun' | 'GoBuilder' | 'Genrule';
+  | 'GoCompile'
+  | 'GoLink'
+  | 'GoPreprofile'
+  | 'GoTestRun'
+  | 'GoBuilder'
+  | 'Genrule'
+  | 'FileWrite'
+  | (string & { readonly userMnemonic?: never });
 
 /**
  * Placeholders that may appear in step arguments, environment values and `content` inputs.

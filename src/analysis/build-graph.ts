@@ -70,6 +70,7 @@ export interface TestRunNode {
  *
  * - `file`: a workspace file, with the digest of its bytes;
  * - `host-tool`: a program of the host (the shell genrule runs), keyed by its absolute path;
+ * - `content`: a file written for the action from text known at analysis (`ctx.actions.write`);
  * - `node-output`: an output of another node: a generic action's declared output (`output`,
  *   its exec-root path) or, without `output`, a node's main output (a go_binary's link).
  */
@@ -81,6 +82,7 @@ export type GenericInput =
       readonly digest: Digest;
     }
   | { readonly kind: 'host-tool'; readonly path: string; readonly absPath: string }
+  | { readonly kind: 'content'; readonly path: string; readonly content: string }
   | {
       readonly kind: 'node-output';
       readonly path: string;

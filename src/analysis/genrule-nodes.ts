@@ -55,6 +55,15 @@ interface Located {
  */
 export class GenruleNodes {
   private readonly nodes = new Map<string, Promise<Result<string, AnalysisFailure[]>>>();
+  /**
+   * The files a TypeScript rule's target (or a file one declares) gives a genrule's srcs or
+   * tools: undefined when `name` in `pkg` is neither. Set by graph construction.
+   */
+  userRuleFiles?: (
+    pkg: string,
+    name: string,
+    chain: readonly string[],
+  ) => Promise<Result<{ paths: string[]; inputs: GenericInput[] }, AnalysisFailure[]> | undefined>;
 
   constructor(
     private readonly ctx: GraphContext,
@@ -112,38 +121,13 @@ export class GenruleNodes {
     if (maker === undefined) return undefined;
     const node = await this.genruleNode(maker);
     if (!node.ok) return err(node.failure[0] as AnalysisFailure);
-    const produce = this.ctx.options.produce;
-    if (produce === undefined)
-      return err(
-        failure(
-          'missing-source',
-          span,
-          `'${rel}' is made by genrule ${shortLabel(maker)}, which this command does not run`,
-        ),
-      );
-    const produced = await produce(this.ctx.nodes, node.value);
-    if (!produced.ok) return produced;
-    const files: ReadSource[] = [];
-    for (const out of outs) {
-      const display = `${ruleDirOf(target.pkg)}/${out}`;
-      const blob = produced.value.find((p) => p.path === display);
-      if (blob === undefined) throw new Error(`bug: ${shortLabel(maker)} produced no ${display}`);
-      const text = fs.readFileSync(blob.absPath, 'utf8');
-      const base = {
-        name: path.posix.basename(out),
-        absPath: blob.absPath,
-        digest: blob.digest,
-        display,
-        text,
-      };
-      if (!display.endsWith('.go')) {
-        files.push(base);
-        continue;
-      }
-      const info = scanGoFile(display, text);
-      files.push(info.ok ? { ...base, info: info.value } : { ...base, scanError: info.failure });
-    }
-    return ok(files);
+    const displays = outs.map((out) => `${ruleDirOf(target.pkg)}/${out}`);
+    return readGenerated(
+      this.ctx,
+      [{ nodeId: node.value, paths: displays }],
+      span,
+      shortLabel(maker),
+    );
   }
 
   private async build(
@@ -256,6 +240,16 @@ export class GenruleNodes {
         inputs: [{ kind: 'node-output', path: toolPath, nodeId: link.value, executable: true }],
       });
     }
+    if (rule === undefined || rule.rule.user !== undefined) {
+      const made = await this.userRuleFiles?.(pkg, name, chain);
+      if (made !== undefined) {
+        if (!made.ok) return made;
+        const inputs = made.value.inputs.map((i) =>
+          attr === 'tools' && i.kind === 'node-output' ? { ...i, executable: true } : i,
+        );
+        return ok({ paths: made.value.paths, inputs });
+      }
+    }
     if (rule !== undefined)
       return err([
         failure(
@@ -287,6 +281,52 @@ export class GenruleNodes {
     const digest = await this.ctx.digester.digest(absPath);
     return ok({ paths: [rel], inputs: [{ kind: 'file', path: rel, absPath, digest }] });
   }
+}
+
+/**
+ * Generated files as sources of a Go package: each producing node is run during analysis through
+ * `ctx.options.produce` (the executor and the cache, as any action) and each named output is read
+ * from the cache and, for `.go` files, scanned like a source file.
+ */
+export async function readGenerated(
+  ctx: GraphContext,
+  made: readonly { readonly nodeId: string; readonly paths: readonly string[] }[],
+  span: SourceSpan,
+  maker: string,
+): Promise<Result<ReadSource[], AnalysisFailure>> {
+  const produce = ctx.options.produce;
+  if (produce === undefined)
+    return err(
+      failure(
+        'missing-source',
+        span,
+        `'${made[0]?.paths[0] ?? maker}' is made by ${maker}, which this command does not run`,
+      ),
+    );
+  const files: ReadSource[] = [];
+  for (const { nodeId, paths } of made) {
+    const produced = await produce(ctx.nodes, nodeId);
+    if (!produced.ok) return produced;
+    for (const display of paths) {
+      const blob = produced.value.find((p) => p.path === display);
+      if (blob === undefined) throw new Error(`bug: ${maker} produced no ${display}`);
+      const text = fs.readFileSync(blob.absPath, 'utf8');
+      const base = {
+        name: path.posix.basename(display),
+        absPath: blob.absPath,
+        digest: blob.digest,
+        display,
+        text,
+      };
+      if (!display.endsWith('.go')) {
+        files.push(base);
+        continue;
+      }
+      const info = scanGoFile(display, text);
+      files.push(info.ok ? { ...base, info: info.value } : { ...base, scanError: info.failure });
+    }
+  }
+  return ok(files);
 }
 
 function generatedInput(nodeId: string, p: string, attr: 'srcs' | 'tools'): GenericInput {

@@ -18,6 +18,7 @@ import { TargetLookup } from './target-lookup';
 import { ROOT_BUILDERS, type ConfigForBinary, type RootContext } from './target-roots';
 import { TestNodes } from './test-nodes';
 import { UserCompileNodes } from './user-compile-nodes';
+import { UserRuleNodes } from './user-rule-nodes';
 
 export type { ConfigForBinary } from './target-roots';
 export type { NodeProducer, ProducedOutput } from './graph-context';
@@ -41,6 +42,7 @@ export class GraphBuilder {
   private readonly links: LinkNodes;
   private readonly tests: TestNodes;
   private readonly genrules: GenruleNodes;
+  private readonly userRules: UserRuleNodes;
   readonly warnings: Diagnostic[] = [];
   /** Packages of required modules (implicit `@repo//dir:name` targets). */
   readonly modules: ModulePackages;
@@ -90,7 +92,17 @@ export class GraphBuilder {
       this.links,
     );
     this.genrules = new GenruleNodes(this.ctx, this.links);
-    reader.generated = (target, rel, span) => this.genrules.generatedSources(target, rel, span);
+    this.userRules = new UserRuleNodes(
+      this.ctx,
+      this.links,
+      this.genrules,
+      this.resolver,
+      this.compiles,
+    );
+    this.genrules.userRuleFiles = (pkg, name, chain) => this.userRules.filesNamed(pkg, name, chain);
+    reader.generated = async (target, rel, span) =>
+      (await this.genrules.generatedSources(target, rel, span)) ??
+      this.userRules.generatedSources(target, rel, span);
   }
 
   /** `--gc_goopts`: flags for every compile (set by the session before analysis). */
@@ -157,7 +169,10 @@ export class GraphBuilder {
     const roots: string[] = [];
     const failures: AnalysisFailure[] = [];
     for (const target of targets) {
-      const result = await ROOT_BUILDERS[target.rule.name](target, rc);
+      const result =
+        target.rule.user !== undefined
+          ? await this.userRules.rootNode(target)
+          : await ROOT_BUILDERS[target.rule.name](target, rc);
       if (result.ok) roots.push(result.value);
       // A library's failures reach every target that depends on it: report each once.
       else failures.push(...result.failure.filter((f) => !failures.includes(f)));

@@ -1,4 +1,4 @@
-import { type Action, type ActionInput, hostToolInput } from '../actions';
+import { type Action, type ActionInput, contentInput, hostToolInput } from '../actions';
 import type { GenericActionNode } from '../analysis/build-graph';
 import type { BlobRef } from '../cache';
 import { unreachable } from '../util';
@@ -23,6 +23,8 @@ export function genericAction(
         };
       case 'host-tool':
         return hostToolInput(input.path, input.absPath);
+      case 'content':
+        return contentInput(input.path, input.content);
       case 'node-output':
         return {
           path: input.path,

@@ -24,6 +24,7 @@ import { ModuleFetcher } from '../modules';
 import { FileDigester } from '../hashing';
 import { type Result, err, formatDiagnostic, isProcessAlive, ok } from '../util';
 import { BUILTIN_RULES } from '../../rules/go';
+import { TsRuleFiles } from '../analysis/ts-rule-files';
 import { findWorkspaceRoot, workspaceRelative } from '../workspace';
 import { BuildRunner, type RunSummary } from './build-runner';
 import { ExplainLog } from './explain-log';
@@ -123,7 +124,11 @@ export async function openSession(
     const absPath = path.join(includeDir, name);
     includeFiles.push({ name, absPath, digest: await digester.digest(absPath) });
   }
-  const loader = new PackageLoader(root, BUILTIN_RULES);
+  const loader = new PackageLoader(
+    root,
+    BUILTIN_RULES,
+    new TsRuleFiles(root, path.join(opts.diskCache, 'v1')),
+  );
   const pgo = new PgoResolver(
     root,
     platform,
