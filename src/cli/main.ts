@@ -257,7 +257,9 @@ async function run(rawArgv: string[]): Promise<number> {
               .option('o', { type: 'string', describe: 'output file (default: stdout)' }),
           (a) => {
             // Loaded on first use: protobufjs costs start-up time other commands should not pay.
-            result = import('../pprof').then(({ runPreprocessCommand }) =>
+            // The command's own module, not src/pprof's index: the merge, diff and rename tools
+            // are not needed to preprocess one profile.
+            result = import('../pprof/preprocess-command').then(({ runPreprocessCommand }) =>
               runPreprocessCommand(a.input, a.o, {
                 stdout: process.stdout,
                 stderr: process.stderr,
