@@ -281,6 +281,7 @@ async function run(rawArgv: string[]): Promise<number> {
       throw new UsageError(msg ?? e?.message ?? 'bad usage');
     })
     .help();
+  skipHelpCaching(parser);
   try {
     await parser.parseAsync();
     return await (result ?? Promise.resolve(EXIT.ok));
@@ -291,6 +292,24 @@ async function run(rawArgv: string[]): Promise<number> {
     }
     throw e;
   }
+}
+
+/**
+ * yargs renders the whole help text after running any command's handler (its usage object's
+ * `cacheHelpMessage`, kept in case the handler calls `showHelp()`), which measures every option
+ * description with string-width: on a null build answered by the up-to-date check that was the
+ * largest single cost after loading modules. pgobuild's handlers never show help (a usage error
+ * prints a hint; `--help` renders the text itself, unaffected), so that rendering is skipped.
+ * Reaches into yargs' internals, hence the checks: without them, nothing changes.
+ */
+function skipHelpCaching(parser: unknown): void {
+  const internals = (
+    parser as {
+      getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } };
+    }
+  ).getInternalMethods?.();
+  const usage = internals?.getUsageInstance?.();
+  if (typeof usage?.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => undefined;
 }
 
 /**
