@@ -12,6 +12,7 @@ import { LinkNodes } from './link-nodes';
 import { ModulePackages } from './module-packages';
 import type { PackageLoader } from './package-loader';
 import type { DeclaredTarget } from './rule-api';
+import type { SourceScanCache } from './source-scan-cache';
 import { StdNodes } from './std-nodes';
 import { TargetLookup } from './target-lookup';
 import { ROOT_BUILDERS, type ConfigForBinary, type RootContext } from './target-roots';
@@ -49,8 +50,10 @@ export class GraphBuilder {
     digester: FileDigester,
     private readonly defaultConfig: Configuration,
     moduleTools: { readonly go: GoCommandContext; readonly fetcher: ModuleFetcher },
+    /** Persisted scans of workspace sources: unchanged files are not re-read (see its docs). */
+    scanCache?: SourceScanCache,
   ) {
-    const reader = new SourceReader(root);
+    const reader = new SourceReader(root, scanCache);
     this.modules = new ModulePackages({
       root,
       reader,

@@ -9,6 +9,7 @@ import {
   type DeclaredTarget,
   GraphBuilder,
   PackageLoader,
+  SourceScanCache,
   type TestRunOptions,
   expandPatterns,
 } from '../analysis';
@@ -69,6 +70,8 @@ export interface Session {
   /** The disk cache backed by the remote cache, with `--remote_cache`; actions use it. */
   readonly remote?: RemoteBackedCache;
   readonly digester: FileDigester;
+  /** Persisted source scans (saved with the stat cache after a build). */
+  readonly scanCache: SourceScanCache;
   readonly includeFiles: readonly SourceFile[];
   readonly pgo: PgoResolver;
 }
@@ -134,6 +137,7 @@ export async function openSession(
   if (!defaultConfigResult.ok) return err([defaultConfigResult.failure]);
   const defaultConfig = defaultConfigResult.value;
   const goBinary = path.join(sdk.value.goroot, 'bin', 'go');
+  const scanCache = SourceScanCache.open(path.join(opts.diskCache, 'v1', 'analysis', 'sources'));
   const graphBuilder = new GraphBuilder(
     root,
     loader,
@@ -148,6 +152,7 @@ export async function openSession(
         (e) => opts.events.emit({ type: 'module-download', ...e }),
       ),
     },
+    scanCache,
   );
   graphBuilder.globalGcflags = opts.gcGoopts ?? [];
   graphBuilder.globalTags = opts.gotags ?? [];
@@ -169,6 +174,7 @@ export async function openSession(
     cache,
     remote,
     digester,
+    scanCache,
     includeFiles,
     pgo,
   });
@@ -229,6 +235,7 @@ export async function execute(
   await fsp.rm(sandboxBase, { recursive: true, force: true });
   await explain.save();
   await session.digester.save();
+  await session.scanCache.save();
   if (summary.executed > 0) await session.cache.collectGarbage(opts.maxCacheBytes);
   return summary;
 }
