@@ -56,15 +56,18 @@ export class SourceScanCache {
   readonly stats: ScanCacheStats = { hits: 0, misses: 0 };
 
   private constructor(
-    private readonly storeDir: string,
+    private readonly storeDir: string | undefined,
     /** Digest of the scanner's code, part of each stored file's identity. */
     private readonly scannerId: string,
     private readonly now: () => number,
   ) {}
 
-  /** A cache stored under `storeDir` (created on first save). */
-  static open(storeDir: string, now: () => number = Date.now): SourceScanCache {
-    return new SourceScanCache(storeDir, scannerFingerprint(), now);
+  /**
+   * A cache stored under `storeDir` (created on first save); with `storeDir` undefined, a cache
+   * that answers nothing and stores nothing (every file is read, as without a cache).
+   */
+  static open(storeDir: string | undefined, now: () => number = Date.now): SourceScanCache {
+    return new SourceScanCache(storeDir, storeDir === undefined ? '' : scannerFingerprint(), now);
   }
 
   /**
@@ -88,6 +91,7 @@ export class SourceScanCache {
    * neither answered nor stored), is not a regular file, or cannot be stat'ed.
    */
   trustedSignature(absPath: string): string | undefined {
+    if (this.storeDir === undefined) return undefined;
     let st: fs.BigIntStats;
     try {
       st = fs.statSync(absPath, { bigint: true });
@@ -139,7 +143,7 @@ export class SourceScanCache {
   }
 
   private fileFor(dir: string): string {
-    return path.join(this.storeDir, `${sha256Hex(dir)}.json`);
+    return path.join(this.storeDir ?? '', `${sha256Hex(dir)}.json`);
   }
 
   private dirFor(absPath: string): DirectoryEntries {

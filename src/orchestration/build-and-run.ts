@@ -142,6 +142,11 @@ async function buildAndRun(
   }
   const { graph, targets } = analysed.value;
   opts.events.emit({
+    type: 'analysis-cache',
+    sourceFileHits: s.scanCache.stats.hits,
+    sourceFileMisses: s.scanCache.stats.misses,
+  });
+  opts.events.emit({
     type: 'analysis-finished',
     targets: targets.length,
     actions: graph.nodes.size,
@@ -224,7 +229,10 @@ function recordNullBuild(
     // Progress lines mean nothing in an answer given at once, and a replay talks to no remote
     // cache: it must not repeat this build's remote traffic or warnings.
     recorder.events
-      .filter((e) => e.type !== 'command-started' && e.type !== 'progress')
+      // The scan cache's counts describe this analysis, which a replay does not repeat.
+      .filter(
+        (e) => e.type !== 'command-started' && e.type !== 'progress' && e.type !== 'analysis-cache',
+      )
       .filter((e) => e.type !== 'remote-cache-warning')
       .filter((e) => e.type !== 'cache-corruption' || e.source !== 'remote')
       .map((e) => (e.type === 'command-finished' ? { ...e, remoteCache: undefined } : e)),

@@ -137,7 +137,12 @@ export async function openSession(
   if (!defaultConfigResult.ok) return err([defaultConfigResult.failure]);
   const defaultConfig = defaultConfigResult.value;
   const goBinary = path.join(sdk.value.goroot, 'bin', 'go');
-  const scanCache = SourceScanCache.open(path.join(opts.diskCache, 'v1', 'analysis', 'sources'));
+  // PGOBUILD_ANALYSIS_CACHE=off analyses from scratch (to compare, or to rule the cache out).
+  const scanCache = SourceScanCache.open(
+    process.env['PGOBUILD_ANALYSIS_CACHE'] === 'off'
+      ? undefined
+      : path.join(opts.diskCache, 'v1', 'analysis', 'sources'),
+  );
   const graphBuilder = new GraphBuilder(
     root,
     loader,
