@@ -229,10 +229,7 @@ function recordNullBuild(
     // Progress lines mean nothing in an answer given at once, and a replay talks to no remote
     // cache: it must not repeat this build's remote traffic or warnings.
     recorder.events
-      // The scan cache's counts describe this analysis, which a replay does not repeat.
-      .filter(
-        (e) => e.type !== 'command-started' && e.type !== 'progress' && e.type !== 'analysis-cache',
-      )
+      .filter((e) => e.type !== 'command-started' && e.type !== 'progress')
       .filter((e) => e.type !== 'remote-cache-warning')
       .filter((e) => e.type !== 'cache-corruption' || e.source !== 'remote')
       .map((e) => (e.type === 'command-finished' ? { ...e, remoteCache: undefined } : e)),
