@@ -62,6 +62,7 @@ export class GraphBuilder {
       digest: (absPath) => digester.digest(absPath),
       buildContext: (tags) => buildContextOf(this.ctx, tags),
       libraryRule: loader.ruleNamed('go_library'),
+      scanCache,
     });
     this.ctx = {
       root,
