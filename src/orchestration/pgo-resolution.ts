@@ -146,9 +146,10 @@ export class PgoResolver {
   ): Promise<Result<ProfileConfig, AnalysisFailure>> {
     const rel = path.relative(this.root, absPath);
     const display = rel.startsWith('..') ? absPath : rel;
-    // Loaded on first use: protobufjs costs start-up time that null builds should not pay.
-    const { formatProfileFailure, preprocessProfileBytes, readProfileFile }: typeof Pprof =
-      await import('../pprof');
+    // Loaded on first use, and the decoder (protobufjs, tens of milliseconds of start-up) only
+    // when the profile is not preprocessed yet: the build after an edit should not pay for it.
+    const { readProfileFile } = await import('../pprof/read-profile-file');
+    const { formatProfileFailure } = await import('../pprof/profile-failure');
     const raw = await readProfileFile(absPath, display);
     if (!raw.ok)
       return err({ reason: 'profile-error', message: formatProfileFailure(raw.failure) });
@@ -166,6 +167,7 @@ export class PgoResolver {
     const cachedOutput = hit?.outputs[0];
     let preprocessed = cachedOutput?.digest;
     if (preprocessed === undefined) {
+      const { preprocessProfileBytes }: typeof Pprof = await import('../pprof');
       const result = preprocessProfileBytes(raw.value, display);
       if (!result.ok)
         return err({ reason: 'profile-error', message: formatProfileFailure(result.failure) });
