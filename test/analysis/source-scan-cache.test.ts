@@ -131,6 +131,27 @@ describe('the source scan cache', () => {
     expect(() => r.value.text).toThrow(/changed while pgobuild was analysing it/);
   });
 
+  it('stays intact and correct when builds that saw different file versions save at once', async () => {
+    const file = path.join(ws, 'lib', 'lib.go');
+    const old = new Date(Date.now() - 3_600_000);
+    // Two "builds", each having read its own version of lib.go, save concurrently.
+    const caches: SourceScanCache[] = [];
+    for (const text of [GO, GO.replace('"strings"', '"bytes"')]) {
+      fs.writeFileSync(file, text);
+      fs.utimesSync(file, old, old);
+      const cache = SourceScanCache.open(store, later);
+      const r = await new SourceReader(ws, cache).read('lib/lib.go');
+      expect(r.ok).toBe(true);
+      caches.push(cache);
+    }
+    await Promise.all(caches.map((c) => c.save()));
+    // Whichever rename won, the stored entry is for a signature the file no longer has, or for
+    // the file as it is: either way a read gives what a fresh read gives.
+    const after = await readAll();
+    expect(after.files).toEqual(await fresh());
+    expect(storedFiles()).toHaveLength(1);
+  });
+
   it('stores nothing and answers nothing when disabled', async () => {
     const cache = SourceScanCache.open(undefined, later);
     const reader = new SourceReader(ws, cache);
