@@ -76,6 +76,7 @@ export class GraphBuilder {
       warnings: this.warnings,
       options: { gcflags: [], tags: [], linkopts: [], stampValues: undefined },
       stateDir: moduleTools.go.stateDir,
+      scanCache,
     };
     this.lookup = new TargetLookup(this.ctx);
     this.resolver = new ImportResolver(this.ctx, this.lookup);

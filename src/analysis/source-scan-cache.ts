@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { GoFileInfo } from '../go/scan';
 import { writeFileAtomically } from '../util/atomic-write';
-import { type Digest, isDigest } from '../util/digest';
+import { type Digest, isDigest, sha256 } from '../util/digest';
 import { RACY_WINDOW_MS, statSignature } from '../util/stat-signature';
 
 /** Version of the on-disk format; files of another version are ignored and rewritten. */
@@ -14,6 +14,8 @@ export interface ScannedFile {
   readonly digest: Digest;
   /** The header scan of a .go file (absent for other files, which are only digested). */
   readonly info?: GoFileInfo;
+  /** For an assembly or header file: its `#include "…"` names, in order (see {@link quotedIncludes}). */
+  readonly includes?: readonly string[];
 }
 
 interface StoredEntry extends ScannedFile {
@@ -112,6 +114,7 @@ export class SourceScanCache {
       stat,
       digest: scanned.digest,
       ...(scanned.info !== undefined ? { info: scanned.info } : {}),
+      ...(scanned.includes !== undefined ? { includes: scanned.includes } : {}),
     });
     dir.dirty = true;
   }
@@ -204,6 +207,12 @@ function isStoredEntry(e: unknown): e is StoredEntry {
   if (!isRecord(e)) return false;
   if (typeof e['stat'] !== 'string' || typeof e['digest'] !== 'string') return false;
   if (!isDigest(e['digest'])) return false;
+  const includes = e['includes'];
+  if (
+    includes !== undefined &&
+    !(Array.isArray(includes) && includes.every((i) => typeof i === 'string'))
+  )
+    return false;
   const info = e['info'];
   if (info === undefined) return true;
   return (
@@ -218,6 +227,33 @@ function isStoredEntry(e: unknown): e is StoredEntry {
     typeof info['importsC'] === 'boolean' &&
     typeof info['binaryOnly'] === 'boolean'
   );
+}
+
+/**
+ * The `#include "…"` names of an assembly or header file, in order: from the cache when the file
+ * is unchanged, else read (and stored). Undefined when the file cannot be read.
+ */
+export function quotedIncludes(
+  absPath: string,
+  cache: SourceScanCache | undefined,
+): readonly string[] | undefined {
+  const stat = cache?.trustedSignature(absPath);
+  if (cache !== undefined && stat !== undefined) {
+    const hit = cache.get(absPath, stat);
+    if (hit?.includes !== undefined) return hit.includes;
+  }
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(absPath);
+  } catch {
+    return undefined;
+  }
+  const includes = [...bytes.toString('utf8').matchAll(/^\s*#include\s+"([^"]+)"/gm)].map(
+    (m) => m[1] as string,
+  );
+  if (cache !== undefined && stat !== undefined)
+    cache.store(absPath, stat, { digest: sha256(bytes) as Digest, includes });
+  return includes;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

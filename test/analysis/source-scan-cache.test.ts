@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { SourceReader } from '../../src/analysis/go-package';
-import { SourceScanCache } from '../../src/analysis/source-scan-cache';
+import { SourceScanCache, quotedIncludes } from '../../src/analysis/source-scan-cache';
 
 /** Far enough after every file's mtime that no file counts as racy. */
 const later = (): number => Date.now() + 60_000;
@@ -150,6 +150,26 @@ describe('the source scan cache', () => {
     const after = await readAll();
     expect(after.files).toEqual(await fresh());
     expect(storedFiles()).toHaveLength(1);
+  });
+
+  it("keeps an assembly file's #include names, and re-reads them once it changed", async () => {
+    const asm = path.join(ws, 'lib', 'add_amd64.s');
+    const old = new Date(Date.now() - 3_600_000);
+    fs.writeFileSync(asm, '#include "textflag.h"\n  #include "cgo/abi.h"\nTEXT ·Add(SB), $0\n');
+    fs.utimesSync(asm, old, old);
+    const first = SourceScanCache.open(store, later);
+    expect(quotedIncludes(asm, first)).toEqual(['textflag.h', 'cgo/abi.h']);
+    await first.save();
+    const second = SourceScanCache.open(store, later);
+    expect(quotedIncludes(asm, second)).toEqual(['textflag.h', 'cgo/abi.h']);
+    expect(second.stats).toEqual({ hits: 1, misses: 0 });
+    // Same size, same mtime, another header.
+    fs.writeFileSync(asm, '#include "textflag.h"\n  #include "cgo/xyz.h"\nTEXT ·Add(SB), $0\n');
+    fs.utimesSync(asm, old, old);
+    const third = SourceScanCache.open(store, later);
+    expect(quotedIncludes(asm, third)).toEqual(['textflag.h', 'cgo/xyz.h']);
+    expect(third.stats).toEqual({ hits: 0, misses: 1 });
+    expect(quotedIncludes(path.join(ws, 'lib', 'missing.s'), third)).toBeUndefined();
   });
 
   it('stores nothing and answers nothing when disabled', async () => {
