@@ -13,6 +13,7 @@ import { LinkNodes } from './link-nodes';
 import { ModulePackages } from './module-packages';
 import type { PackageLoader } from './package-loader';
 import type { DeclaredTarget } from './rule-api';
+import type { SourceScanCache } from './source-scan-cache';
 import { StdNodes } from './std-nodes';
 import { TargetLookup } from './target-lookup';
 import { ROOT_BUILDERS, type ConfigForBinary, type RootContext } from './target-roots';
@@ -54,8 +55,10 @@ export class GraphBuilder {
     digester: FileDigester,
     private readonly defaultConfig: Configuration,
     moduleTools: { readonly go: GoCommandContext; readonly fetcher: ModuleFetcher },
+    /** Persisted scans of workspace sources: unchanged files are not re-read (see its docs). */
+    scanCache?: SourceScanCache,
   ) {
-    const reader = new SourceReader(root);
+    const reader = new SourceReader(root, scanCache);
     this.modules = new ModulePackages({
       root,
       reader,
@@ -64,6 +67,7 @@ export class GraphBuilder {
       digest: (absPath) => digester.digest(absPath),
       buildContext: (tags) => buildContextOf(this.ctx, tags),
       libraryRule: loader.ruleNamed('go_library'),
+      scanCache,
     });
     this.ctx = {
       root,
@@ -77,6 +81,7 @@ export class GraphBuilder {
       warnings: this.warnings,
       options: { gcflags: [], tags: [], linkopts: [], stampValues: undefined, produce: undefined },
       stateDir: moduleTools.go.stateDir,
+      scanCache,
     };
     this.lookup = new TargetLookup(this.ctx);
     this.resolver = new ImportResolver(this.ctx, this.lookup);

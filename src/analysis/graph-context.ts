@@ -5,6 +5,7 @@ import type { AnalysisFailure } from './failure';
 import type { BuildNode, StdContext } from './build-graph';
 import type { Configuration } from './configuration';
 import type { SourceReader } from './go-package';
+import type { SourceScanCache } from './source-scan-cache';
 import type { StampValues } from './link-options';
 import type { ModulePackages } from './module-packages';
 import type { PackageLoader } from './package-loader';
@@ -62,6 +63,8 @@ export interface GraphContext {
   readonly options: GraphOptions;
   /** pgobuild's state directory (`<disk cache>/v1`): standard-library listings per tag set. */
   readonly stateDir: string;
+  /** Persisted per-file analysis results (scans, assembly includes); absent in tests. */
+  readonly scanCache?: SourceScanCache;
 }
 
 /** Adds a warning unless the same one (a package resolved twice, e.g. for its test) is there. */

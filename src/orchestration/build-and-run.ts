@@ -146,6 +146,11 @@ async function buildAndRun(
   }
   const { graph, targets } = analysed.value;
   opts.events.emit({
+    type: 'analysis-cache',
+    sourceFileHits: s.scanCache.stats.hits,
+    sourceFileMisses: s.scanCache.stats.misses,
+  });
+  opts.events.emit({
     type: 'analysis-finished',
     targets: targets.length,
     actions: graph.nodes.size,

@@ -11,6 +11,7 @@ import {
   type NodeProducer,
   PackageLoader,
   type ProducedOutput,
+  SourceScanCache,
   type TestRunOptions,
   expandPatterns,
 } from '../analysis';
@@ -72,6 +73,8 @@ export interface Session {
   /** The disk cache backed by the remote cache, with `--remote_cache`; actions use it. */
   readonly remote?: RemoteBackedCache;
   readonly digester: FileDigester;
+  /** Persisted source scans (saved with the stat cache after a build). */
+  readonly scanCache: SourceScanCache;
   readonly includeFiles: readonly SourceFile[];
   readonly pgo: PgoResolver;
 }
@@ -141,6 +144,12 @@ export async function openSession(
   if (!defaultConfigResult.ok) return err([defaultConfigResult.failure]);
   const defaultConfig = defaultConfigResult.value;
   const goBinary = path.join(sdk.value.goroot, 'bin', 'go');
+  // PGOBUILD_ANALYSIS_CACHE=off analyses from scratch (to compare, or to rule the cache out).
+  const scanCache = SourceScanCache.open(
+    process.env['PGOBUILD_ANALYSIS_CACHE'] === 'off'
+      ? undefined
+      : path.join(opts.diskCache, 'v1', 'analysis', 'sources'),
+  );
   const graphBuilder = new GraphBuilder(
     root,
     loader,
@@ -155,6 +164,7 @@ export async function openSession(
         (e) => opts.events.emit({ type: 'module-download', ...e }),
       ),
     },
+    scanCache,
   );
   graphBuilder.globalGcflags = opts.gcGoopts ?? [];
   graphBuilder.globalTags = opts.gotags ?? [];
@@ -176,6 +186,7 @@ export async function openSession(
     cache,
     remote,
     digester,
+    scanCache,
     includeFiles,
     pgo,
   };
@@ -227,6 +238,7 @@ export async function execute(
   await fsp.rm(sandboxBase, { recursive: true, force: true });
   await explain.save();
   await session.digester.save();
+  await session.scanCache.save();
   if (summary.executed > 0) await session.cache.collectGarbage(opts.maxCacheBytes);
   return summary;
 }
