@@ -29,4 +29,6 @@ export const genrule: RuleDefinition = {
     },
     message: { type: 'string', doc: 'What progress lines show while the command runs.' },
   },
+  // The command's generic action (src/analysis/genrule-nodes.ts).
+  implementation: (target, rc) => rc.genrules.genruleNode(target),
 };

@@ -1,4 +1,7 @@
 import type { RuleDefinition } from '../src/analysis/rule-api';
+import { gotagsTransition } from '../src/analysis/gotags';
+import { testConfiguration } from '../src/analysis/target-roots';
+import { err } from '../src/util';
 import { genrule } from './genrule';
 
 /** `go_library`: a Go package other packages import. */
@@ -27,6 +30,12 @@ export const goLibrary: RuleDefinition = {
       type: 'string_list',
       doc: 'Extra compiler flags for the package of this target, as -gcflags passes them in cmd/go, e.g. ["-m"].',
     },
+  },
+  // The package's compile in the libraries' configuration.
+  implementation: async (target, rc) => {
+    const pkg = await rc.resolver.resolve(target);
+    if (!pkg.ok) return pkg;
+    return rc.compiles.compileNode(pkg.value, rc.defaultConfig);
   },
 };
 
@@ -71,6 +80,14 @@ export const goBinary: RuleDefinition = {
       doc: 'Link stamping: {"importpath.name": "value"} (or "name" for a variable of the main package, of the package under test for go_test) set as -ldflags=-X=importpath.name=value does. "{KEY}" in a value is replaced by the --workspace_status_command output key KEY when --stamp is given, and left as written otherwise.',
     },
   },
+  // The link in the binary's own configuration: its profile, then its gotags transition.
+  implementation: async (target, rc) => {
+    const profiled = await rc.configFor(target);
+    if (!profiled.ok) return err([profiled.failure]);
+    const config = gotagsTransition(target, profiled.value, rc.commandTags);
+    if (!config.ok) return config;
+    return rc.links.binaryNode(target, config.value);
+  },
 };
 
 /** `go_test`: a test binary, built and run by `pgobuild test`. */
@@ -108,6 +125,14 @@ export const goTest: RuleDefinition = {
       type: 'string_dict',
       doc: 'Link stamping: {"importpath.name": "value"} (or "name" for a variable of the main package, of the package under test for go_test) set as -ldflags=-X=importpath.name=value does. "{KEY}" in a value is replaced by the --workspace_status_command output key KEY when --stamp is given, and left as written otherwise.',
     },
+  },
+  // The test binary's link in the configuration go test gives it; with `test`, its run.
+  implementation: async (target, rc) => {
+    const config = await testConfiguration(target, rc);
+    if (!config.ok) return config;
+    const link = await rc.tests.testBinaryNode(target, config.value);
+    if (!link.ok || rc.testRun === undefined) return link;
+    return rc.tests.testRunNode(target, link.value, config.value, rc.testRun);
   },
 };
 

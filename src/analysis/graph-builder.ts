@@ -16,7 +16,7 @@ import type { DeclaredTarget } from './rule-api';
 import type { SourceScanCache } from './source-scan-cache';
 import { StdNodes } from './std-nodes';
 import { TargetLookup } from './target-lookup';
-import { ROOT_BUILDERS, type ConfigForBinary, type RootContext } from './target-roots';
+import type { ConfigForBinary, RootContext } from './target-roots';
 import { TestNodes } from './test-nodes';
 import { UserCompileNodes } from './user-compile-nodes';
 import { UserRuleNodes } from './user-rule-nodes';
@@ -33,7 +33,8 @@ export type { NodeProducer, ProducedOutput } from './graph-context';
  * The work is done by its parts, which share one {@link GraphContext}: {@link TargetLookup}
  * (labels to targets), {@link ImportResolver} (targets to packages), {@link StdNodes} and
  * {@link UserCompileNodes} (compiles), {@link LinkNodes} (binaries), {@link TestNodes} (tests);
- * each requested target's root comes from the {@link ROOT_BUILDERS} entry of its kind.
+ * each requested target's root comes from its rule's implementation (rules/go.ts, rules/genrule.ts,
+ * or a TypeScript rule's, {@link UserRuleNodes}).
  */
 export class GraphBuilder {
   private readonly ctx: GraphContext;
@@ -170,14 +171,12 @@ export class GraphBuilder {
       links: this.links,
       tests: this.tests,
       genrules: this.genrules,
+      userRules: this.userRules,
     };
     const roots: string[] = [];
     const failures: AnalysisFailure[] = [];
     for (const target of targets) {
-      const result =
-        target.rule.user !== undefined
-          ? await this.userRules.rootNode(target)
-          : await ROOT_BUILDERS[target.rule.name](target, rc);
+      const result = await target.rule.implementation(target, rc);
       if (result.ok) roots.push(result.value);
       // A library's failures reach every target that depends on it: report each once.
       else failures.push(...result.failure.filter((f) => !failures.includes(f)));

@@ -202,6 +202,7 @@ export class PackageLoader {
         name,
         doc: rule.doc ?? '',
         attrs: attrSpecs(rule),
+        implementation: (target, rc) => rc.userRules.rootNode(target),
         user: { rule, file: loaded.value },
       };
       exported.set(name, this.ruleFunction(definition));

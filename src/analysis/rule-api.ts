@@ -1,5 +1,6 @@
 import type { Rule } from '../rules';
 import type { SourceSpan } from '../util';
+import type { RuleImplementation } from './target-roots';
 import type { RuleFile } from './ts-rule-files';
 
 /**
@@ -59,6 +60,8 @@ export interface RuleDefinition {
   readonly name: RuleKind;
   readonly doc: string;
   readonly attrs: Readonly<Record<string, AttrSpec>>;
+  /** What a target of the rule becomes in the action graph. */
+  readonly implementation: RuleImplementation;
   readonly user?: undefined;
 }
 
@@ -71,6 +74,8 @@ export interface UserRuleDefinition {
   readonly name: string;
   readonly doc: string;
   readonly attrs: Readonly<Record<string, AttrSpec>>;
+  /** Runs the rule's TypeScript implementation ({@link UserRuleNodes}). */
+  readonly implementation: RuleImplementation;
   readonly user: { readonly rule: Rule; readonly file: RuleFile };
 }
 
