@@ -134,6 +134,22 @@ go_library(
 `,
 };
 
+// A genrule whose tool is compiled from the genrule's own output.
+const CYCLE: Readonly<Record<string, string>> = {
+  'cycle/BUILD': `genrule(
+    name = "gen",
+    outs = ["main.go"],
+    cmd = "$(location :tool) > $@",
+    tools = [":tool"],
+)
+
+go_binary(
+    name = "tool",
+    srcs = ["main.go"],
+)
+`,
+};
+
 const GOOD = ['//data/...', '//sub/...', '//version/...', '//cmd/...'];
 
 function failedEvents(run: CliRun): Extract<BuildEvent, { type: 'action-failed' }>[] {
@@ -159,7 +175,7 @@ function backdate(dir: string): void {
 describe('genrule', () => {
   // A cache of its own: the second workspace's hits must come from this file's first build.
   const cache = tempDir('pgobuild-genrule-cache-');
-  const ws = makeWorkspace({ ...FILES, ...BAD_GO }, 'pgobuild-genrule-');
+  const ws = makeWorkspace({ ...FILES, ...BAD_GO, ...CYCLE }, 'pgobuild-genrule-');
   let first: CliRun;
 
   beforeAll(() => {
@@ -261,6 +277,16 @@ describe('genrule', () => {
     expect(diagnostics(run).map((d) => d.message)).toEqual([
       '//badgo:broken failed, so the Go sources it makes cannot be analysed: command of //badgo:broken exited with status 4',
     ]);
+  });
+
+  test('a genrule whose tool is compiled from its own output is a cycle error, not a hang', () => {
+    const run = pgobuild(ws, ['build', '//cycle:gen'], { cache });
+    expect(run.code).toBe(2);
+    const d = diagnostics(run).find((x) => x.severity === 'error');
+    expect(d?.message).toBe(
+      'genrule //cycle:gen depends on its own outputs (through its srcs, or a tool whose sources it generates): //cycle:gen -> //cycle:gen',
+    );
+    expect([d?.file, d?.line]).toEqual(['cycle/BUILD', 1]);
   });
 
   test('a command that does not write a declared output fails naming that output', () => {
