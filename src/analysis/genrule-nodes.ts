@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { scanGoFile } from '../go/scan';
@@ -62,8 +63,14 @@ export class GenruleNodes {
   userRuleFiles?: (
     pkg: string,
     name: string,
-    chain: readonly string[],
   ) => Promise<Result<{ paths: string[]; inputs: GenericInput[] }, AnalysisFailure[]> | undefined>;
+  /**
+   * The genrules whose construction led to the code running now (innermost last). It follows
+   * the asynchronous call chain, including through a go_binary tool's packages whose srcs name a
+   * genrule out: a genrule reached again on its own chain is a cycle, reported rather than
+   * awaited (its memoized promise would wait for itself).
+   */
+  private readonly building = new AsyncLocalStorage<readonly string[]>();
 
   constructor(
     private readonly ctx: GraphContext,
@@ -71,20 +78,25 @@ export class GenruleNodes {
   ) {}
 
   /** The node of a genrule target (and of everything its srcs and tools need). */
-  genruleNode(
-    target: DeclaredTarget,
-    chain: readonly string[] = [],
-  ): Promise<Result<string, AnalysisFailure[]>> {
+  genruleNode(target: DeclaredTarget): Promise<Result<string, AnalysisFailure[]>> {
     const label = labelOf(target);
+    const chain = this.building.getStore() ?? [];
     if (chain.includes(label)) {
       const cycle = [...chain.slice(chain.indexOf(label)), label].join(' -> ');
       return Promise.resolve(
-        err([failure('dependency-cycle', target.span, `genrule cycle: ${cycle}`)]),
+        err([
+          failure(
+            'dependency-cycle',
+            target.span,
+            `genrule ${shortLabel(target)} depends on its own outputs (through its srcs, or a tool whose sources it generates): ${cycle}`,
+          ),
+        ]),
       );
     }
     let pending = this.nodes.get(label);
     if (pending === undefined) {
-      pending = this.build(target, [...chain, label]);
+      const inner = [...chain, label];
+      pending = this.building.run(inner, () => this.build(target));
       this.nodes.set(label, pending);
     }
     return pending;
@@ -130,10 +142,7 @@ export class GenruleNodes {
     );
   }
 
-  private async build(
-    target: DeclaredTarget,
-    chain: readonly string[],
-  ): Promise<Result<string, AnalysisFailure[]>> {
+  private async build(target: DeclaredTarget): Promise<Result<string, AnalysisFailure[]>> {
     const id = `genrule:${labelOf(target)}`;
     const ruleDir = ruleDirOf(target.pkg);
     const outs: string[] = [];
@@ -154,7 +163,7 @@ export class GenruleNodes {
     const srcs: string[] = [];
     for (const attr of ['srcs', 'tools'] as const) {
       for (const entry of listAttr(target, attr)) {
-        const located = await this.locate(target, attr, entry.value, entry.span, chain);
+        const located = await this.locate(target, attr, entry.value, entry.span);
         if (!located.ok) {
           failures.push(...located.failure);
           continue;
@@ -211,7 +220,6 @@ export class GenruleNodes {
     attr: 'srcs' | 'tools',
     text: string,
     span: SourceSpan,
-    chain: readonly string[],
   ): Promise<Result<Located, AnalysisFailure[]>> {
     const parts = parseLabel(text, target.pkg);
     if (!parts.ok) return err([failure('bad-label', span, parts.failure.message)]);
@@ -225,7 +233,7 @@ export class GenruleNodes {
     const targets = loaded.value?.targets ?? new Map<string, DeclaredTarget>();
     const rule = targets.get(name);
     if (rule?.rule.name === 'genrule') {
-      const node = await this.genruleNode(rule, chain);
+      const node = await this.genruleNode(rule);
       if (!node.ok) return node;
       const paths = listAttr(rule, 'outs').map((o) => `${ruleDirOf(rule.pkg)}/${o.value}`);
       return ok({ paths, inputs: paths.map((p) => generatedInput(node.value, p, attr)) });
@@ -241,7 +249,7 @@ export class GenruleNodes {
       });
     }
     if (rule === undefined || rule.rule.user !== undefined) {
-      const made = await this.userRuleFiles?.(pkg, name, chain);
+      const made = await this.userRuleFiles?.(pkg, name);
       if (made !== undefined) {
         if (!made.ok) return made;
         const inputs = made.value.inputs.map((i) =>
@@ -263,7 +271,7 @@ export class GenruleNodes {
     // An out of a genrule of that package.
     for (const t of targets.values()) {
       if (t.rule.name !== 'genrule' || !listAttr(t, 'outs').some((o) => o.value === name)) continue;
-      const node = await this.genruleNode(t, chain);
+      const node = await this.genruleNode(t);
       if (!node.ok) return node;
       const p = `${ruleDirOf(pkg)}/${name}`;
       return ok({ paths: [p], inputs: [generatedInput(node.value, p, attr)] });

@@ -105,7 +105,7 @@ export class GraphBuilder {
       this.resolver,
       this.compiles,
     );
-    this.genrules.userRuleFiles = (pkg, name, chain) => this.userRules.filesNamed(pkg, name, chain);
+    this.genrules.userRuleFiles = (pkg, name) => this.userRules.filesNamed(pkg, name);
     reader.generated = async (target, rel, span) =>
       (await this.genrules.generatedSources(target, rel, span)) ??
       this.userRules.generatedSources(target, rel, span);

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as api from '../rules';
@@ -52,6 +53,12 @@ interface FileRef {
  */
 export class UserRuleNodes {
   private readonly targets = new Map<string, Promise<Result<UserRuleTarget, AnalysisFailure[]>>>();
+  /**
+   * The user-rule targets whose analysis led to the code running now (innermost last), along the
+   * asynchronous call chain (through genrules and Go packages too): a target reached again on its
+   * own chain is a cycle, reported rather than awaited.
+   */
+  private readonly building = new AsyncLocalStorage<readonly string[]>();
   /** Analyses that finished, by label. */
   private readonly done = new Map<string, Result<UserRuleTarget, AnalysisFailure[]>>();
   /** Targets whose nodes are in the graph. */
@@ -98,11 +105,9 @@ export class UserRuleNodes {
   }
 
   /** The target after its implementation ran (once per command). */
-  analyse(
-    target: DeclaredTarget,
-    chain: readonly string[] = [],
-  ): Promise<Result<UserRuleTarget, AnalysisFailure[]>> {
+  analyse(target: DeclaredTarget): Promise<Result<UserRuleTarget, AnalysisFailure[]>> {
     const label = labelOf(target);
+    const chain = this.building.getStore() ?? [];
     if (chain.includes(label))
       return Promise.resolve(
         err([
@@ -115,10 +120,13 @@ export class UserRuleNodes {
       );
     let pending = this.targets.get(label);
     if (pending === undefined) {
-      pending = this.run(target, [...chain, label]).then((r) => {
-        this.done.set(label, r);
-        return r;
-      });
+      const inner = [...chain, label];
+      pending = this.building
+        .run(inner, () => this.run(target))
+        .then((r) => {
+          this.done.set(label, r);
+          return r;
+        });
       this.targets.set(label, pending);
     }
     return pending;
@@ -132,7 +140,6 @@ export class UserRuleNodes {
   async filesNamed(
     pkg: string,
     name: string,
-    chain: readonly string[] = [],
     /** Where a user-rule target being analysed collects what it reads (else: in the graph now). */
     uses?: Set<string>,
   ): Promise<Result<{ paths: string[]; inputs: GenericInput[] }, AnalysisFailure[]> | undefined> {
@@ -145,10 +152,12 @@ export class UserRuleNodes {
         ? [named]
         : // Which files a target declares is its implementation's answer: run them (not the
           // targets being analysed, which cannot read their own outputs).
-          [...loaded.value.targets.values()].filter((t) => !chain.includes(labelOf(t)));
+          [...loaded.value.targets.values()].filter(
+            (t) => !(this.building.getStore() ?? []).includes(labelOf(t)),
+          );
     for (const t of candidates) {
       if (t.rule.user === undefined) continue;
-      const analysed = await this.analyse(t, chain);
+      const analysed = await this.analyse(t);
       if (!analysed.ok) return analysed;
       const refs =
         t === named
@@ -192,10 +201,7 @@ export class UserRuleNodes {
     return readGenerated(this.ctx, made, span, `${labelOf({ pkg: target.pkg, name: rel })}`);
   }
 
-  private async run(
-    target: DeclaredTarget,
-    chain: readonly string[],
-  ): Promise<Result<UserRuleTarget, AnalysisFailure[]>> {
+  private async run(target: DeclaredTarget): Promise<Result<UserRuleTarget, AnalysisFailure[]>> {
     const rule = target.rule as UserRuleDefinition;
     const { rule: definition, file: ruleFile } = rule.user;
     const owner = shortLabel(target);
@@ -213,7 +219,7 @@ export class UserRuleNodes {
         const written = labelsOf(value, spec);
         const resolved: api.Target[] = [];
         for (const { label, span } of written) {
-          const t = await this.targetOf(target, name, spec, label, span, chain, uses);
+          const t = await this.targetOf(target, name, spec, label, span, uses);
           if (!t.ok) {
             failures.push(...t.failure);
             continue;
@@ -403,7 +409,6 @@ export class UserRuleNodes {
     spec: api.Attr,
     text: string,
     span: SourceSpan,
-    chain: readonly string[],
     uses: Set<string>,
   ): Promise<Result<{ target: api.Target; refs: FileRef[] }, AnalysisFailure[]>> {
     const parts = parseLabel(text, target.pkg);
@@ -430,13 +435,13 @@ export class UserRuleNodes {
       paths.map((p, i) => ({ file: outputFile(p, label), input: inputs[i] }));
 
     if (dep?.rule.user !== undefined) {
-      const analysed = await this.analyse(dep, chain);
+      const analysed = await this.analyse(dep);
       if (!analysed.ok) return analysed;
       uses.add(labelOf(dep));
       return made([...analysed.value.files], analysed.value.goArchive);
     }
     if (dep?.rule.name === 'genrule') {
-      const node = await this.genrules.genruleNode(dep, chain);
+      const node = await this.genrules.genruleNode(dep);
       if (!node.ok) return node;
       const dir = ruleDirOf(dep.pkg);
       const outs = listValues(dep.attrs.get('outs')).map((o) => `${dir}/${o}`);
@@ -478,7 +483,7 @@ export class UserRuleNodes {
         ),
       ]);
     // A file a user rule of that package declares.
-    const declared = await this.filesNamed(pkg, name, chain, uses);
+    const declared = await this.filesNamed(pkg, name, uses);
     if (declared !== undefined) {
       if (!declared.ok) return declared;
       return made(generated(declared.value.paths, declared.value.inputs));

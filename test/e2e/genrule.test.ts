@@ -119,6 +119,37 @@ genrule(
 `,
 };
 
+// A genrule making a Go source whose command fails: analysis runs it, the build fails with 1.
+const BAD_GO: Readonly<Record<string, string>> = {
+  'badgo/BUILD': `genrule(
+    name = "broken",
+    outs = ["b.go"],
+    cmd = "echo generator-broke >&2; exit 4",
+)
+
+go_library(
+    name = "lib",
+    srcs = ["b.go"],
+)
+`,
+};
+
+// A genrule whose tool is compiled from the genrule's own output.
+const CYCLE: Readonly<Record<string, string>> = {
+  'cycle/BUILD': `genrule(
+    name = "gen",
+    outs = ["main.go"],
+    cmd = "$(location :tool) > $@",
+    tools = [":tool"],
+)
+
+go_binary(
+    name = "tool",
+    srcs = ["main.go"],
+)
+`,
+};
+
 const GOOD = ['//data/...', '//sub/...', '//version/...', '//cmd/...'];
 
 function failedEvents(run: CliRun): Extract<BuildEvent, { type: 'action-failed' }>[] {
@@ -144,7 +175,7 @@ function backdate(dir: string): void {
 describe('genrule', () => {
   // A cache of its own: the second workspace's hits must come from this file's first build.
   const cache = tempDir('pgobuild-genrule-cache-');
-  const ws = makeWorkspace(FILES, 'pgobuild-genrule-');
+  const ws = makeWorkspace({ ...FILES, ...BAD_GO, ...CYCLE }, 'pgobuild-genrule-');
   let first: CliRun;
 
   beforeAll(() => {
@@ -235,6 +266,27 @@ describe('genrule', () => {
     const human = pgobuild(ws, ['build', '//bad:fails'], { cache, json: false });
     expect(human.code).toBe(1);
     expect(human.stderr + human.stdout).toContain('oops-on-stderr');
+  });
+
+  test('a failing genrule that makes a Go source fails the build with exit code 1, not as a usage error', () => {
+    const run = pgobuild(ws, ['build', '//badgo:lib'], { cache });
+    expect(run.code).toBe(1);
+    const [failed] = failedEvents(run);
+    expect(failed?.message).toBe('command of //badgo:broken exited with status 4');
+    expect(failed?.output).toContain('generator-broke');
+    expect(diagnostics(run).map((d) => d.message)).toEqual([
+      '//badgo:broken failed, so the Go sources it makes cannot be analysed: command of //badgo:broken exited with status 4',
+    ]);
+  });
+
+  test('a genrule whose tool is compiled from its own output is a cycle error, not a hang', () => {
+    const run = pgobuild(ws, ['build', '//cycle:gen'], { cache });
+    expect(run.code).toBe(2);
+    const d = diagnostics(run).find((x) => x.severity === 'error');
+    expect(d?.message).toBe(
+      'genrule //cycle:gen depends on its own outputs (through its srcs, or a tool whose sources it generates): //cycle:gen -> //cycle:gen',
+    );
+    expect([d?.file, d?.line]).toEqual(['cycle/BUILD', 1]);
   });
 
   test('a command that does not write a declared output fails naming that output', () => {

@@ -1,0 +1,68 @@
+import { type GenruleCmdContext, expandGenruleCmd } from '../../src/analysis/genrule-cmd';
+
+const ctx: GenruleCmdContext = {
+  locate: (label) =>
+    ({
+      ':in.txt': ['pkg/in.txt'],
+      '//tools:gen': ['pgobuild-out/host/bin/tools/gen'],
+      ':pair': ['pgobuild-out/bin/pkg/a', 'pgobuild-out/bin/pkg/b'],
+    })[label],
+  srcs: ['pkg/in.txt'],
+  outs: ['pgobuild-out/bin/pkg/out.txt'],
+  ruleDir: 'pgobuild-out/bin/pkg',
+};
+
+function expand(cmd: string, c: GenruleCmdContext = ctx): string {
+  const r = expandGenruleCmd(cmd, c);
+  if (!r.ok) throw new Error(r.failure.message);
+  return r.value;
+}
+
+function problem(cmd: string, c: GenruleCmdContext = ctx): { offset: number; length: number } {
+  const r = expandGenruleCmd(cmd, c);
+  if (r.ok) throw new Error(`expanded to ${r.value}`);
+  return { offset: r.failure.offset, length: r.failure.length };
+}
+
+describe("genrule's cmd substitutions", () => {
+  test("Bazel's variables, location functions and $$", () => {
+    expect(expand('$(location //tools:gen) $< > $@')).toBe(
+      'pgobuild-out/host/bin/tools/gen pkg/in.txt > pgobuild-out/bin/pkg/out.txt',
+    );
+    expect(expand('cat $(SRCS) > $(OUTS); ls $(RULEDIR) $(@D)')).toBe(
+      'cat pkg/in.txt > pgobuild-out/bin/pkg/out.txt; ls pgobuild-out/bin/pkg pgobuild-out/bin/pkg',
+    );
+    expect(expand('$(execpaths :pair) $(locations :in.txt) $(execpath :in.txt)')).toBe(
+      'pgobuild-out/bin/pkg/a pgobuild-out/bin/pkg/b pkg/in.txt pkg/in.txt',
+    );
+    expect(expand('echo $$HOME $${X} $$$$')).toBe('echo $HOME ${X} $$');
+    expect(expand('no substitution')).toBe('no substitution');
+  });
+
+  test('errors say where, in the string, the bad substitution is', () => {
+    expect(problem('echo $(FOO) x')).toEqual({ offset: 5, length: 6 });
+    expect(problem('a $(location :nope)')).toEqual({ offset: 2, length: 17 });
+    expect(problem('$(location :pair)')).toEqual({ offset: 0, length: 17 });
+    expect(problem('$(rootpath :in.txt)')).toEqual({ offset: 0, length: 19 });
+    expect(problem('echo $HOME')).toEqual({ offset: 5, length: 2 });
+    expect(problem('echo $(SRCS')).toEqual({ offset: 5, length: 6 });
+    expect(problem('trailing $')).toEqual({ offset: 9, length: 1 });
+    expect(problem('$@', { ...ctx, outs: ['a', 'b'] })).toEqual({ offset: 0, length: 2 });
+    expect(problem('$<', { ...ctx, srcs: [] })).toEqual({ offset: 0, length: 2 });
+  });
+
+  test('messages name the problem', () => {
+    const message = (cmd: string): string => {
+      const r = expandGenruleCmd(cmd, ctx);
+      return r.ok ? '' : r.failure.message;
+    };
+    expect(message('$(FOO)')).toContain('unknown variable $(FOO)');
+    expect(message('$(location :nope)')).toBe(
+      "label ':nope' in $(location) is not a declared src or tool of this genrule: add it to srcs or tools",
+    );
+    expect(message('$(location :pair)')).toBe(
+      "label ':pair' in $(location) expands to 2 files; use $(locations :pair)",
+    );
+    expect(message('$HOME')).toContain("write '$$'");
+  });
+});
