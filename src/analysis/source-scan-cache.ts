@@ -128,6 +128,8 @@ export class SourceScanCache {
     for (const [dir, d] of this.dirs) {
       if (!d.dirty) continue;
       d.dirty = false;
+      // Entries of deleted files would otherwise stay forever.
+      for (const abs of [...d.entries.keys()]) if (!fs.existsSync(abs)) d.entries.delete(abs);
       const payload = JSON.stringify({
         version: FORMAT_VERSION,
         scanner: this.scannerId,

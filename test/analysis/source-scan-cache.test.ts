@@ -172,6 +172,19 @@ describe('the source scan cache', () => {
     expect(quotedIncludes(path.join(ws, 'lib', 'missing.s'), third)).toBeUndefined();
   });
 
+  it('drops the entries of deleted files when it rewrites their directory', async () => {
+    fs.writeFileSync(path.join(ws, 'lib', 'gone.go'), 'package lib\n');
+    fs.utimesSync(path.join(ws, 'lib', 'gone.go'), new Date(0), new Date(0));
+    const first = SourceScanCache.open(store, later);
+    expect((await new SourceReader(ws, first).read('lib/gone.go')).ok).toBe(true);
+    await first.save();
+    const [stored] = storedFiles();
+    expect(fs.readFileSync(stored as string, 'utf8')).toContain('"gone.go"');
+    fs.rmSync(path.join(ws, 'lib', 'gone.go'));
+    await readAll();
+    expect(fs.readFileSync(stored as string, 'utf8')).not.toContain('"gone.go"');
+  });
+
   it('stores nothing and answers nothing when disabled', async () => {
     const cache = SourceScanCache.open(undefined, later);
     const reader = new SourceReader(ws, cache);
