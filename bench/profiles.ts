@@ -20,6 +20,11 @@ export interface PreprocessResult {
     readonly goMs: number;
     /** Ours inside a warmed process (a profiling aid, not a figure to compare). */
     readonly oursWarmMs: number;
+    /**
+     * `node -e 0` in the same rounds: Node's own start-up, which every one-shot run of ours pays
+     * before any of our code (the floor under `oursProcessMs`; on a loaded machine it moves too).
+     */
+    readonly nodeFloorMs: number;
   }[];
 }
 
@@ -60,6 +65,7 @@ export async function measurePreprocessing(runs: number): Promise<PreprocessResu
     const warm: number[] = [];
     const oneShot: number[] = [];
     const theirs: number[] = [];
+    const floor: number[] = [];
     for (let i = 0; i < runs; i++) {
       const t0 = process.hrtime.bigint();
       const r = preprocessProfileBytes(fs.readFileSync(file), name);
@@ -73,6 +79,7 @@ export async function measurePreprocessing(runs: number): Promise<PreprocessResu
         ),
       );
       theirs.push(timedProcess(preprofile, ['-i', file, '-o', out], `preprofile ${name}`));
+      floor.push(timedProcess(process.execPath, ['-e', '0'], 'node -e 0'));
     }
     if (!fs.readFileSync(ours).equals(fs.readFileSync(out)))
       throw new Error(`${name}: our preprocessed profile differs from preprofile's`);
@@ -82,9 +89,10 @@ export async function measurePreprocessing(runs: number): Promise<PreprocessResu
       oursProcessMs: median(oneShot),
       goMs: median(theirs),
       oursWarmMs: median(warm),
+      nodeFloorMs: median(floor),
     });
     process.stderr.write(
-      `preprocess ${name}: ours ${median(oneShot).toFixed(1)} ms (one process; ${median(warm).toFixed(1)} ms warmed in-process), preprofile ${median(theirs).toFixed(1)} ms\n`,
+      `preprocess ${name}: ours ${median(oneShot).toFixed(1)} ms (one process; ${median(warm).toFixed(1)} ms warmed in-process), preprofile ${median(theirs).toFixed(1)} ms, node -e 0 ${median(floor).toFixed(1)} ms\n`,
     );
   }
   return { profiles: result };
