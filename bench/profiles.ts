@@ -11,6 +11,8 @@ import { CLI, REPO, median } from './common';
 
 /** Timings per profile. */
 export interface PreprocessResult {
+  /** The machine's 1-minute load average, sampled before and after each profile's runs. */
+  readonly loadAverage1m: { readonly min: number; readonly median: number; readonly max: number };
   readonly profiles: {
     readonly name: string;
     readonly bytes: number;
@@ -59,6 +61,7 @@ export async function measurePreprocessing(runs: number): Promise<PreprocessResu
   const out = path.join(dir, 'out');
   const ours = path.join(dir, 'ours');
   const result: PreprocessResult['profiles'] = [];
+  const loads: number[] = [os.loadavg()[0] as number];
   for (const { name, file } of profiles()) {
     const bytes = fs.readFileSync(file);
     preprocessProfileBytes(bytes, name); // warm-up (JIT, protobufjs types)
@@ -81,6 +84,7 @@ export async function measurePreprocessing(runs: number): Promise<PreprocessResu
       theirs.push(timedProcess(preprofile, ['-i', file, '-o', out], `preprofile ${name}`));
       floor.push(timedProcess(process.execPath, ['-e', '0'], 'node -e 0'));
     }
+    loads.push(os.loadavg()[0] as number);
     if (!fs.readFileSync(ours).equals(fs.readFileSync(out)))
       throw new Error(`${name}: our preprocessed profile differs from preprofile's`);
     result.push({
@@ -95,5 +99,8 @@ export async function measurePreprocessing(runs: number): Promise<PreprocessResu
       `preprocess ${name}: ours ${median(oneShot).toFixed(1)} ms (one process; ${median(warm).toFixed(1)} ms warmed in-process), preprofile ${median(theirs).toFixed(1)} ms, node -e 0 ${median(floor).toFixed(1)} ms\n`,
     );
   }
-  return { profiles: result };
+  return {
+    loadAverage1m: { min: Math.min(...loads), median: median(loads), max: Math.max(...loads) },
+    profiles: result,
+  };
 }

@@ -450,6 +450,7 @@ Machine: ${describe(info)}.
 ${rows.join('\n')}
 `;
   const prep = readResult<{
+    loadAverage1m?: { min: number; median: number; max: number };
     profiles: {
       name: string;
       bytes: number;
@@ -467,7 +468,7 @@ ${rows.join('\n')}
     text += `
 ## Profile preprocessing, one process each: \`pgobuild pgo preprocess\` vs the \`preprofile\` tool
 
-Decode + preprocess of each profile, median of ${prep.runs} interleaved runs. Both sides are one
+Decode + preprocess of each profile, median of ${prep.runs} interleaved runs${prep.loadAverage1m === undefined ? '' : ` (1-minute load average ${prep.loadAverage1m.min.toFixed(1)}–${prep.loadAverage1m.max.toFixed(1)} on ${prep.machine['cpus']} cores shared with other work)`}. Both sides are one
 fresh process per profile, as a build meets a new profile (\`node bin/pgobuild.js pgo preprocess IN
 -o OUT\` against \`$GOTOOLDIR/preprofile -i IN -o OUT\`, the binary cmd/go runs); the outputs are
 checked byte-identical. \`node -e 0\` is Node's own start-up, timed in the same rounds: every one-shot
