@@ -11,6 +11,8 @@ import { CLI, REPO, median } from './common';
 
 /** Timings per profile. */
 export interface PreprocessResult {
+  /** The machine's 1-minute load average, sampled before and after each profile's runs. */
+  readonly loadAverage1m: { readonly min: number; readonly median: number; readonly max: number };
   readonly profiles: {
     readonly name: string;
     readonly bytes: number;
@@ -20,6 +22,11 @@ export interface PreprocessResult {
     readonly goMs: number;
     /** Ours inside a warmed process (a profiling aid, not a figure to compare). */
     readonly oursWarmMs: number;
+    /**
+     * `node -e 0` in the same rounds: Node's own start-up, which every one-shot run of ours pays
+     * before any of our code (the floor under `oursProcessMs`; on a loaded machine it moves too).
+     */
+    readonly nodeFloorMs: number;
   }[];
 }
 
@@ -54,12 +61,14 @@ export async function measurePreprocessing(runs: number): Promise<PreprocessResu
   const out = path.join(dir, 'out');
   const ours = path.join(dir, 'ours');
   const result: PreprocessResult['profiles'] = [];
+  const loads: number[] = [os.loadavg()[0] as number];
   for (const { name, file } of profiles()) {
     const bytes = fs.readFileSync(file);
     preprocessProfileBytes(bytes, name); // warm-up (JIT, protobufjs types)
     const warm: number[] = [];
     const oneShot: number[] = [];
     const theirs: number[] = [];
+    const floor: number[] = [];
     for (let i = 0; i < runs; i++) {
       const t0 = process.hrtime.bigint();
       const r = preprocessProfileBytes(fs.readFileSync(file), name);
@@ -73,7 +82,9 @@ export async function measurePreprocessing(runs: number): Promise<PreprocessResu
         ),
       );
       theirs.push(timedProcess(preprofile, ['-i', file, '-o', out], `preprofile ${name}`));
+      floor.push(timedProcess(process.execPath, ['-e', '0'], 'node -e 0'));
     }
+    loads.push(os.loadavg()[0] as number);
     if (!fs.readFileSync(ours).equals(fs.readFileSync(out)))
       throw new Error(`${name}: our preprocessed profile differs from preprofile's`);
     result.push({
@@ -82,10 +93,14 @@ export async function measurePreprocessing(runs: number): Promise<PreprocessResu
       oursProcessMs: median(oneShot),
       goMs: median(theirs),
       oursWarmMs: median(warm),
+      nodeFloorMs: median(floor),
     });
     process.stderr.write(
-      `preprocess ${name}: ours ${median(oneShot).toFixed(1)} ms (one process; ${median(warm).toFixed(1)} ms warmed in-process), preprofile ${median(theirs).toFixed(1)} ms\n`,
+      `preprocess ${name}: ours ${median(oneShot).toFixed(1)} ms (one process; ${median(warm).toFixed(1)} ms warmed in-process), preprofile ${median(theirs).toFixed(1)} ms, node -e 0 ${median(floor).toFixed(1)} ms\n`,
     );
   }
-  return { profiles: result };
+  return {
+    loadAverage1m: { min: Math.min(...loads), median: median(loads), max: Math.max(...loads) },
+    profiles: result,
+  };
 }

@@ -10,9 +10,10 @@ import { checkNumericFlag } from './numeric-flag';
 import { parseGotags, parseLinkopts } from './build-config-flags';
 import { UsageError } from './usage-error';
 
-// Loaded by main.ts when a command that builds or reports events runs, not for --help or the
-// profile tools: the loggers, the interrupt handler (which loads node:child_process) and the flag
-// checks are start-up cost those commands do not need.
+// Loaded by main.ts only when a command that takes the shared flags runs (build, test, run, query,
+// explain, generate, clean, pgo doctor and pgo plan): the loggers, the interrupt handler (which
+// loads node:child_process) and the flag checks are start-up cost that --help and the other
+// profile tools (pgo preprocess, merge, collect, rename, diff) do not need.
 
 /** The options every building command shares, as yargs parsed them. */
 export interface CommonFlags {
