@@ -42,7 +42,11 @@ export function main(argv: string[]): void {
       process.exitCode = EXIT.internal;
     });
   });
-  run(argv).then(
+  runCommandLine(argv, {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    cwd: process.cwd(),
+  }).then(
     (code) => {
       settled = true;
       process.exitCode = code;
@@ -57,11 +61,28 @@ export function main(argv: string[]): void {
   );
 }
 
-async function run(rawArgv: string[]): Promise<number> {
+/**
+ * Where one command runs: the streams it writes, its working directory, and what cancels it. The
+ * CLI passes its own process's; the server (src/server) a client's, so that commands run in a
+ * long-lived process without touching its globals.
+ */
+export interface CommandContext {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+  readonly cwd: string;
+  /** Cancels the command; when absent, the process's own Ctrl-C/SIGTERM/SIGHUP do. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Runs one command line in `ctx` and returns its exit code. Throws only on a bug (the caller's
+ * internal-error boundary reports it).
+ */
+export async function runCommandLine(rawArgv: string[], ctx: CommandContext): Promise<number> {
   // .pgobuildrc lines join the arguments; the remote cache flags are validated here (exit 2).
-  const prepared = await prepareCommandLine(rawArgv, process.cwd());
+  const prepared = await prepareCommandLine(rawArgv, ctx.cwd);
   if (!prepared.ok) {
-    process.stderr.write(`pgobuild: ${prepared.failure}\n`);
+    ctx.stderr.write(`pgobuild: ${prepared.failure}\n`);
     return EXIT.usage;
   }
   const { argv, remoteCache } = prepared.value;
@@ -150,7 +171,7 @@ async function run(rawArgv: string[]): Promise<number> {
           .positional('patterns', { type: 'string', array: true, default: ['//...'] })
           .option('dry_run', { type: 'boolean', describe: 'plan only: what would run, cached' }),
       (a) => {
-        result = withCommon({ ...a, remoteCache }, async (c) =>
+        result = withCommon(ctx, { ...a, remoteCache }, async (c) =>
           a.dry_run === true
             ? (await import('./pgo-plan-command')).runDryRunBuild(c, a.patterns as string[])
             : runBuild(c, a.patterns as string[]),
@@ -184,7 +205,7 @@ async function run(rawArgv: string[]): Promise<number> {
           afterDashes: (a['--'] as string[] | undefined) ?? [],
         });
         if (!flags.ok) throw new UsageError(flags.failure);
-        result = withCommon({ ...a, remoteCache }, async (c) =>
+        result = withCommon(ctx, { ...a, remoteCache }, async (c) =>
           (await commands()).testCommand(c, a.patterns as string[], flags.value),
         );
       },
@@ -197,7 +218,7 @@ async function run(rawArgv: string[]): Promise<number> {
           .positional('target', { type: 'string', demandOption: true })
           .positional('args', { type: 'string', array: true, default: [] }),
       (a) => {
-        result = withCommon({ ...a, remoteCache }, async (c) =>
+        result = withCommon(ctx, { ...a, remoteCache }, async (c) =>
           (await commands()).runCommand(
             c,
             a.target as string,
@@ -211,7 +232,7 @@ async function run(rawArgv: string[]): Promise<number> {
       "query the target graph: a pattern, deps(x), rdeps(universe, x) or kind('go_binary', x)",
       (y) => y.positional('expression', { type: 'string', demandOption: true }),
       (a) => {
-        result = withCommon({ ...a, remoteCache }, async (c) =>
+        result = withCommon(ctx, { ...a, remoteCache }, async (c) =>
           (await commands()).queryCommand(c, a.expression as string),
         );
       },
@@ -221,7 +242,7 @@ async function run(rawArgv: string[]): Promise<number> {
       'for each action of the last build of a target: cached or executed, and why',
       (y) => y.positional('target', { type: 'string', demandOption: true }),
       (a) => {
-        result = withCommon({ ...a, remoteCache }, async (c) =>
+        result = withCommon(ctx, { ...a, remoteCache }, async (c) =>
           (await commands()).explainCommand(c, a.target as string),
         );
       },
@@ -231,7 +252,7 @@ async function run(rawArgv: string[]): Promise<number> {
       'write or update BUILD.bazel files from the Go sources, as Gazelle does',
       (y) => y.positional('patterns', { type: 'string', array: true, default: ['//...'] }),
       (a) => {
-        result = withCommon({ ...a, remoteCache }, async (c) =>
+        result = withCommon(ctx, { ...a, remoteCache }, async (c) =>
           (await import('./generate-command')).generateCommand(c, a.patterns as string[]),
         );
       },
@@ -241,7 +262,7 @@ async function run(rawArgv: string[]): Promise<number> {
       'remove pgobuild-out (with --expunge also the disk cache)',
       (y) => y.option('expunge', { type: 'boolean', default: false }),
       (a) => {
-        result = withCommon({ ...a, remoteCache }, async (c) =>
+        result = withCommon(ctx, { ...a, remoteCache }, async (c) =>
           (await commands()).cleanCommand(c, a.expunge),
         );
       },
@@ -259,9 +280,9 @@ async function run(rawArgv: string[]): Promise<number> {
             // Loaded on first use: protobufjs costs start-up time other commands should not pay.
             result = import('../pprof').then(({ runPreprocessCommand }) =>
               runPreprocessCommand(a.input, a.o, {
-                stdout: process.stdout,
-                stderr: process.stderr,
-                cwd: process.cwd(),
+                stdout: ctx.stdout,
+                stderr: ctx.stderr,
+                cwd: ctx.cwd,
               }),
             );
           },
@@ -270,7 +291,7 @@ async function run(rawArgv: string[]): Promise<number> {
           pgoToolCommands(
             (r) => (result = r),
             (raw, body) =>
-              withCommon({ ...(raw as Parameters<typeof withCommon>[0]), remoteCache }, body),
+              withCommon(ctx, { ...(raw as Parameters<typeof withCommon>[1]), remoteCache }, body),
           ),
         )
         .demandCommand(
@@ -291,7 +312,7 @@ async function run(rawArgv: string[]): Promise<number> {
     return await (result ?? Promise.resolve(EXIT.ok));
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`pgobuild: ${e.message}\nRun 'pgobuild --help' for usage.\n`);
+      ctx.stderr.write(`pgobuild: ${e.message}\nRun 'pgobuild --help' for usage.\n`);
       return EXIT.usage;
     }
     throw e;
@@ -301,6 +322,7 @@ async function run(rawArgv: string[]): Promise<number> {
 class UsageError extends Error {}
 
 async function withCommon(
+  ctx: CommandContext,
   a: {
     output: 'human' | 'json';
     jobs: number;
@@ -333,25 +355,28 @@ async function withCommon(
     (typeof statusCommand !== 'string' || statusCommand.trim() === '')
   )
     throw new UsageError('--workspace_status_command needs a command (given once)');
-  const diskCache = await prepareDiskCacheRoot(a.disk_cache, process.cwd());
+  const diskCache = await prepareDiskCacheRoot(a.disk_cache, ctx.cwd);
   if (!diskCache.ok) throw new UsageError(diskCache.failure);
   const logger: EventSink =
-    a.output === 'json'
-      ? new JsonLogger(process.stdout)
-      : new HumanLogger(process.stderr, a.verbose);
+    a.output === 'json' ? new JsonLogger(ctx.stdout) : new HumanLogger(ctx.stderr, a.verbose);
   // Whatever happens inside the command, a started command ends with command-finished.
   const events = new CommandGuard(logger);
-  const controller = new AbortController();
-  const uninstall = installInterruptHandler(controller);
+  let signal = ctx.signal;
+  let uninstall = (): void => undefined;
+  if (signal === undefined) {
+    const controller = new AbortController();
+    uninstall = installInterruptHandler(controller);
+    signal = controller.signal;
+  }
   try {
     return await guardCommand(events, () =>
       body({
-        cwd: process.cwd(),
+        cwd: ctx.cwd,
         diskCache: diskCache.value,
         jobs: jobs.value,
         keepGoing: a.keep_going,
         events,
-        signal: controller.signal,
+        signal,
         maxCacheBytes: maxSize.value * 1024 ** 3,
         pgo: a.pgo,
         gcGoopts: (a.gc_goopts ?? []).flatMap((f) => f.split(/\s+/).filter((x) => x !== '')),
