@@ -182,6 +182,7 @@ export class CommandServer {
         await Promise.all([stdout, stderr].map((s) => finishStream(s)));
         return code;
       })
+      .catch(() => EXIT.internal)
       .then((code) => {
         this.running = undefined;
         this.finish(client, code);
@@ -234,7 +235,11 @@ export class CommandServer {
       return EXIT.internal;
     } finally {
       restore();
-      process.chdir(this.opts.workspaceRoot);
+      try {
+        process.chdir(this.opts.workspaceRoot);
+      } catch {
+        // The workspace is gone: the socket check stops this server soon.
+      }
     }
   }
 

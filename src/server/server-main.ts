@@ -40,7 +40,8 @@ export async function serverMain(args: readonly string[]): Promise<void> {
       idleTimeoutMs: Math.max(1, Number(idleSecs ?? 900) || 900) * 1000,
       installation: installation ?? '',
       run: runCommandLine,
-      onStopped: () => process.exit(0),
+      // A moment for the last client's exit frame to leave the socket.
+      onStopped: () => setTimeout(() => process.exit(0), 100),
     });
     await server.listen();
   } finally {
