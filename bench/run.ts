@@ -247,9 +247,10 @@ function measureExamplesServer(): Measurement[] {
     run(process.execPath, [CLI, 'shutdown'], ws, SERVER_ENV);
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+  // The peak RSS column of these rows is the client's; the server's memory is not in it.
   const batch = (k: string): string => {
     const m = measure(`batch-${k}`, '', k);
-    return `batch in the same runs: ${m.oursMedianMs.toFixed(0)} ms, ${m.ratio.toFixed(2)}×`;
+    return `batch in the same runs: ${m.oursMedianMs.toFixed(0)} ms, ${m.ratio.toFixed(2)}×; peak RSS: the client's`;
   };
   return [
     measure(
