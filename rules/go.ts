@@ -1,4 +1,5 @@
 import type { RuleDefinition } from '../src/analysis/rule-api';
+import { genrule } from './genrule';
 
 /** `go_library`: a Go package other packages import. */
 export const goLibrary: RuleDefinition = {
@@ -111,4 +112,4 @@ export const goTest: RuleDefinition = {
 };
 
 /** Every built-in rule, in the order they are documented. */
-export const BUILTIN_RULES: readonly RuleDefinition[] = [goLibrary, goBinary, goTest];
+export const BUILTIN_RULES: readonly RuleDefinition[] = [goLibrary, goBinary, goTest, genrule];

@@ -1,7 +1,19 @@
 import { type Digest, sha256 } from '../util/digest';
 
-/** What kind of work an action does; shown in progress lines and `explain`. */
-export type Mnemonic = 'GoCompile' | 'GoLink' | 'GoPreprofile' | 'GoTestRun' | 'GoBuilder';
+/**
+ * What kind of work an action does; shown in progress lines and `explain`. The Go rules' and
+ * genrule's are fixed; a TypeScript rule names its own (`FileWrite` for `ctx.actions.write`,
+ * `Action` by default, or a CamelCase word it chooses).
+ */
+export type Mnemonic =
+  | 'GoCompile'
+  | 'GoLink'
+  | 'GoPreprofile'
+  | 'GoTestRun'
+  | 'GoBuilder'
+  | 'Genrule'
+  | 'FileWrite'
+  | (string & { readonly userMnemonic?: never });
 
 /**
  * Placeholders that may appear in step arguments, environment values and `content` inputs.
@@ -38,14 +50,16 @@ export interface ActionInput {
   readonly path: string;
   readonly digest: Digest;
   /**
-   * Where the bytes come from: a workspace/SDK file, a blob in the CAS, or the action itself
+   * Where the bytes come from: a workspace/SDK file, a blob in the CAS, the action itself
    * (`content`: a file written for the tools, whose digest is that of the text as written,
-   * placeholders unexpanded; the executor expands them when it places the file).
+   * placeholders unexpanded; the executor expands them when it places the file), or a program of
+   * the host (`host-tool`, see {@link hostToolInput}).
    */
   readonly source:
     | { readonly kind: 'file'; readonly absPath: string }
     | { readonly kind: 'cas' }
-    | { readonly kind: 'content'; readonly content: string };
+    | { readonly kind: 'content'; readonly content: string }
+    | { readonly kind: 'host-tool'; readonly absPath: string };
   /** The file is run as a program (a tool, the builder, a test binary): placed executable. */
   readonly executable?: boolean;
 }
@@ -53,6 +67,23 @@ export interface ActionInput {
 /** A `content` input: a file whose bytes are part of the action (digest of the text as written). */
 export function contentInput(path: string, content: string): ActionInput {
   return { path, digest: sha256(content), source: { kind: 'content', content } };
+}
+
+/**
+ * A program of the host (genrule's `/bin/bash`), declared as an input at `path` in the exec root
+ * and keyed by its host path, not its bytes: as Bazel keys the shell of `genrule` by
+ * `--shell_executable`, two machines whose shell lives at the same path share results even when
+ * their shells' builds differ. The executor places it as a link to `absPath`; what it runs (`cat`,
+ * `sed` found on the action's fixed `PATH`) is the host's, as with Bazel's genrule. Only generic
+ * actions use it; the Go actions run nothing from the host.
+ */
+export function hostToolInput(path: string, absPath: string): ActionInput {
+  return {
+    path,
+    digest: sha256(`host-tool:${absPath}`),
+    source: { kind: 'host-tool', absPath },
+    executable: true,
+  };
 }
 
 /** The exec-root path of the program a step runs (argv[0] without `${EXECROOT}/`), if it has that form. */

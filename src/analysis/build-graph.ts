@@ -1,4 +1,5 @@
-import { unreachable } from '../util';
+import type { Mnemonic } from '../actions';
+import { type Digest, unreachable } from '../util';
 import type { GoSdk } from '../../toolchain';
 import type { BuildInfo, BuildInfoModule } from '../go/build-info';
 import type { CompileUnit, SourceFile } from '../go/compile-action';
@@ -64,6 +65,60 @@ export interface TestRunNode {
   readonly args: readonly string[];
 }
 
+/**
+ * One input of a {@link GenericActionNode}, placed at `path` (exec-root relative):
+ *
+ * - `file`: a workspace file, with the digest of its bytes;
+ * - `host-tool`: a program of the host (the shell genrule runs), keyed by its absolute path;
+ * - `content`: a file written for the action from text known at analysis (`ctx.actions.write`);
+ * - `node-output`: an output of another node: a generic action's declared output (`output`,
+ *   its exec-root path) or, without `output`, a node's main output (a go_binary's link).
+ */
+export type GenericInput =
+  | {
+      readonly kind: 'file';
+      readonly path: string;
+      readonly absPath: string;
+      readonly digest: Digest;
+    }
+  | { readonly kind: 'host-tool'; readonly path: string; readonly absPath: string }
+  | { readonly kind: 'content'; readonly path: string; readonly content: string }
+  | {
+      readonly kind: 'node-output';
+      readonly path: string;
+      readonly nodeId: string;
+      readonly output?: string;
+      readonly executable?: boolean;
+    };
+
+/**
+ * An action that is not Go's: plain data (one process, its environment, its inputs and the files
+ * it declares), run by the same executor, keyed like every action (argv, env, every input's
+ * digest, the output paths) and cached and reported the same way. `genrule` makes these; a
+ * TypeScript rule's `ctx.actions.run` is meant to make them too.
+ */
+export interface GenericActionNode {
+  readonly kind: 'generic';
+  readonly id: string;
+  /** The target's label, as progress lines show it. */
+  readonly owner: string;
+  readonly mnemonic: Mnemonic;
+  /** What progress lines show (genrule's `message`, or the label). */
+  readonly description: string;
+  /** argv[0] is `${EXECROOT}/<path of a declared input>` (a tool, or a host-tool input). */
+  readonly argv: readonly string[];
+  /** The complete environment (fixed: nothing from the user's shell). */
+  readonly env: Readonly<Record<string, string>>;
+  readonly inputs: readonly GenericInput[];
+  /** Declared outputs, exec-root relative, under the package's output directory. */
+  readonly outputs: readonly string[];
+  /**
+   * Workspace-relative paths the outputs are placed at after the build (same order as `outputs`),
+   * as binaries are placed under `pgobuild-out/bin`.
+   */
+  readonly placeAt: readonly string[];
+}
+
 /** How the `test` command runs test binaries (part of every test result's key). */
 export interface TestRunOptions {
   /** Arguments passed to every test binary after cmd/go's own, in order. */
@@ -71,7 +126,7 @@ export interface TestRunOptions {
 }
 
 /** Any node of the action graph. */
-export type BuildNode = CompileNode | LinkNode | TestRunNode;
+export type BuildNode = CompileNode | LinkNode | TestRunNode | GenericActionNode;
 
 /** The nodes a node depends on. */
 export function nodeDeps(node: BuildNode): string[] {
@@ -82,6 +137,8 @@ export function nodeDeps(node: BuildNode): string[] {
       return [node.mainNodeId, ...node.deps.map((d) => d.nodeId)];
     case 'test-run':
       return [node.linkNodeId];
+    case 'generic':
+      return [...new Set(node.inputs.flatMap((i) => (i.kind === 'node-output' ? [i.nodeId] : [])))];
     default:
       return unreachable(node);
   }

@@ -1,6 +1,9 @@
 import type { Diagnostic } from '../util';
 
-/** Why loading or analysing the workspace failed. Each is reported with exit code 2. */
+/**
+ * Why loading or analysing the workspace failed. Each is reported with exit code 2, except
+ * `generating-action-failed` (an action failed: exit code 1, as in the build phase).
+ */
 export type AnalysisReason =
   | 'build-file-syntax'
   | 'build-file-eval'
@@ -32,7 +35,9 @@ export type AnalysisReason =
   | 'stdlib-list-failed'
   | 'missing-default-pgo'
   | 'profile-error'
-  | 'workspace-status';
+  | 'workspace-status'
+  /** An action analysis had to run (a genrule making a Go source) failed: exit code 1, not 2. */
+  | 'generating-action-failed';
 
 /** One analysis error: a message, and a diagnostic when it is about a place in a user file. */
 export interface AnalysisFailure {

@@ -9,6 +9,7 @@ import { embeddableFiles, resolveEmbedPatterns } from './embed';
 import { type AnalysisFailure, diagnosticFailure } from './failure';
 import { MAX_SOURCE_FILE_BYTES, readRegularFile } from '../workspace/read-regular-file';
 import { packageFileList } from './package-file-list';
+import type { ScannedFile, SourceScanCache } from './source-scan-cache';
 import { type DeclaredTarget, stringAttr } from './rule-api';
 
 /** A source file read and (for .go files) scanned. */
@@ -34,14 +35,36 @@ export interface GoSources {
 }
 
 /**
+ * The generated files a `srcs` entry (`rel`, package-relative, `:` stripped) of `target` stands
+ * for, read and scanned; undefined when no genrule makes it.
+ */
+export type GeneratedSources = (
+  target: DeclaredTarget,
+  rel: string,
+  span: SourceSpan,
+) => Promise<Result<ReadSource[], AnalysisFailure> | undefined>;
+
+/**
  * Reads files for analysis. Each file is read once per command; its digest is the SHA-256 of the
- * bytes read, so what was scanned is exactly what is keyed.
+ * bytes read, so what was scanned is exactly what is keyed. With a {@link SourceScanCache}, a file
+ * whose stat signature is unchanged since a previous build is not read at all: its digest and
+ * header scan come from the cache, and its text is read only if someone asks for it.
  */
 export class SourceReader {
   private readonly files = new Map<string, Promise<Result<ReadSource, string>>>();
   private readonly goMods = new Map<string, Promise<Result<GoMod | undefined, AnalysisFailure>>>();
 
-  constructor(readonly root: string) {}
+  /**
+   * Sources made by genrules and TypeScript rules: answers a `srcs` entry that names such a
+   * target of the target's package or one of its files (undefined for any other entry). Set by
+   * graph construction.
+   */
+  generated?: GeneratedSources;
+
+  constructor(
+    readonly root: string,
+    private readonly scanCache?: SourceScanCache,
+  ) {}
 
   /** Reads (and scans, for .go files) a workspace-relative file. */
   read(display: string): Promise<Result<ReadSource, string>> {
@@ -55,6 +78,12 @@ export class SourceReader {
 
   private async readUncached(display: string): Promise<Result<ReadSource, string>> {
     const absPath = path.join(this.root, display);
+    // Taken before the read: a write racing with it leaves a signature that will not match.
+    const stat = this.scanCache?.trustedSignature(absPath);
+    if (stat !== undefined && this.scanCache !== undefined) {
+      const hit = this.scanCache.get(absPath, stat);
+      if (hit !== undefined) return ok(cachedSource(display, absPath, hit));
+    }
     // Synchronous: small files, and a thread-pool round trip per file costs more than the read.
     // A FIFO, device or huge file is refused rather than read.
     const read = readRegularFile(absPath, MAX_SOURCE_FILE_BYTES);
@@ -62,9 +91,17 @@ export class SourceReader {
     const bytes = read.value;
     const text = bytes.toString('utf8');
     const base = { name: path.basename(display), absPath, digest: sha256(bytes), display, text };
-    if (!display.endsWith('.go')) return ok(base);
+    if (!display.endsWith('.go')) {
+      // Assembly and headers are checked from their text (constraints, #include): never cached.
+      if (stat !== undefined && !/\.(s|h)$/.test(display))
+        this.scanCache?.store(absPath, stat, { digest: base.digest });
+      return ok(base);
+    }
     const info = scanGoFile(display, text);
-    return ok(info.ok ? { ...base, info: info.value } : { ...base, scanError: info.failure });
+    if (!info.ok) return ok({ ...base, scanError: info.failure });
+    if (stat !== undefined)
+      this.scanCache?.store(absPath, stat, { digest: base.digest, info: info.value });
+    return ok({ ...base, info: info.value });
   }
 
   /** The workspace-relative path of the go.mod nearest at or above `dir`, without parsing it. */
@@ -95,6 +132,31 @@ export class SourceReader {
     }
     return pending;
   }
+}
+
+/**
+ * A file answered by the scan cache. Its text is read on first use only (diagnostics, test
+ * discovery); if the file changed since its signature was taken in this command, the text no
+ * longer matches the digest everything else used, and that build must not go on.
+ */
+function cachedSource(display: string, absPath: string, hit: ScannedFile): ReadSource {
+  let text: string | undefined;
+  return {
+    name: path.basename(display),
+    absPath,
+    digest: hit.digest,
+    display,
+    ...(hit.info !== undefined ? { info: hit.info } : {}),
+    get text(): string {
+      if (text === undefined) {
+        const bytes = fs.readFileSync(absPath);
+        if (sha256(bytes) !== hit.digest)
+          throw new Error(`${display} changed while pgobuild was analysing it; build again`);
+        text = bytes.toString('utf8');
+      }
+      return text;
+    },
+  };
 }
 
 /** A source file that could not be read. */
@@ -174,31 +236,49 @@ export async function selectSources(
         },
       });
     }
-    const display = target.pkg === '' ? rel : `${target.pkg}/${rel}`;
-    const file = await reader.read(display);
-    if (!file.ok) return err(readFailure(file.failure, src.span, display));
-    const name = file.value.name;
-    const isTest = name.endsWith('_test.go');
-    if (!/\.(go|s|h)$/.test(name)) {
-      return err({
-        reason: 'bad-attribute',
-        message: `unsupported source ${display}`,
-        diagnostic: {
-          severity: 'error',
-          span: src.span,
-          message: `'${rel}' is not a .go, .s or .h file (cgo is not supported yet)`,
-          sourceLine: '',
-        },
-      });
+    // A genrule of the package (`:gen`) or one of its outs (`gen.go`), as Bazel reads srcs.
+    const generated = await reader.generated?.(target, rel, src.span);
+    let files: readonly ReadSource[];
+    if (generated !== undefined) {
+      if (!generated.ok) return generated;
+      files = generated.value;
+    } else {
+      const display = target.pkg === '' ? rel : `${target.pkg}/${rel}`;
+      const file = await reader.read(display);
+      if (!file.ok) return err(readFailure(file.failure, src.span, display));
+      files = [file.value];
     }
-    if (isTest !== (role === 'test') && name.endsWith('.go')) continue;
-    // Constraints first, as go/build does: a file excluded for this platform may not even parse.
-    const matches = matchesBuildContext(name, undefined, ctx, file.value.text);
-    if (!matches.ok) return err(diagnosticFailure('go-source', matches.failure));
-    if (!matches.value) continue;
-    if (file.value.scanError !== undefined)
-      return err(diagnosticFailure('go-source', file.value.scanError));
-    selected.push(file.value);
+    for (const file of files) {
+      const name = file.name;
+      const isTest = name.endsWith('_test.go');
+      if (!/\.(go|s|h)$/.test(name)) {
+        return err({
+          reason: 'bad-attribute',
+          message: `unsupported source ${file.display}`,
+          diagnostic: {
+            severity: 'error',
+            span: src.span,
+            message:
+              generated === undefined
+                ? `'${rel}' is not a .go, .s or .h file (cgo is not supported yet)`
+                : `'${rel}' makes ${file.display}, which is not a .go, .s or .h file`,
+            sourceLine: '',
+          },
+        });
+      }
+      if (isTest !== (role === 'test') && name.endsWith('.go')) continue;
+      // Constraints first, as go/build does: a file excluded for this platform may not even parse.
+      // A scanned .go file's header constraint is in its scan (the same reading of the same text);
+      // the text is needed only for files without one (a failed scan, assembly, headers).
+      const matches =
+        file.info !== undefined
+          ? matchesBuildContext(name, file.info, ctx)
+          : matchesBuildContext(name, undefined, ctx, file.text);
+      if (!matches.ok) return err(diagnosticFailure('go-source', matches.failure));
+      if (!matches.value) continue;
+      if (file.scanError !== undefined) return err(diagnosticFailure('go-source', file.scanError));
+      selected.push(file);
+    }
   }
   return ok(selected);
 }

@@ -4,21 +4,25 @@ import { type Diagnostic, type Result, err, ok } from '../util';
 import type { BuildGraph, StdContext, TestRunOptions } from './build-graph';
 import type { Configuration } from './configuration';
 import type { AnalysisFailure } from './failure';
+import { GenruleNodes } from './genrule-nodes';
 import { SourceReader } from './go-package';
-import { type GraphContext, buildContextOf } from './graph-context';
+import { type GraphContext, type NodeProducer, buildContextOf } from './graph-context';
 import { ImportResolver } from './import-resolution';
 import type { StampValues } from './link-options';
 import { LinkNodes } from './link-nodes';
 import { ModulePackages } from './module-packages';
 import type { PackageLoader } from './package-loader';
 import type { DeclaredTarget } from './rule-api';
+import type { SourceScanCache } from './source-scan-cache';
 import { StdNodes } from './std-nodes';
 import { TargetLookup } from './target-lookup';
 import { ROOT_BUILDERS, type ConfigForBinary, type RootContext } from './target-roots';
 import { TestNodes } from './test-nodes';
 import { UserCompileNodes } from './user-compile-nodes';
+import { UserRuleNodes } from './user-rule-nodes';
 
 export type { ConfigForBinary } from './target-roots';
+export type { NodeProducer, ProducedOutput } from './graph-context';
 
 /**
  * Turns declared targets into the action graph: one compile node per (package, configuration),
@@ -38,6 +42,8 @@ export class GraphBuilder {
   private readonly compiles: UserCompileNodes;
   private readonly links: LinkNodes;
   private readonly tests: TestNodes;
+  private readonly genrules: GenruleNodes;
+  private readonly userRules: UserRuleNodes;
   readonly warnings: Diagnostic[] = [];
   /** Packages of required modules (implicit `@repo//dir:name` targets). */
   readonly modules: ModulePackages;
@@ -49,8 +55,10 @@ export class GraphBuilder {
     digester: FileDigester,
     private readonly defaultConfig: Configuration,
     moduleTools: { readonly go: GoCommandContext; readonly fetcher: ModuleFetcher },
+    /** Persisted scans of workspace sources: unchanged files are not re-read (see its docs). */
+    scanCache?: SourceScanCache,
   ) {
-    const reader = new SourceReader(root);
+    const reader = new SourceReader(root, scanCache);
     this.modules = new ModulePackages({
       root,
       reader,
@@ -59,6 +67,7 @@ export class GraphBuilder {
       digest: (absPath) => digester.digest(absPath),
       buildContext: (tags) => buildContextOf(this.ctx, tags),
       libraryRule: loader.ruleNamed('go_library'),
+      scanCache,
     });
     this.ctx = {
       root,
@@ -70,8 +79,9 @@ export class GraphBuilder {
       modules: this.modules,
       nodes: new Map(),
       warnings: this.warnings,
-      options: { gcflags: [], tags: [], linkopts: [], stampValues: undefined },
+      options: { gcflags: [], tags: [], linkopts: [], stampValues: undefined, produce: undefined },
       stateDir: moduleTools.go.stateDir,
+      scanCache,
     };
     this.lookup = new TargetLookup(this.ctx);
     this.resolver = new ImportResolver(this.ctx, this.lookup);
@@ -86,6 +96,18 @@ export class GraphBuilder {
       this.compiles,
       this.links,
     );
+    this.genrules = new GenruleNodes(this.ctx, this.links);
+    this.userRules = new UserRuleNodes(
+      this.ctx,
+      this.links,
+      this.genrules,
+      this.resolver,
+      this.compiles,
+    );
+    this.genrules.userRuleFiles = (pkg, name, chain) => this.userRules.filesNamed(pkg, name, chain);
+    reader.generated = async (target, rel, span) =>
+      (await this.genrules.generatedSources(target, rel, span)) ??
+      this.userRules.generatedSources(target, rel, span);
   }
 
   /** `--gc_goopts`: flags for every compile (set by the session before analysis). */
@@ -121,6 +143,14 @@ export class GraphBuilder {
   }
 
   /**
+   * How analysis runs a genrule whose output is a Go source (set by the session of a command that
+   * runs actions; without it such a source is an analysis error).
+   */
+  set nodeProducer(produce: NodeProducer | undefined) {
+    this.ctx.options.produce = produce;
+  }
+
+  /**
    * Builds the graph for `targets`; `tests` (the `test` command) adds a run node per go_test, run
    * with those options.
    */
@@ -139,11 +169,15 @@ export class GraphBuilder {
       compiles: this.compiles,
       links: this.links,
       tests: this.tests,
+      genrules: this.genrules,
     };
     const roots: string[] = [];
     const failures: AnalysisFailure[] = [];
     for (const target of targets) {
-      const result = await ROOT_BUILDERS[target.rule.name](target, rc);
+      const result =
+        target.rule.user !== undefined
+          ? await this.userRules.rootNode(target)
+          : await ROOT_BUILDERS[target.rule.name](target, rc);
       if (result.ok) roots.push(result.value);
       // A library's failures reach every target that depends on it: report each once.
       else failures.push(...result.failure.filter((f) => !failures.includes(f)));

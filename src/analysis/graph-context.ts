@@ -1,9 +1,11 @@
 import type { BuildContext } from '../go/scan';
 import type { FileDigester } from '../hashing';
-import type { Diagnostic } from '../util';
+import type { Diagnostic, Digest, Result } from '../util';
+import type { AnalysisFailure } from './failure';
 import type { BuildNode, StdContext } from './build-graph';
 import type { Configuration } from './configuration';
 import type { SourceReader } from './go-package';
+import type { SourceScanCache } from './source-scan-cache';
 import type { StampValues } from './link-options';
 import type { ModulePackages } from './module-packages';
 import type { PackageLoader } from './package-loader';
@@ -18,7 +20,29 @@ export interface GraphOptions {
   linkopts: readonly string[];
   /** `--stamp`: the `--workspace_status_command` values `{KEY}` in `x_defs` stands for. */
   stampValues: StampValues;
+  /**
+   * Runs a node (and what it depends on) through the executor and cache during analysis and
+   * answers its outputs: how a genrule's generated .go file is read before its package's imports
+   * are scanned. Undefined in commands that do not run actions.
+   */
+  produce: NodeProducer | undefined;
 }
+
+/** A produced output: its exec-root path, its digest and where its verified bytes are readable. */
+export interface ProducedOutput {
+  readonly path: string;
+  readonly digest: Digest;
+  readonly absPath: string;
+}
+
+/**
+ * Runs node `nodeId` of `nodes` (with its dependencies) and answers its declared outputs, or an
+ * analysis failure (the action's own failure has then been reported as an action-failed event).
+ */
+export type NodeProducer = (
+  nodes: ReadonlyMap<string, BuildNode>,
+  nodeId: string,
+) => Promise<Result<readonly ProducedOutput[], AnalysisFailure>>;
 
 /**
  * What every part of graph construction shares for one command: the workspace, the SDK, the
@@ -39,6 +63,8 @@ export interface GraphContext {
   readonly options: GraphOptions;
   /** pgobuild's state directory (`<disk cache>/v1`): standard-library listings per tag set. */
   readonly stateDir: string;
+  /** Persisted per-file analysis results (scans, assembly includes); absent in tests. */
+  readonly scanCache?: SourceScanCache;
 }
 
 /** Adds a warning unless the same one (a package resolved twice, e.g. for its test) is there. */

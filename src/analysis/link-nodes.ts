@@ -48,10 +48,15 @@ export class LinkNodes {
     private readonly compiles: UserCompileNodes,
   ) {}
 
-  /** A go_binary in `config`: its main package's compile graph and the link. */
+  /**
+   * A go_binary in `config`: its main package's compile graph and the link. `asTool`: the binary
+   * as a genrule's tool, a node of its own that is not placed under pgobuild-out/bin (the same
+   * binary requested in another configuration owns that path).
+   */
   async binaryNode(
     target: DeclaredTarget,
     config: Configuration,
+    asTool = false,
   ): Promise<Result<string, AnalysisFailure[]>> {
     const pkg = await this.resolver.resolve(target, config.tags);
     if (!pkg.ok) return pkg;
@@ -69,7 +74,7 @@ export class LinkNodes {
     }
     const main = await this.compiles.compileNode(pkg.value, config);
     if (!main.ok) return main;
-    const id = `link:${pkg.value.label}@${config.id}`;
+    const id = `link:${pkg.value.label}@${config.id}${asTool ? ' tool' : ''}`;
     if (this.ctx.nodes.has(id)) return ok(id);
     if (config.pgo !== undefined) {
       const neutralized = pgoNeutralizedWarning(this.ctx.options.gcflags, target, config.pgo.file);
@@ -90,7 +95,9 @@ export class LinkNodes {
       defaultGodebug: defaults.value,
       xDefsPackage: 'main',
       stripDebug: false,
-      outputPath: path.posix.join('pgobuild-out', 'bin', target.pkg, target.name),
+      outputPath: asTool
+        ? undefined
+        : path.posix.join('pgobuild-out', 'bin', target.pkg, target.name),
     });
   }
 

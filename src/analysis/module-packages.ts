@@ -1,7 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type GoWork, parseGoWork } from '../go/go-mod';
-import { type BuildContext, type GoFileInfo, selectPackageFiles } from '../go/scan';
+import {
+  type BuildContext,
+  type GoFileInfo,
+  type PackageSourceFile,
+  scanGoFile,
+  selectPackageFiles,
+} from '../go/scan';
 import {
   type GoCommandContext,
   type ModuleContent,
@@ -15,13 +21,14 @@ import {
   packageTargetName,
   repoNameOf,
 } from '../modules';
-import { type Digest, type Result, type SourceSpan, err, ok } from '../util';
+import { type Digest, type Result, type SourceSpan, err, ok, sha256 } from '../util';
 import { type LabelParts, labelOf, nearestName } from '../workspace';
 import { embeddableFiles, resolveEmbedPatterns } from './embed';
 import { type AnalysisFailure, diagnosticFailure } from './failure';
 import type { GoSources, ReadSource, SourceReader } from './go-package';
 import { lineOf } from './go-package';
 import type { DeclaredTarget, RuleDefinition } from './rule-api';
+import type { SourceScanCache } from './source-scan-cache';
 
 /** A package of a required module: its files, selected as go/build selects them, and imports. */
 export interface ModulePackage {
@@ -64,6 +71,8 @@ export interface ModulePackageOptions {
   readonly buildContext: (tags?: readonly string[]) => BuildContext;
   /** The go_library rule, the kind every module package target has. */
   readonly libraryRule: RuleDefinition;
+  /** Persisted scans: .go files of module packages whose stat signature is unchanged are not read. */
+  readonly scanCache?: SourceScanCache;
 }
 
 /**
@@ -308,15 +317,37 @@ export class ModulePackages {
       .readdirSync(dir, { withFileTypes: true })
       .filter((e) => e.isFile())
       .map((e) => e.name);
+    // Go files come from the scan cache when unchanged (their text is then read only for a
+    // diagnostic); other sources are read, as go/build reads them, to check their constraints.
     const texts = new Map<string, string>();
-    for (const name of names)
-      if (/\.(go|s|S|sx|h|c|cc|cpp|cxx|m|f|F|for|f90|swig|swigcxx)$/.test(name))
-        texts.set(name, fs.readFileSync(path.join(dir, name), 'utf8'));
-    const selected = selectPackageFiles(
-      dir,
-      names.map((name) => ({ name, text: texts.get(name) })),
-      buildContext,
-    );
+    const textOf = (name: string): string => {
+      let text = texts.get(name);
+      if (text === undefined) {
+        text = fs.readFileSync(path.join(dir, name), 'utf8');
+        texts.set(name, text);
+      }
+      return text;
+    };
+    const sources: PackageSourceFile[] = [];
+    for (const name of names) {
+      if (!/\.(go|s|S|sx|h|c|cc|cpp|cxx|m|f|F|for|f90|swig|swigcxx)$/.test(name)) {
+        sources.push({ name });
+        continue;
+      }
+      const info = name.endsWith('.go') ? this.scanned(dir, name, texts) : undefined;
+      sources.push(
+        info !== undefined
+          ? {
+              name,
+              info,
+              get text() {
+                return textOf(name);
+              },
+            }
+          : { name, text: textOf(name) },
+      );
+    }
+    const selected = selectPackageFiles(dir, sources, buildContext);
     if (!selected.ok) return err(diagnosticFailure('go-source', selected.failure));
     const files = selected.value;
     if (files.goFiles.length === 0)
@@ -326,13 +357,14 @@ export class ModulePackages {
       });
     const read = async (name: string): Promise<ReadSource> => {
       const absPath = path.join(dir, name);
-      const text = texts.get(name) ?? '';
       return {
         name,
         absPath,
         digest: await this.opts.digest(absPath),
         display: absPath,
-        text,
+        get text() {
+          return textOf(name);
+        },
         info: files.infos.get(name),
       };
     };
@@ -347,13 +379,12 @@ export class ModulePackages {
       for (const imp of (f.info as GoFileInfo).imports) {
         if (imp.path === 'unsafe' || imp.path === 'C' || seen.has(imp.path)) continue;
         seen.add(imp.path);
-        const { text } = f;
         imports.push({
           path: imp.path,
           span: imp.span,
           // Only errors show it: splitting large generated files per import is not free.
           get sourceLine() {
-            return lineOf(text, imp.span.line);
+            return lineOf(f.text, imp.span.line);
           },
         });
       }
@@ -370,6 +401,33 @@ export class ModulePackages {
       sources: { packageName: files.packageName, goFiles, sFiles, hFiles, embed: embed.value },
       imports,
     });
+  }
+
+  /**
+   * The scan of a module package's .go file from the scan cache, or scanned now (and stored) when
+   * its signature changed; undefined without a cache, for a racy file or one that does not scan
+   * (selectPackageFiles then reads and judges it). A text read here is left in `texts`.
+   */
+  private scanned(dir: string, name: string, texts: Map<string, string>): GoFileInfo | undefined {
+    const cache = this.opts.scanCache;
+    const absPath = path.join(dir, name);
+    const stat = cache?.trustedSignature(absPath);
+    if (cache === undefined || stat === undefined) return undefined;
+    const hit = cache.get(absPath, stat);
+    if (hit?.info !== undefined) return hit.info;
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(absPath);
+    } catch {
+      return undefined;
+    }
+    const text = bytes.toString('utf8');
+    texts.set(name, text);
+    // The display path selectPackageFiles scans with, so that spans are the same either way.
+    const scan = scanGoFile(dir === '' ? name : `${dir}/${name}`, text);
+    if (!scan.ok) return undefined;
+    cache.store(absPath, stat, { digest: sha256(bytes), info: scan.value });
+    return scan.value;
   }
 
   /** Resolves //go:embed patterns against the files below the package directory, as cmd/go. */

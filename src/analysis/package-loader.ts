@@ -15,8 +15,16 @@ import {
 import { type Diagnostic, type Result, type SourceSpan, err, ok, unreachable } from '../util';
 import { buildFileOf, glob, nearestName, parseLabel } from '../workspace';
 import { type AnalysisFailure, diagnosticFailure } from './failure';
-import type { AttrValue, DeclaredTarget, RuleDefinition } from './rule-api';
+import type {
+  AttrSpec,
+  AttrValue,
+  DeclaredTarget,
+  RuleDefinition,
+  UserRuleDefinition,
+} from './rule-api';
 import { RULES_GO_DEF_BZL, desugarRulesGo } from './rules-go-compat';
+import type { TsRuleFiles } from './ts-rule-files';
+import type { Attr, Rule } from '../rules';
 
 /** A package whose BUILD file has been evaluated. */
 export interface LoadedPackage {
@@ -45,9 +53,14 @@ export class PackageLoader {
     | { pkg: string; targets: Map<string, DeclaredTarget>; buildFile: string; text: string }
     | undefined;
 
+  /**
+   * @param tsRules loads rule files written in TypeScript (`load("//x:rules.ts", …)`); without
+   *   it such a load is an error
+   */
   constructor(
     private readonly root: string,
     rules: readonly RuleDefinition[],
+    private readonly tsRules?: TsRuleFiles,
   ) {
     this.rulesByName = new Map(rules.map((r) => [r.name, r]));
   }
@@ -127,6 +140,11 @@ export class PackageLoader {
       parts.value.pkg === '' ? parts.value.name : `${parts.value.pkg}/${parts.value.name}`;
     const cached = this.bzlModules.get(file);
     if (cached !== undefined) return cached;
+    if (file.endsWith('.ts')) {
+      const loaded = this.loadTsRules(file, label, span);
+      this.bzlModules.set(file, loaded);
+      return loaded;
+    }
     let text: string;
     try {
       text = fs.readFileSync(path.join(this.root, file), 'utf8');
@@ -157,6 +175,41 @@ export class PackageLoader {
   }
 
   /**
+   * The rules a TypeScript rule file exports, as functions BUILD files call by the exported name.
+   * A type error in the file is reported at its own file:line:col.
+   */
+  private loadTsRules(
+    file: string,
+    label: string,
+    span: SourceSpan,
+  ): Result<ReadonlyMap<string, Value>, StarlarkFailure> {
+    const fail = (diagnostic: Diagnostic, message: string): Result<never, StarlarkFailure> =>
+      err({ reason: 'load-failed', diagnostic, cause: { reason: 'load-not-found', message } });
+    if (this.tsRules === undefined)
+      return fail(spanDiagnostic(span, `cannot load '${label}' here`), 'no TypeScript loader');
+    const loaded = this.tsRules.load(file);
+    if (!loaded.ok) {
+      const f = loaded.failure;
+      const at =
+        f.line === undefined
+          ? span
+          : { file: f.file, line: f.line, col: f.col ?? 1, endCol: (f.col ?? 1) + 1 };
+      return fail(spanDiagnostic(at, f.message), f.message);
+    }
+    const exported = new Map<string, Value>();
+    for (const [name, rule] of loaded.value.rules) {
+      const definition: UserRuleDefinition = {
+        name,
+        doc: rule.doc ?? '',
+        attrs: attrSpecs(rule),
+        user: { rule, file: loaded.value },
+      };
+      exported.set(name, this.ruleFunction(definition));
+    }
+    return ok(exported);
+  }
+
+  /**
    * The names BUILD and .bzl files see: one function per rule, `glob`, and `package` (accepted,
    * ignored). They act on the BUILD file being evaluated (`current`).
    */
@@ -171,7 +224,7 @@ export class PackageLoader {
     return names;
   }
 
-  private ruleFunction(rule: RuleDefinition): BuiltinFunction {
+  private ruleFunction(rule: RuleDefinition | UserRuleDefinition): BuiltinFunction {
     return builtin(rule.name, (args, ctx) => {
       const current = this.current;
       if (current === undefined)
@@ -279,6 +332,25 @@ export class PackageLoader {
   }
 }
 
+/** The attribute specs BUILD calls are checked against, from a TypeScript rule's `attr.*`. */
+function attrSpecs(rule: Rule): Record<string, AttrSpec> {
+  const kinds: { readonly [K in Attr['kind']]: AttrSpec['type'] } = {
+    string: 'string',
+    int: 'int',
+    bool: 'bool',
+    label: 'label',
+    labelList: 'label_list',
+    stringList: 'string_list',
+    stringDict: 'string_dict',
+  };
+  return Object.fromEntries(
+    Object.entries(rule.attrs).map(([name, a]) => [
+      name,
+      { type: kinds[a.kind], mandatory: a.mandatory, doc: a.doc ?? '' },
+    ]),
+  );
+}
+
 function builtin(
   name: string,
   call: (args: CallArgs, ctx: CallContext) => Result<Value, Diagnostic>,
@@ -323,6 +395,10 @@ function typeAttr(
     case 'label':
       if (typeof v !== 'string')
         return err(ctx.diagnostic(span, `${what}: expected a string, got ${typeName(v)}`));
+      return ok({ type, value: v, span });
+    case 'int':
+      if (typeof v !== 'number' || !Number.isInteger(v))
+        return err(ctx.diagnostic(span, `${what}: expected an int, got ${typeName(v)}`));
       return ok({ type, value: v, span });
     case 'bool':
       if (typeof v !== 'boolean')

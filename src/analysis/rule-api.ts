@@ -1,11 +1,14 @@
+import type { Rule } from '../rules';
 import type { SourceSpan } from '../util';
+import type { RuleFile } from './ts-rule-files';
 
 /**
  * The public rule API: what a rule in `rules/` (or a workspace's own TypeScript rule) declares.
  * A rule names its attributes and their types; pgobuild checks every call in a BUILD file against
  * them (unknown attribute, wrong type, missing mandatory attribute) and hands the rule typed values.
  */
-export type AttrType = 'string' | 'bool' | 'string_list' | 'label' | 'label_list' | 'string_dict';
+export type AttrType =
+  'string' | 'int' | 'bool' | 'string_list' | 'label' | 'label_list' | 'string_dict';
 
 /** One attribute of a rule. */
 export interface AttrSpec {
@@ -17,6 +20,7 @@ export interface AttrSpec {
 /** The typed value of an attribute, with where it was written. */
 export type AttrValue =
   | { readonly type: 'string'; readonly value: string; readonly span: SourceSpan }
+  | { readonly type: 'int'; readonly value: number; readonly span: SourceSpan }
   | { readonly type: 'bool'; readonly value: boolean; readonly span: SourceSpan }
   | {
       readonly type: 'string_list';
@@ -43,17 +47,36 @@ export type AttrValue =
 /** The kinds of Go targets the build graph understands. */
 export type GoTargetKind = 'go_library' | 'go_binary' | 'go_test';
 
+/**
+ * Every kind of target a BUILD file can declare: the Go rules, and rules whose targets are generic
+ * actions (files made by a command: `genrule`).
+ */
+export type RuleKind = GoTargetKind | 'genrule';
+
 /** A rule definition. */
 export interface RuleDefinition {
   /** The function name BUILD files call, e.g. `go_library`. */
-  readonly name: GoTargetKind;
+  readonly name: RuleKind;
   readonly doc: string;
   readonly attrs: Readonly<Record<string, AttrSpec>>;
+  readonly user?: undefined;
+}
+
+/**
+ * A rule a workspace wrote in TypeScript (`load("//tools/rules:x.ts", "x")`): its `rule()` value
+ * and the file it came from (whose digest is an input of every action it declares).
+ */
+export interface UserRuleDefinition {
+  /** The name the file exports it as: what BUILD files call. */
+  readonly name: string;
+  readonly doc: string;
+  readonly attrs: Readonly<Record<string, AttrSpec>>;
+  readonly user: { readonly rule: Rule; readonly file: RuleFile };
 }
 
 /** A target as declared in a BUILD file, after attribute checking. */
 export interface DeclaredTarget {
-  readonly rule: RuleDefinition;
+  readonly rule: RuleDefinition | UserRuleDefinition;
   /** Package (workspace-relative directory) and name. */
   readonly pkg: string;
   readonly name: string;

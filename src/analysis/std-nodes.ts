@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SourceFile } from '../go/compile-action';
 import { EXEC_ROOT } from '../go/exec-root';
@@ -9,6 +8,7 @@ import type { CompileNode } from './build-graph';
 import type { Configuration } from './configuration';
 import type { AnalysisFailure } from './failure';
 import { type GraphContext, tagsOf } from './graph-context';
+import { quotedIncludes } from './source-scan-cache';
 
 /**
  * Compile nodes of standard-library packages: one per (package, configuration), with the files
@@ -125,14 +125,9 @@ export class StdNodes {
     const seen = new Set(names);
     while (queue.length > 0) {
       const name = queue.pop() as string;
-      let text: string;
-      try {
-        text = fs.readFileSync(path.join(dir, name), 'utf8');
-      } catch {
-        continue;
-      }
-      for (const m of text.matchAll(/^\s*#include\s+"([^"]+)"/gm)) {
-        const inc = m[1] as string;
+      const includes = quotedIncludes(path.join(dir, name), this.ctx.scanCache);
+      if (includes === undefined) continue;
+      for (const inc of includes) {
         if (!inc.includes('/') || seen.has(inc)) continue;
         seen.add(inc);
         const absPath = path.join(dir, inc);

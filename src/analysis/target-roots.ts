@@ -2,10 +2,11 @@ import { type Result, err } from '../util';
 import type { TestRunOptions } from './build-graph';
 import type { Configuration } from './configuration';
 import type { AnalysisFailure } from './failure';
+import type { GenruleNodes } from './genrule-nodes';
 import { gotagsTransition } from './gotags';
 import type { ImportResolver } from './import-resolution';
 import type { LinkNodes } from './link-nodes';
-import { type DeclaredTarget, type GoTargetKind, listAttr } from './rule-api';
+import { type DeclaredTarget, type RuleKind, listAttr } from './rule-api';
 import type { TargetLookup } from './target-lookup';
 import type { TestNodes } from './test-nodes';
 import type { UserCompileNodes } from './user-compile-nodes';
@@ -29,6 +30,7 @@ export interface RootContext {
   readonly compiles: UserCompileNodes;
   readonly links: LinkNodes;
   readonly tests: TestNodes;
+  readonly genrules: GenruleNodes;
 }
 
 /** Builds the node a requested target of one kind stands for, and everything it needs. */
@@ -40,9 +42,9 @@ export type RootBuilder = (
 /**
  * The root node of each kind of target, one entry per kind (the table is complete by type, so a
  * new kind cannot be forgotten): a library's compile, a binary's link in its own configuration,
- * a test's link (or, with `test`, its run).
+ * a test's link (or, with `test`, its run), a genrule's generic action.
  */
-export const ROOT_BUILDERS: { readonly [K in GoTargetKind]: RootBuilder } = {
+export const ROOT_BUILDERS: { readonly [K in RuleKind]: RootBuilder } = {
   go_library: async (target, rc) => {
     const pkg = await rc.resolver.resolve(target);
     if (!pkg.ok) return pkg;
@@ -62,6 +64,7 @@ export const ROOT_BUILDERS: { readonly [K in GoTargetKind]: RootBuilder } = {
     if (!link.ok || rc.testRun === undefined) return link;
     return rc.tests.testRunNode(target, link.value, config.value, rc.testRun);
   },
+  genrule: (target, rc) => rc.genrules.genruleNode(target),
 };
 
 /**

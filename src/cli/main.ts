@@ -1,23 +1,17 @@
 import * as os from 'node:os';
 import yargs from 'yargs';
-// Only light modules are imported eagerly: a null build answered by the up-to-date check must not
-// pay for loading analysis, the executor or the cache. The commands load on first use.
-import { runBuild } from '../orchestration/run-build';
+// Only light modules are imported eagerly: every call is a fresh process, and `--help`, the
+// profile tools and a null build answered by the up-to-date check must not pay for loading
+// analysis, the executor, the cache or protobufjs. The rest loads on first use.
 import { defaultDiskCacheRoot } from '../cache/disk-layout';
-import { HumanLogger } from '../events/human-logger';
-import { JsonLogger } from '../events/json-logger';
-import type { EventSink } from '../events/build-event';
-import { installInterruptHandler } from '../exec/interrupt';
 import type { CommonArgs } from './commands';
+import type { CommonFlags } from './common-command';
+import type { CommandContext } from './command-context';
 import { prepareCommandLine } from './command-line';
-import type { RemoteCacheOptions } from '../cache/remote/remote-cache-options';
-import { CommandGuard, guardCommand } from './command-guard';
 import { EXIT } from '../util/exit-code';
-import { checkNumericFlag } from './numeric-flag';
-import { parseGotags, parseLinkopts } from './build-config-flags';
 import { parseTestFlags } from './test-flags';
-import { prepareDiskCacheRoot } from '../cache/disk-cache-root';
 import { pgoToolCommands } from './pgo-commands';
+import { UsageError } from './usage-error';
 
 type Commands = typeof import('./commands');
 const commands = (): Promise<Commands> => import('./commands');
@@ -59,19 +53,6 @@ export function main(argv: string[]): void {
       process.exitCode = EXIT.internal;
     },
   );
-}
-
-/**
- * Where one command runs: the streams it writes, its working directory, and what cancels it. The
- * CLI passes its own process's; the server (src/server) a client's, so that commands run in a
- * long-lived process without touching its globals.
- */
-export interface CommandContext {
-  readonly stdout: NodeJS.WritableStream;
-  readonly stderr: NodeJS.WritableStream;
-  readonly cwd: string;
-  /** Cancels the command; when absent, the process's own Ctrl-C/SIGTERM/SIGHUP do. */
-  readonly signal?: AbortSignal;
 }
 
 /**
@@ -174,7 +155,7 @@ export async function runCommandLine(rawArgv: string[], ctx: CommandContext): Pr
         result = withCommon(ctx, { ...a, remoteCache }, async (c) =>
           a.dry_run === true
             ? (await import('./pgo-plan-command')).runDryRunBuild(c, a.patterns as string[])
-            : runBuild(c, a.patterns as string[]),
+            : (await import('../orchestration/run-build')).runBuild(c, a.patterns as string[]),
         );
       },
     )
@@ -278,7 +259,9 @@ export async function runCommandLine(rawArgv: string[], ctx: CommandContext): Pr
               .option('o', { type: 'string', describe: 'output file (default: stdout)' }),
           (a) => {
             // Loaded on first use: protobufjs costs start-up time other commands should not pay.
-            result = import('../pprof').then(({ runPreprocessCommand }) =>
+            // The command's own module, not src/pprof's index: the merge, diff and rename tools
+            // are not needed to preprocess one profile.
+            result = import('../pprof/preprocess-command').then(({ runPreprocessCommand }) =>
               runPreprocessCommand(a.input, a.o, {
                 stdout: ctx.stdout,
                 stderr: ctx.stderr,
@@ -307,6 +290,7 @@ export async function runCommandLine(rawArgv: string[], ctx: CommandContext): Pr
       throw new UsageError(msg ?? e?.message ?? 'bad usage');
     })
     .help();
+  skipHelpCaching(parser);
   try {
     await parser.parseAsync();
     return await (result ?? Promise.resolve(EXIT.ok));
@@ -319,77 +303,32 @@ export async function runCommandLine(rawArgv: string[], ctx: CommandContext): Pr
   }
 }
 
-class UsageError extends Error {}
+/**
+ * yargs renders the whole help text after running any command's handler (its usage object's
+ * `cacheHelpMessage`, kept in case the handler calls `showHelp()`), which measures every option
+ * description with string-width: on a null build answered by the up-to-date check that was the
+ * largest single cost after loading modules. pgobuild's handlers never show help (a usage error
+ * prints a hint; `--help` renders the text itself, unaffected), so that rendering is skipped.
+ * Reaches into yargs' internals, hence the checks: without them, nothing changes.
+ */
+function skipHelpCaching(parser: unknown): void {
+  const internals = (
+    parser as {
+      getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } };
+    }
+  ).getInternalMethods?.();
+  const usage = internals?.getUsageInstance?.();
+  if (typeof usage?.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => undefined;
+}
 
+/**
+ * Runs a command that takes the shared flags; the module that checks them and sets up logging is
+ * loaded here, on first use.
+ */
 async function withCommon(
   ctx: CommandContext,
-  a: {
-    output: 'human' | 'json';
-    jobs: number;
-    keep_going: boolean;
-    disk_cache: string;
-    disk_cache_max_size: number;
-    pgo?: string;
-    verbose: boolean;
-    remoteCache: RemoteCacheOptions | undefined;
-    gc_goopts?: string[];
-    gotags?: string[];
-    linkopt?: string[];
-    stamp?: boolean;
-    workspace_status_command?: string;
-  },
+  a: CommonFlags,
   body: (c: CommonArgs) => Promise<number>,
 ): Promise<number> {
-  // Every numeric flag is checked here (exit 2 naming the flag); --remote_timeout in remote-flags.ts.
-  const jobs = checkNumericFlag('jobs', a.jobs, 'integer');
-  if (!jobs.ok) throw new UsageError(jobs.failure);
-  const maxSize = checkNumericFlag('disk_cache_max_size', a.disk_cache_max_size, 'positive');
-  if (!maxSize.ok) throw new UsageError(maxSize.failure);
-  const gotags = parseGotags(a.gotags);
-  if (!gotags.ok) throw new UsageError(gotags.failure);
-  const linkopts = parseLinkopts('--linkopt', a.linkopt);
-  if (!linkopts.ok) throw new UsageError(linkopts.failure);
-  const statusCommand = a.workspace_status_command;
-  if (
-    statusCommand !== undefined &&
-    (typeof statusCommand !== 'string' || statusCommand.trim() === '')
-  )
-    throw new UsageError('--workspace_status_command needs a command (given once)');
-  const diskCache = await prepareDiskCacheRoot(a.disk_cache, ctx.cwd);
-  if (!diskCache.ok) throw new UsageError(diskCache.failure);
-  const logger: EventSink =
-    a.output === 'json' ? new JsonLogger(ctx.stdout) : new HumanLogger(ctx.stderr, a.verbose);
-  // Whatever happens inside the command, a started command ends with command-finished.
-  const events = new CommandGuard(logger);
-  let signal = ctx.signal;
-  let uninstall = (): void => undefined;
-  if (signal === undefined) {
-    const controller = new AbortController();
-    uninstall = installInterruptHandler(controller);
-    signal = controller.signal;
-  }
-  try {
-    return await guardCommand(events, () =>
-      body({
-        cwd: ctx.cwd,
-        diskCache: diskCache.value,
-        jobs: jobs.value,
-        keepGoing: a.keep_going,
-        events,
-        signal,
-        maxCacheBytes: maxSize.value * 1024 ** 3,
-        pgo: a.pgo,
-        gcGoopts: (a.gc_goopts ?? []).flatMap((f) => f.split(/\s+/).filter((x) => x !== '')),
-        gotags: gotags.value,
-        linkopts: linkopts.value,
-        stamp: a.stamp === true,
-        workspaceStatusCommand: statusCommand,
-        output: a.output,
-        verbose: a.verbose,
-        remoteCache: a.remoteCache,
-      }),
-    );
-  } finally {
-    uninstall();
-  }
+  return (await import('./common-command')).runWithCommonFlags(ctx, a, body);
 }

@@ -135,7 +135,13 @@ export async function planActions(
     } else if (e.type === 'action-blocked') {
       const node = graph.nodes.get(e.id);
       const mnemonic =
-        node?.kind === 'compile' ? 'GoCompile' : node?.kind === 'link' ? 'GoLink' : 'GoTestRun';
+        node?.kind === 'compile'
+          ? 'GoCompile'
+          : node?.kind === 'link'
+            ? 'GoLink'
+            : node?.kind === 'generic'
+              ? node.mnemonic
+              : 'GoTestRun';
       out.set(e.id, {
         id: e.id,
         mnemonic,

@@ -24,6 +24,12 @@ export type BuildEvent =
       readonly formatted: string;
     }
   | {
+      /** How many source files analysis answered from the persisted scan cache. */
+      readonly type: 'analysis-cache';
+      readonly sourceFileHits: number;
+      readonly sourceFileMisses: number;
+    }
+  | {
       readonly type: 'analysis-finished';
       readonly targets: number;
       readonly actions: number;

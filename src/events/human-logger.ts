@@ -45,6 +45,7 @@ export class HumanLogger implements EventSink {
     switch (event.type) {
       case 'command-started':
       case 'action-started':
+      case 'analysis-cache':
         return;
       case 'analysis-finished':
         if (this.verbose)

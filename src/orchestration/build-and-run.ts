@@ -129,18 +129,27 @@ async function buildAndRun(
   );
   if (!analysed.ok) {
     await reportFailures(s.root, analysed.failure, opts.events);
+    // An action analysis ran failed (reported as action-failed): a build failure, not a usage one.
+    const code = analysed.failure.every((f) => f.reason === 'generating-action-failed')
+      ? EXIT.failure
+      : EXIT.usage;
     opts.events.emit({
       type: 'command-finished',
-      exitCode: EXIT.usage,
+      exitCode: code,
       executed: 0,
       cached: 0,
       failed: analysed.failure.length,
       durationMs: Date.now() - started,
       spawns: 0,
     });
-    return { code: EXIT.usage };
+    return { code };
   }
   const { graph, targets } = analysed.value;
+  opts.events.emit({
+    type: 'analysis-cache',
+    sourceFileHits: s.scanCache.stats.hits,
+    sourceFileMisses: s.scanCache.stats.misses,
+  });
   opts.events.emit({
     type: 'analysis-finished',
     targets: targets.length,

@@ -3,9 +3,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { GoSdk } from '../../toolchain';
 import { type Action, type ActionKey, actionKeyOf, actionKeyRecord } from '../actions';
-import type { BuildNode, LinkNode } from '../analysis/build-graph';
+import type { BuildNode, GenericActionNode, LinkNode } from '../analysis/build-graph';
 import { nodeDeps } from '../analysis/build-graph';
-import type { ActionCache, ActionResult } from '../cache';
+import type { ActionCache, ActionResult, BlobRef } from '../cache';
 import type { EventSink } from '../events';
 import {
   type ExecutionFailure,
@@ -28,6 +28,7 @@ import { LINK_OUTPUT, linkAction } from '../go/link-action';
 import { testRunAction } from '../go/test-run-action';
 import type { FileDigester } from '../hashing';
 import { type Digest, type Result, err, ok, unreachable } from '../util';
+import { genericAction } from './generic-action';
 import { type ExplainLog, summarizeKey } from './explain-log';
 import { storeOutputs } from './store-outputs';
 
@@ -35,6 +36,8 @@ import { storeOutputs } from './store-outputs';
 export interface NodeValue {
   readonly digest: Digest;
   readonly size: number;
+  /** Every declared output by exec-root path (generic actions, whose outputs others read). */
+  readonly outputs?: ReadonlyMap<string, BlobRef>;
 }
 
 /** Why a node failed. */
@@ -127,6 +130,13 @@ export class BuildRunner {
   private done = 0;
   private total = 0;
   private readonly running = new Set<string>();
+  /**
+   * Each node's run, once started: a node run during analysis ({@link produce}, a genrule making
+   * a Go source) is not run again, nor counted or reported twice, by the build's {@link run}.
+   */
+  private readonly nodeRuns = new Map<string, Promise<Result<NodeValue, NodeFailure>>>();
+  /** Nodes whose failure or block has been reported. */
+  private readonly reported = new Set<string>();
   /** Explain-log updates in flight; awaited before the run returns. */
   private readonly explainWrites: Promise<void>[] = [];
 
@@ -139,26 +149,94 @@ export class BuildRunner {
 
   /** Runs every node of `nodes`; returns totals and each node's value. */
   async run(nodes: ReadonlyMap<string, BuildNode>): Promise<RunSummary> {
+    const outcomes = await this.schedule(nodes, [...nodes.values()]);
+    const values = new Map<string, NodeValue>();
+    for (const [id, outcome] of outcomes)
+      if (outcome.status === 'done') values.set(id, outcome.value);
+    await Promise.all(this.explainWrites);
+    const allDone = [...outcomes.values()].every((o) => o.status === 'done');
+    const statuses = [...this.statusOf.values()];
+    return {
+      executed: statuses.filter((s) => s === 'executed').length,
+      cached: statuses.filter((s) => s === 'cached').length,
+      failed: this.failed,
+      spawns: this.spawns,
+      ok: allDone,
+      values,
+      testResults: this.testResults,
+    };
+  }
+
+  /**
+   * Runs node `id` of `nodes` and what it depends on, before the rest of the graph exists (analysis
+   * needs a genrule's generated Go source). Its actions are keyed, cached, counted and reported as
+   * in {@link run}, which later answers them without running them again.
+   */
+  async produce(
+    nodes: ReadonlyMap<string, BuildNode>,
+    id: string,
+  ): Promise<Result<NodeValue, NodeFailure>> {
+    const closure = new Map<string, BuildNode>();
+    const pending = [id];
+    for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+      const node = nodes.get(next);
+      if (node === undefined || closure.has(next)) continue;
+      closure.set(next, node);
+      pending.push(...nodeDeps(node));
+    }
+    const outcomes = await this.schedule(nodes, [...closure.values()]);
+    const outcome = outcomes.get(id);
+    if (outcome === undefined) throw new Error(`bug: node ${id} was not scheduled`);
+    switch (outcome.status) {
+      case 'done':
+        return ok(outcome.value);
+      case 'failed':
+        return err(outcome.failure);
+      case 'blocked':
+        return err({
+          reason: 'action-failed',
+          message: `blocked by the failure of ${outcome.by}`,
+          output: '',
+        });
+      case 'cancelled':
+      case 'not-run':
+        return err({ reason: 'cancelled', message: 'cancelled', output: '' });
+      default:
+        return unreachable(outcome);
+    }
+  }
+
+  /** Schedules `selected` (nodes of `nodes`) and reports each failed or blocked node once. */
+  private async schedule(
+    nodes: ReadonlyMap<string, BuildNode>,
+    selected: readonly BuildNode[],
+  ): ReturnType<Scheduler<NodeValue, NodeFailure>['run']> {
     this.total = nodes.size;
     const scheduler = new Scheduler<NodeValue, NodeFailure>({
       keepGoing: this.opts.keepGoing,
       signal: this.opts.signal,
     });
-    const jobs = [...nodes.values()].map((node) => ({
+    const jobs = selected.map((node) => ({
       id: node.id,
       deps: nodeDeps(node),
-      run: (signal: AbortSignal, depValues: ReadonlyMap<string, NodeValue>) =>
-        this.runNode(node, depValues, signal),
+      run: (signal: AbortSignal, depValues: ReadonlyMap<string, NodeValue>) => {
+        let run = this.nodeRuns.get(node.id);
+        if (run === undefined) {
+          run = this.runNode(node, depValues, signal);
+          this.nodeRuns.set(node.id, run);
+        }
+        return run;
+      },
     }));
     const outcomes = await scheduler.run(jobs);
-    const values = new Map<string, NodeValue>();
     for (const [id, outcome] of outcomes) {
       const node = nodes.get(id) as BuildNode;
+      if (this.reported.has(id)) continue;
       switch (outcome.status) {
         case 'done':
-          values.set(id, outcome.value);
           break;
         case 'failed':
+          this.reported.add(id);
           this.failed++;
           if (outcome.failure.reason === 'test-failed') {
             this.opts.events.emit({
@@ -181,6 +259,7 @@ export class BuildRunner {
           }
           break;
         case 'blocked':
+          this.reported.add(id);
           this.opts.events.emit({
             type: 'action-blocked',
             id,
@@ -195,18 +274,7 @@ export class BuildRunner {
           unreachable(outcome);
       }
     }
-    await Promise.all(this.explainWrites);
-    const allDone = [...outcomes.values()].every((o) => o.status === 'done');
-    const statuses = [...this.statusOf.values()];
-    return {
-      executed: statuses.filter((s) => s === 'executed').length,
-      cached: statuses.filter((s) => s === 'cached').length,
-      failed: this.failed,
-      spawns: this.spawns,
-      ok: allDone,
-      values,
-      testResults: this.testResults,
-    };
+    return outcomes;
   }
 
   private async runNode(
@@ -225,6 +293,7 @@ export class BuildRunner {
     const outcome = await this.execute(node, action, signal, false);
     if (!outcome.ok) return outcome;
     const { result } = outcome.value;
+    if (node.kind === 'generic') return this.genericValue(node, result);
     const main = node.kind === 'test-run' ? result.stdout : result.outputs[0];
     if (main === undefined)
       return err({
@@ -245,7 +314,7 @@ export class BuildRunner {
         });
     }
     if (node.kind === 'link' && node.outputPath !== undefined) {
-      const placed = await this.placeOutput(node, main);
+      const placed = await this.placeOutput(node, node.outputPath, main, true);
       if (!placed.ok) return placed;
     }
     if (node.kind === 'test-run') {
@@ -261,6 +330,37 @@ export class BuildRunner {
       });
     }
     return ok({ digest: main.digest, size: main.size });
+  }
+
+  /**
+   * A generic node's value: every declared output (others read them by path), each placed at its
+   * stable workspace path. The main output is the first.
+   */
+  private async genericValue(
+    node: GenericActionNode,
+    result: ActionResult,
+  ): Promise<Result<NodeValue, NodeFailure>> {
+    const outputs = new Map<string, BlobRef>();
+    for (const o of result.outputs) outputs.set(o.path, { digest: o.digest, size: o.size });
+    for (const [index, rel] of node.outputs.entries()) {
+      const blob = outputs.get(rel);
+      if (blob === undefined)
+        return err({
+          reason: 'missing-output',
+          message: `${node.owner}: no output ${rel} recorded`,
+          output: '',
+        });
+      this.producers.set(blob.digest, node.id);
+      const placeAt = node.placeAt[index];
+      if (placeAt !== undefined) {
+        const placed = await this.placeOutput(node, placeAt, blob, false);
+        if (!placed.ok) return placed;
+      }
+    }
+    const main = outputs.get(node.outputs[0] ?? '');
+    if (main === undefined)
+      return err({ reason: 'missing-output', message: `${node.id}: no output`, output: '' });
+    return ok({ digest: main.digest, size: main.size, outputs });
   }
 
   /**
@@ -357,6 +457,14 @@ export class BuildRunner {
           node.config.platform,
           describe(node),
         );
+      case 'generic':
+        return genericAction(node, (id, output) => {
+          const v = value(id);
+          if (output === undefined) return v;
+          const blob = v.outputs?.get(output);
+          if (blob === undefined) throw new Error(`bug: ${id} has no output ${output}`);
+          return blob;
+        });
       case 'test-run':
         return testRunAction(
           {
@@ -435,7 +543,7 @@ export class BuildRunner {
       key,
       durationMs,
     });
-    const pgo = node.kind === 'tool' ? undefined : node.config.pgo;
+    const pgo = node.kind === 'tool' || node.kind === 'generic' ? undefined : node.config.pgo;
     const summary = (): ReturnType<typeof summarizeKey> =>
       summarizeKey(
         key,
@@ -534,6 +642,10 @@ export class BuildRunner {
         out.push({ path: input.path, content: input.source.content });
         continue;
       }
+      if (input.source.kind === 'host-tool') {
+        out.push({ path: input.path, absSource: input.source.absPath });
+        continue;
+      }
       const executable = input.executable === true;
       let blob = await this.opts.cache.verifiedPath(input.digest, executable);
       if (blob === undefined) {
@@ -567,12 +679,14 @@ export class BuildRunner {
     return result.ok ? ok(undefined) : result;
   }
 
-  /** Copies a binary to its stable path under pgobuild-out unless it is already there. */
+  /** Copies an output to its stable path under pgobuild-out unless it is already there. */
   private async placeOutput(
-    node: LinkNode,
+    node: LinkNode | GenericActionNode,
+    outputPath: string,
     blob: { digest: Digest; size: number },
+    executable: boolean,
   ): Promise<Result<void, NodeFailure>> {
-    const dest = path.join(this.opts.root, node.outputPath as string);
+    const dest = path.join(this.opts.root, outputPath);
     try {
       const st = await fsp.stat(dest);
       if (st.size === blob.size && (await this.opts.digester.digest(dest)) === blob.digest)
@@ -580,25 +694,26 @@ export class BuildRunner {
     } catch {
       // Not there yet.
     }
-    let placed = await this.opts.cache.materialize(blob.digest, dest, true, blob.size);
+    let placed = await this.opts.cache.materialize(blob.digest, dest, executable, blob.size);
     if (!placed) {
       const rebuilt = await this.rebuild(blob.digest, this.opts.signal);
       if (!rebuilt.ok) return rebuilt;
-      placed = await this.opts.cache.materialize(blob.digest, dest, true, blob.size);
+      placed = await this.opts.cache.materialize(blob.digest, dest, executable, blob.size);
     }
     if (!placed)
       return err({
         reason: 'missing-output',
-        message: `could not place ${node.outputPath}`,
+        message: `could not place ${outputPath}`,
         output: '',
       });
-    this.opts.events.emit({ type: 'output', target: node.owner, path: node.outputPath as string });
+    this.opts.events.emit({ type: 'output', target: node.owner, path: outputPath });
     return ok(undefined);
   }
 }
 
 /** Progress/explain description: owner plus the profile digest when the configuration has one. */
 export function describe(node: BuildNode): string {
+  if (node.kind === 'generic') return node.description;
   const pgo = node.config.pgo;
   return pgo === undefined ? node.owner : `${node.owner} [pgo ${pgo.compilerInput.slice(0, 8)}…]`;
 }
@@ -622,6 +737,8 @@ function mnemonicOf(node: BuildNode): string {
       return 'GoLink';
     case 'test-run':
       return 'GoTestRun';
+    case 'generic':
+      return node.mnemonic;
     default:
       return unreachable(node);
   }
@@ -637,6 +754,15 @@ function executionFailure(node: ActionOwner, f: ExecutionFailure): NodeFailure {
           output: f.output,
         };
       }
+      if (node.kind === 'generic')
+        return {
+          reason: 'action-failed',
+          message:
+            f.exitCode !== null
+              ? `command of ${node.owner} exited with status ${f.exitCode}`
+              : `command of ${node.owner} killed by ${f.signal}`,
+          output: f.output,
+        };
       return {
         reason: 'action-failed',
         message:
@@ -648,7 +774,10 @@ function executionFailure(node: ActionOwner, f: ExecutionFailure): NodeFailure {
     case 'missing-output':
       return {
         reason: 'missing-output',
-        message: `declared output ${f.path} was not created`,
+        message:
+          node.kind === 'generic'
+            ? `${node.owner} did not create its declared output ${f.path}${node.mnemonic === 'Genrule' ? ` (out '${path.posix.basename(f.path)}')` : ''}`
+            : `declared output ${f.path} was not created`,
         output: '',
       };
     case 'cancelled':

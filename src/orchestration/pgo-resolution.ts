@@ -13,7 +13,8 @@ import {
 import type { ActionCache } from '../cache';
 import type { EventSink } from '../events';
 import type { Platform } from '../go/platform';
-import type * as Pprof from '../pprof';
+import { formatProfileFailure } from '../pprof/profile-failure';
+import { readProfileFile } from '../pprof/profile-file';
 import { type Result, err, ok, sha256 } from '../util';
 import { parseLabel, shortLabel } from '../workspace';
 
@@ -146,9 +147,6 @@ export class PgoResolver {
   ): Promise<Result<ProfileConfig, AnalysisFailure>> {
     const rel = path.relative(this.root, absPath);
     const display = rel.startsWith('..') ? absPath : rel;
-    // Loaded on first use: protobufjs costs start-up time that null builds should not pay.
-    const { formatProfileFailure, preprocessProfileBytes, readProfileFile }: typeof Pprof =
-      await import('../pprof');
     const raw = await readProfileFile(absPath, display);
     if (!raw.ok)
       return err({ reason: 'profile-error', message: formatProfileFailure(raw.failure) });
@@ -166,6 +164,9 @@ export class PgoResolver {
     const cachedOutput = hit?.outputs[0];
     let preprocessed = cachedOutput?.digest;
     if (preprocessed === undefined) {
+      // Loaded only when a profile must be preprocessed: the decoder and protobufjs cost start-up
+      // time that a build whose preprocessed profiles are cached should not pay.
+      const { preprocessProfileBytes } = await import('../pprof/preprocess-profile');
       const result = preprocessProfileBytes(raw.value, display);
       if (!result.ok)
         return err({ reason: 'profile-error', message: formatProfileFailure(result.failure) });

@@ -8,7 +8,10 @@ import {
   type Configuration,
   type DeclaredTarget,
   GraphBuilder,
+  type NodeProducer,
   PackageLoader,
+  type ProducedOutput,
+  SourceScanCache,
   type TestRunOptions,
   expandPatterns,
 } from '../analysis';
@@ -22,6 +25,7 @@ import { ModuleFetcher } from '../modules';
 import { FileDigester } from '../hashing';
 import { type Result, err, formatDiagnostic, isProcessAlive, ok } from '../util';
 import { BUILTIN_RULES } from '../../rules/go';
+import { TsRuleFiles } from '../analysis/ts-rule-files';
 import { findWorkspaceRoot, workspaceRelative } from '../workspace';
 import { BuildRunner, type RunSummary } from './build-runner';
 import { ExplainLog } from './explain-log';
@@ -69,6 +73,8 @@ export interface Session {
   /** The disk cache backed by the remote cache, with `--remote_cache`; actions use it. */
   readonly remote?: RemoteBackedCache;
   readonly digester: FileDigester;
+  /** Persisted source scans (saved with the stat cache after a build). */
+  readonly scanCache: SourceScanCache;
   readonly includeFiles: readonly SourceFile[];
   readonly pgo: PgoResolver;
 }
@@ -121,7 +127,11 @@ export async function openSession(
     const absPath = path.join(includeDir, name);
     includeFiles.push({ name, absPath, digest: await digester.digest(absPath) });
   }
-  const loader = new PackageLoader(root, BUILTIN_RULES);
+  const loader = new PackageLoader(
+    root,
+    BUILTIN_RULES,
+    new TsRuleFiles(root, path.join(opts.diskCache, 'v1')),
+  );
   const pgo = new PgoResolver(
     root,
     platform,
@@ -134,6 +144,12 @@ export async function openSession(
   if (!defaultConfigResult.ok) return err([defaultConfigResult.failure]);
   const defaultConfig = defaultConfigResult.value;
   const goBinary = path.join(sdk.value.goroot, 'bin', 'go');
+  // PGOBUILD_ANALYSIS_CACHE=off analyses from scratch (to compare, or to rule the cache out).
+  const scanCache = SourceScanCache.open(
+    process.env['PGOBUILD_ANALYSIS_CACHE'] === 'off'
+      ? undefined
+      : path.join(opts.diskCache, 'v1', 'analysis', 'sources'),
+  );
   const graphBuilder = new GraphBuilder(
     root,
     loader,
@@ -148,6 +164,7 @@ export async function openSession(
         (e) => opts.events.emit({ type: 'module-download', ...e }),
       ),
     },
+    scanCache,
   );
   graphBuilder.globalGcflags = opts.gcGoopts ?? [];
   graphBuilder.globalTags = opts.gotags ?? [];
@@ -158,7 +175,7 @@ export async function openSession(
     graphBuilder.stampValues = status.value;
   }
   const rel = workspaceRelative(root, opts.cwd);
-  return ok({
+  const session: Session = {
     root,
     cwdPkg: rel.startsWith('..') ? '' : rel,
     sdk: sdk.value,
@@ -169,10 +186,16 @@ export async function openSession(
     cache,
     remote,
     digester,
+    scanCache,
     includeFiles,
     pgo,
-  });
+  };
+  openedWith.set(session, opts);
+  return ok(session);
 }
+
+/** The options each session was opened with: analysis runs generating actions with them. */
+const openedWith = new WeakMap<Session, SessionOptions>();
 
 /**
  * Expands patterns and builds the action graph (binaries in their own PGO configuration); with
@@ -183,6 +206,10 @@ export async function analyze(
   patterns: readonly string[],
   tests: TestRunOptions | undefined,
 ): Promise<Result<{ targets: DeclaredTarget[]; graph: BuildGraph }, AnalysisFailure[]>> {
+  // A genrule whose out is a Go source runs during analysis, with the runner `execute` then uses
+  // (so it is run, counted and reported once).
+  const opened = openedWith.get(session);
+  if (opened !== undefined) session.graphBuilder.nodeProducer = producerFor(session, opened);
   const targets = await expandPatterns(
     session.root,
     patterns,
@@ -204,33 +231,86 @@ export async function execute(
   graph: BuildGraph,
   opts: SessionOptions,
 ): Promise<RunSummary> {
-  const explain = await ExplainLog.open(session.root);
-  explain.beginBuild();
-  const sandboxBase = await sandboxBaseFor(process.pid);
-  // Partial cache writes of builds that were killed: invisible, but they take space.
-  await session.cache.removeStaleTempFiles();
-  const runner = new BuildRunner({
-    root: session.root,
-    sdk: session.sdk,
-    cache: session.remote ?? session.cache,
-    events: opts.events,
-    digester: session.digester,
-    explain,
-    jobs: opts.jobs,
-    keepGoing: opts.keepGoing,
-    signal: opts.signal,
-    sandboxBase,
-    includeFiles: session.includeFiles,
-    cacheDir: opts.diskCache,
-  });
+  const { runner, explain, sandboxBase } = await runStateFor(session, opts);
   const summary = await runner.run(graph.nodes);
   // Uploads finish before garbage collection could evict what they read.
   await session.remote?.close();
   await fsp.rm(sandboxBase, { recursive: true, force: true });
   await explain.save();
   await session.digester.save();
+  await session.scanCache.save();
   if (summary.executed > 0) await session.cache.collectGarbage(opts.maxCacheBytes);
   return summary;
+}
+
+/** The runner of a command, shared by analysis (genrules making Go sources) and {@link execute}. */
+interface RunState {
+  readonly runner: BuildRunner;
+  readonly explain: ExplainLog;
+  readonly sandboxBase: string;
+}
+
+const runStates = new WeakMap<Session, Promise<RunState>>();
+
+/** The session's runner, made on first use (by analysis or by {@link execute}). */
+function runStateFor(session: Session, opts: SessionOptions): Promise<RunState> {
+  let state = runStates.get(session);
+  if (state === undefined) {
+    state = (async (): Promise<RunState> => {
+      const explain = await ExplainLog.open(session.root);
+      explain.beginBuild();
+      const sandboxBase = await sandboxBaseFor(process.pid);
+      // Partial cache writes of builds that were killed: invisible, but they take space.
+      await session.cache.removeStaleTempFiles();
+      const runner = new BuildRunner({
+        root: session.root,
+        sdk: session.sdk,
+        cache: session.remote ?? session.cache,
+        events: opts.events,
+        digester: session.digester,
+        explain,
+        jobs: opts.jobs,
+        keepGoing: opts.keepGoing,
+        signal: opts.signal,
+        sandboxBase,
+        includeFiles: session.includeFiles,
+        cacheDir: opts.diskCache,
+      });
+      return { runner, explain, sandboxBase };
+    })();
+    runStates.set(session, state);
+  }
+  return state;
+}
+
+/**
+ * How analysis gets a genrule's outputs: the node runs through the command's runner (executor,
+ * cache, events), and each output is read from the cache's verified copy of its blob. A null
+ * build answers it from the cache: no process is spawned.
+ */
+function producerFor(session: Session, opts: SessionOptions): NodeProducer {
+  return async (nodes, id) => {
+    const { runner } = await runStateFor(session, opts);
+    const produced = await runner.produce(nodes, id);
+    const owner = nodes.get(id)?.owner ?? id;
+    if (!produced.ok)
+      return err({
+        reason: 'generating-action-failed',
+        message: `${owner} failed, so the Go sources it makes cannot be analysed: ${produced.failure.message}`,
+      });
+    const cache = session.remote ?? session.cache;
+    const out: ProducedOutput[] = [];
+    for (const [p, blob] of produced.value.outputs ?? []) {
+      const absPath = await cache.verifiedPath(blob.digest, false, blob.size);
+      if (absPath === undefined)
+        return err({
+          reason: 'generating-action-failed',
+          message: `${owner}: output ${p} is missing from the cache`,
+        });
+      out.push({ path: p, digest: blob.digest, absPath });
+    }
+    return ok(out);
+  };
 }
 
 /**

@@ -23,11 +23,8 @@ export { decodeProfile } from './decode-profile';
 export { profileEdges, compareEdges, type WeightedEdge } from './profile-edges';
 export { compareUtf8 } from './compare-utf8';
 export { serializePreprocessed, PREPROFILE_HEADER } from './serialize-preprocessed';
-export {
-  preprocessProfileBytes,
-  preprocessProfileFile,
-  readProfileFile,
-} from './preprocess-profile';
+export { preprocessProfileBytes, preprocessProfileFile } from './preprocess-profile';
+export { MAX_PROFILE_BYTES, readProfileFile } from './profile-file';
 export { runPreprocessCommand, type PreprocessCommandIo } from './preprocess-command';
 export { encodeProfile } from './encode-profile';
 export {

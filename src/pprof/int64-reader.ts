@@ -1,4 +1,4 @@
-import * as protobuf from 'protobufjs';
+import * as protobuf from 'protobufjs/light';
 import { int64FromBits, type WireInt64 } from './int64';
 
 /**

@@ -1,7 +1,7 @@
-import { readFile, stat } from 'node:fs/promises';
-import { err, ok, type Result } from '../util/result';
+import { ok, type Result } from '../util/result';
 import { decodeProfileStacks } from './decode-profile';
-import { profileFailure, type ProfileFailure } from './profile-failure';
+import type { ProfileFailure } from './profile-failure';
+import { readProfileFile } from './profile-file';
 import { stackEdges } from './profile-edges';
 import { serializePreprocessed } from './serialize-preprocessed';
 
@@ -40,69 +40,4 @@ export async function preprocessProfileFile(
     return bytes;
   }
   return preprocessProfileBytes(bytes.value, displayPath);
-}
-
-/** The largest profile file read (CPU profiles of real services are a few MiB). */
-export const MAX_PROFILE_BYTES = 256 * 1024 * 1024;
-
-/**
- * Reads a whole profile file, turning a directory, a file that is not regular (FIFO, device), one
- * larger than {@link MAX_PROFILE_BYTES} or an I/O error into a failure value.
- */
-export async function readProfileFile(
-  absPath: string,
-  displayPath: string,
-): Promise<Result<Uint8Array, ProfileFailure>> {
-  try {
-    // A default.pgo that is a directory "exists" for cmd/go's auto lookup; say so plainly
-    // rather than with EISDIR.
-    const st = await stat(absPath);
-    if (st.isDirectory()) {
-      return err(
-        profileFailure(
-          'profile-is-directory',
-          displayPath,
-          'expected a pprof CPU profile file, found a directory',
-        ),
-      );
-    }
-    // A FIFO would block the read forever and a device (/dev/zero) never ends.
-    if (!st.isFile()) {
-      return err(
-        profileFailure(
-          'profile-unreadable',
-          displayPath,
-          'is not a regular file (a FIFO, socket or device); expected a pprof CPU profile file',
-        ),
-      );
-    }
-    if (st.size > MAX_PROFILE_BYTES) {
-      return err(
-        profileFailure(
-          'profile-unsupported',
-          displayPath,
-          `is ${st.size} bytes; profiles larger than ${MAX_PROFILE_BYTES} bytes are not read`,
-        ),
-      );
-    }
-    return ok(await readFile(absPath));
-  } catch (e) {
-    return err(profileFailure('profile-unreadable', displayPath, ioMessage(e)));
-  }
-}
-
-/**
- * The OS's description of an I/O error without the absolute path, e.g.
- * `ENOENT: no such file or directory`. Duck-typed: errors from another realm (jest's sandbox)
- * fail `instanceof Error`.
- */
-function ioMessage(e: unknown): string {
-  const { code, message } = (e ?? {}) as { code?: unknown; message?: unknown };
-  if (typeof message !== 'string') {
-    return String(e);
-  }
-  const withoutPath = message.replace(/, \w+ '.*'$/, '');
-  return typeof code === 'string' && !withoutPath.startsWith(`${code}:`)
-    ? `${code}: ${withoutPath}`
-    : withoutPath;
 }

@@ -1,4 +1,6 @@
-import * as protobuf from 'protobufjs';
+// protobufjs' light build: the JSON descriptor below needs no .proto parser, and every call of a
+// profile command is a fresh process that would otherwise load and run one (start-up cost).
+import * as protobuf from 'protobufjs/light';
 
 /**
  * The pprof schema (`perftools.profiles`, github.com/google/pprof/proto/profile.proto), kept as a
@@ -88,16 +90,113 @@ message Function {
 export type PprofMessageName =
   'Profile' | 'ValueType' | 'Sample' | 'Label' | 'Mapping' | 'Location' | 'Line' | 'Function';
 
+/**
+ * {@link PPROF_PROTO_SCHEMA} as protobufjs' JSON descriptor (what
+ * `protobuf.parse(PPROF_PROTO_SCHEMA, { keepCase: true }).root.toJSON()` gives, which a unit test
+ * checks), so that start-up loads it without the .proto parser.
+ */
+export const PPROF_DESCRIPTOR: protobuf.INamespace = {
+  nested: {
+    perftools: {
+      nested: {
+        profiles: {
+          nested: {
+            Profile: {
+              fields: {
+                sample_type: { rule: 'repeated', type: 'ValueType', id: 1 },
+                sample: { rule: 'repeated', type: 'Sample', id: 2 },
+                mapping: { rule: 'repeated', type: 'Mapping', id: 3 },
+                location: { rule: 'repeated', type: 'Location', id: 4 },
+                function: { rule: 'repeated', type: 'Function', id: 5 },
+                string_table: { rule: 'repeated', type: 'bytes', id: 6 },
+                drop_frames: { type: 'int64', id: 7 },
+                keep_frames: { type: 'int64', id: 8 },
+                time_nanos: { type: 'int64', id: 9 },
+                duration_nanos: { type: 'int64', id: 10 },
+                period_type: { type: 'ValueType', id: 11 },
+                period: { type: 'int64', id: 12 },
+                comment: { rule: 'repeated', type: 'int64', id: 13 },
+                default_sample_type: { type: 'int64', id: 14 },
+                doc_url: { type: 'string', id: 15 },
+              },
+            },
+            ValueType: {
+              fields: {
+                type: { type: 'int64', id: 1 },
+                unit: { type: 'int64', id: 2 },
+              },
+            },
+            Sample: {
+              fields: {
+                location_id: { rule: 'repeated', type: 'uint64', id: 1 },
+                value: { rule: 'repeated', type: 'int64', id: 2 },
+                label: { rule: 'repeated', type: 'Label', id: 3 },
+              },
+            },
+            Label: {
+              fields: {
+                key: { type: 'int64', id: 1 },
+                str: { type: 'int64', id: 2 },
+                num: { type: 'int64', id: 3 },
+                num_unit: { type: 'int64', id: 4 },
+              },
+            },
+            Mapping: {
+              fields: {
+                id: { type: 'uint64', id: 1 },
+                memory_start: { type: 'uint64', id: 2 },
+                memory_limit: { type: 'uint64', id: 3 },
+                file_offset: { type: 'uint64', id: 4 },
+                filename: { type: 'int64', id: 5 },
+                build_id: { type: 'int64', id: 6 },
+                has_functions: { type: 'bool', id: 7 },
+                has_filenames: { type: 'bool', id: 8 },
+                has_line_numbers: { type: 'bool', id: 9 },
+                has_inline_frames: { type: 'bool', id: 10 },
+              },
+            },
+            Location: {
+              fields: {
+                id: { type: 'uint64', id: 1 },
+                mapping_id: { type: 'uint64', id: 2 },
+                address: { type: 'uint64', id: 3 },
+                line: { rule: 'repeated', type: 'Line', id: 4 },
+                is_folded: { type: 'bool', id: 5 },
+              },
+            },
+            Line: {
+              fields: {
+                function_id: { type: 'uint64', id: 1 },
+                line: { type: 'int64', id: 2 },
+                column: { type: 'int64', id: 3 },
+              },
+            },
+            Function: {
+              fields: {
+                id: { type: 'uint64', id: 1 },
+                name: { type: 'int64', id: 2 },
+                system_name: { type: 'int64', id: 3 },
+                filename: { type: 'int64', id: 4 },
+                start_line: { type: 'int64', id: 5 },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+};
+
 let cachedRoot: protobuf.Root | undefined;
 
 /**
- * The protobufjs type for one pprof message, parsed from {@link PPROF_PROTO_SCHEMA} on first use.
- * Field names keep their snake_case spelling (`keepCase`) so they match the schema text.
+ * The protobufjs type for one pprof message, built from {@link PPROF_DESCRIPTOR} on first use.
+ * Field names keep their snake_case spelling, as in the schema text.
  * Tests and profile tools use `pprofMessageType('Profile')` to encode synthetic profiles.
  */
 export function pprofMessageType(name: PprofMessageName): protobuf.Type {
   if (cachedRoot === undefined) {
-    cachedRoot = protobuf.parse(PPROF_PROTO_SCHEMA, { keepCase: true }).root;
+    cachedRoot = protobuf.Root.fromJSON(PPROF_DESCRIPTOR);
   }
   return cachedRoot.lookupType(`perftools.profiles.${name}`);
 }

@@ -2,7 +2,7 @@ import { Console } from 'node:console';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import { Writable } from 'node:stream';
-import type { CommandContext } from '../cli/main';
+import type { CommandContext } from '../cli/command-context';
 import { childWatchdog } from '../exec/child-watchdog';
 import { Interrupted, type InterruptSignal } from '../exec/interrupt';
 import { EXIT, signalExitCode } from '../util/exit-code';

@@ -6,6 +6,7 @@ import { type Action, actionKeyOf, actionKeyRecord } from '../../src/actions';
 import type { BuildGraph, BuildNode, TestRunOptions } from '../../src/analysis';
 import { nodeDeps } from '../../src/analysis';
 import { analyze, describe as describeNode, openSession } from '../../src/orchestration';
+import { genericAction } from '../../src/orchestration/generic-action';
 import type { SessionOptions } from '../../src/orchestration/session';
 import type { BuildEvent } from '../../src/events';
 import {
@@ -94,6 +95,8 @@ function actionOf(
         node.config.platform,
         describeNode(node),
       );
+    case 'generic':
+      return genericAction(node, (id) => ({ digest: depDigest(id), size: 0 }));
   }
 }
 

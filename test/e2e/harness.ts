@@ -42,13 +42,20 @@ export interface CliRun {
 export function pgobuild(
   cwd: string,
   args: readonly string[],
-  opts: { cache?: string; json?: boolean; env?: NodeJS.ProcessEnv } = {},
+  opts: {
+    cache?: string;
+    json?: boolean;
+    env?: NodeJS.ProcessEnv;
+    /** Node options placed before the CLI's script (e.g. `--require <hook>`). */
+    nodeArgs?: readonly string[];
+  } = {},
 ): CliRun {
   const json = opts.json ?? true;
   // The harness's flags go before a `--`: what follows it belongs to the program or test binary.
   const dashes = args.indexOf('--');
   const end = dashes < 0 ? args.length : dashes;
   const full = [
+    ...(opts.nodeArgs ?? []),
     CLI,
     ...args.slice(0, end),
     `--disk_cache=${opts.cache ?? SHARED_CACHE}`,

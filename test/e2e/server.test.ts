@@ -57,9 +57,19 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Server processes whose socket lies under this test's TMPDIRs (from ps: a server not yet logged). */
+function runningServers(): number[] {
+  const ps = spawnSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' }).stdout;
+  return ps
+    .split('\n')
+    .filter((l) => l.includes('server-main.js') && tmpDirs.some((t) => l.includes(`${t}/`)))
+    .map((l) => Number(l.trim().split(/\s+/)[0]));
+}
+
 // After each test (before the harness removes the temp dirs holding the logs): no server is left.
 afterEach(() => {
-  for (const pid of startedServers()) if (alive(pid)) process.kill(pid, 'SIGKILL');
+  for (const pid of [...startedServers(), ...runningServers()])
+    if (alive(pid)) process.kill(pid, 'SIGKILL');
   tmpDirs.splice(0);
 });
 
@@ -263,10 +273,27 @@ describe('client/server mode', () => {
   });
 
   test('concurrent clients are serialized: the second waits and says for whom', async () => {
-    const ws = uniqueWorkspace();
+    const ws = makeWorkspace(SMALL_WORKSPACE);
     const env = serverEnv();
     serverPid(ws, env);
-    const build = await startBuild(ws, env, SHARED_CACHE, 1);
+    // The first command is still running while its status command (which marks that it started)
+    // sleeps: the second client arrives then.
+    const marker = path.join(tempDir('pgobuild-srv-mark-'), 'started');
+    const first = spawn(
+      process.execPath,
+      [
+        path.join(REPO, 'bin', 'pgobuild.js'),
+        'build',
+        '//...',
+        '--stamp',
+        `--workspace_status_command=touch ${marker}; sleep 2`,
+        `--disk_cache=${SHARED_CACHE}`,
+        '--output=json',
+      ],
+      { cwd: ws, env, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    const build = { child: first };
+    expect(await waitFor(() => fs.existsSync(marker), 120_000)).toBe(true);
     const second = spawn(
       process.execPath,
       [path.join(REPO, 'bin', 'pgobuild.js'), 'query', '//cmd/...'],

@@ -57,6 +57,8 @@ function materialize(inputs: Action['inputs']): MaterializedInput[] {
         return { path: i.path, content: i.source.content };
       case 'cas':
         throw new Error(`unexpected CAS input ${i.path}`);
+      case 'host-tool':
+        throw new Error(`unexpected host tool ${i.path}`);
     }
   });
 }

@@ -9,6 +9,7 @@ import { compileAction, compileNeedsBuilder } from '../../src/go/compile-action'
 import { linkAction } from '../../src/go/link-action';
 import { testRunAction } from '../../src/go/test-run-action';
 import { type Session, analyze, openSession } from '../../src/orchestration';
+import { genericAction } from '../../src/orchestration/generic-action';
 import { type Digest, sha256, unreachable } from '../../src/util';
 
 // Remote execution needs every step of every action to be a process whose program is a declared
@@ -83,6 +84,8 @@ function actionOf(node: BuildNode): Action {
         node.config.platform,
         node.owner,
       );
+    case 'generic':
+      return genericAction(node, () => ({ digest: DEP, size: 0 }));
     default:
       return unreachable(node);
   }

@@ -14,6 +14,11 @@ export interface PackageSourceFile {
   readonly name: string;
   /** Contents; may be omitted for `.syso` files (never read). */
   readonly text?: string;
+  /**
+   * For a .go file, its {@link scanGoFile} result when already known (scanned with the display
+   * path `dir/name`): used instead of scanning `text`, which is then read only for diagnostics.
+   */
+  readonly info?: GoFileInfo;
 }
 
 /** How go/build sorts a directory's files for one build context (the lists of go/build.Package). */
@@ -86,7 +91,11 @@ export function selectPackageFiles(
     const kind = sourceFileKind(name);
     if (kind === undefined || name.startsWith('_') || name.startsWith('.')) continue;
     const display = dir === '' ? name : `${dir}/${name}`;
-    const matched = matchesBuildContext(display, undefined, ctx, file.text);
+    // A scan holds the header constraint read from the same text (see scanGoFile).
+    const matched =
+      kind === 'go' && file.info !== undefined
+        ? matchesBuildContext(display, file.info, ctx)
+        : matchesBuildContext(display, undefined, ctx, file.text);
     if (!matched.ok) {
       // A bad constraint makes a Go file invalid; other files are quietly ignored.
       if (kind === 'go') bad(matched.failure);
@@ -134,7 +143,7 @@ export function selectPackageFiles(
         unreachable(kind);
     }
 
-    const scanned = scanGoFile(display, file.text ?? '');
+    const scanned = file.info !== undefined ? ok(file.info) : scanGoFile(display, file.text ?? '');
     if (!scanned.ok) {
       bad(scanned.failure);
       continue;

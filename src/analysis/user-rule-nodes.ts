@@ -1,0 +1,645 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as api from '../rules';
+import { type Result, type SourceSpan, err, ok, unreachable } from '../util';
+import { labelOf, parseLabel, shortLabel } from '../workspace';
+import type { GenericActionNode, GenericInput } from './build-graph';
+import { configuration } from './configuration';
+import { type AnalysisFailure, type AnalysisReason, diagnosticFailure } from './failure';
+import { GENRULE_ENV, type GenruleNodes, readGenerated, ruleDirOf } from './genrule-nodes';
+import type { ReadSource } from './go-package';
+import type { GraphContext } from './graph-context';
+import type { ImportResolver } from './import-resolution';
+import type { LinkNodes } from './link-nodes';
+import type { AttrValue, DeclaredTarget, UserRuleDefinition } from './rule-api';
+import type { UserCompileNodes } from './user-compile-nodes';
+
+/** Where host programs named by absolute path are placed in the exec root. */
+const HOST_TOOLS = 'external/host_tools';
+
+/** The program `ctx.actions.write` runs to place its content (no shell, no quoting). */
+const WRITE_TOOL = '/usr/bin/install';
+
+/** A mnemonic names a kind of action in progress lines, events and `explain`. */
+const MNEMONIC = /^[A-Z][A-Za-z0-9]{0,39}$/;
+
+/** A target of a user rule after its implementation ran. */
+export interface UserRuleTarget {
+  /** Its `DefaultInfo` files, as inputs at their exec-root paths. */
+  readonly files: readonly FileRef[];
+  readonly goArchive?: api.GoArchiveInfo;
+  /** The nodes of its actions, in declaration order; in the graph once the target is used. */
+  readonly nodes: readonly GenericActionNode[];
+  /** The user-rule targets whose files its actions read (their nodes join the graph with its). */
+  readonly uses: readonly string[];
+}
+
+/** A file as the API shows it, and how an action gets it. */
+interface FileRef {
+  readonly file: api.File;
+  /** Undefined for a declared file no action has produced yet. */
+  readonly input: GenericInput | undefined;
+}
+
+/**
+ * Targets of rules written in TypeScript (`rule({ attrs, implementation })`): the implementation
+ * runs once per target during analysis with a `ctx` whose label attributes are resolved to
+ * {@link api.Target}s (source files, genrule and user-rule outputs, go_binary tools built for the
+ * host with PGO off, go_library archives), and every action it declares becomes a
+ * {@link GenericActionNode}: executed, keyed, cached and reported exactly as genrule's and Go's
+ * actions. The rule file itself is an input of each of them, so editing the rule re-runs exactly
+ * the actions it declares.
+ */
+export class UserRuleNodes {
+  private readonly targets = new Map<string, Promise<Result<UserRuleTarget, AnalysisFailure[]>>>();
+  /** Analyses that finished, by label. */
+  private readonly done = new Map<string, Result<UserRuleTarget, AnalysisFailure[]>>();
+  /** Targets whose nodes are in the graph. */
+  private readonly used = new Set<string>();
+
+  constructor(
+    private readonly ctx: GraphContext,
+    private readonly links: LinkNodes,
+    private readonly genrules: GenruleNodes,
+    private readonly resolver: ImportResolver,
+    private readonly compiles: UserCompileNodes,
+  ) {}
+
+  /** The root node of a user-rule target: its first action. */
+  async rootNode(target: DeclaredTarget): Promise<Result<string, AnalysisFailure[]>> {
+    const analysed = await this.analyse(target);
+    if (!analysed.ok) return analysed;
+    this.use(labelOf(target));
+    const first = analysed.value.nodes[0]?.id;
+    if (first === undefined)
+      return err([
+        failure(
+          'bad-attribute',
+          target.span,
+          `${shortLabel(target)} (${target.rule.name}) declares no action: pgobuild builds targets through their actions`,
+        ),
+      ]);
+    return ok(first);
+  }
+
+  /**
+   * Puts a target's action nodes (and those of the user-rule targets it reads) into the graph.
+   * Analysing a target does not: finding which target declares a file runs implementations
+   * whose actions nothing may need, and the build runs every node of the graph.
+   */
+  private use(label: string): void {
+    if (this.used.has(label)) return;
+    this.used.add(label);
+    const analysed = this.done.get(label);
+    if (analysed === undefined || !analysed.ok)
+      throw new Error(`bug: ${label} used before analysed`);
+    for (const n of analysed.value.nodes) this.ctx.nodes.set(n.id, n);
+    for (const dep of analysed.value.uses) this.use(dep);
+  }
+
+  /** The target after its implementation ran (once per command). */
+  analyse(
+    target: DeclaredTarget,
+    chain: readonly string[] = [],
+  ): Promise<Result<UserRuleTarget, AnalysisFailure[]>> {
+    const label = labelOf(target);
+    if (chain.includes(label))
+      return Promise.resolve(
+        err([
+          failure(
+            'dependency-cycle',
+            target.span,
+            `rule cycle: ${[...chain.slice(chain.indexOf(label)), label].join(' -> ')}`,
+          ),
+        ]),
+      );
+    let pending = this.targets.get(label);
+    if (pending === undefined) {
+      pending = this.run(target, [...chain, label]).then((r) => {
+        this.done.set(label, r);
+        return r;
+      });
+      this.targets.set(label, pending);
+    }
+    return pending;
+  }
+
+  /**
+   * What another target's `srcs` entry naming this target, or one of its files, stands for: its
+   * DefaultInfo files (or the one named), as action inputs. Undefined when `name` in `pkg` is no
+   * user-rule target and no file one declares.
+   */
+  async filesNamed(
+    pkg: string,
+    name: string,
+    chain: readonly string[] = [],
+    /** Where a user-rule target being analysed collects what it reads (else: in the graph now). */
+    uses?: Set<string>,
+  ): Promise<Result<{ paths: string[]; inputs: GenericInput[] }, AnalysisFailure[]> | undefined> {
+    const loaded = await this.ctx.loader.load(pkg);
+    if (!loaded.ok || loaded.value === undefined) return undefined;
+    const ruleDir = ruleDirOf(pkg);
+    const named = loaded.value.targets.get(name);
+    const candidates =
+      named !== undefined
+        ? [named]
+        : // Which files a target declares is its implementation's answer: run them (not the
+          // targets being analysed, which cannot read their own outputs).
+          [...loaded.value.targets.values()].filter((t) => !chain.includes(labelOf(t)));
+    for (const t of candidates) {
+      if (t.rule.user === undefined) continue;
+      const analysed = await this.analyse(t, chain);
+      if (!analysed.ok) return analysed;
+      const refs =
+        t === named
+          ? analysed.value.files
+          : analysed.value.files.filter((f) => f.file.path === `${ruleDir}/${name}`);
+      if (t !== named && refs.length === 0) continue;
+      if (uses !== undefined) uses.add(labelOf(t));
+      else this.use(labelOf(t));
+      const inputs = refs.flatMap((r) => (r.input === undefined ? [] : [r.input]));
+      return ok({ paths: refs.map((r) => r.file.path), inputs });
+    }
+    return undefined;
+  }
+
+  /**
+   * The generated sources a Go target's `srcs` entry `rel` stands for when it names a user-rule
+   * target of its package (its DefaultInfo files) or a file one declares: produced during
+   * analysis and read like genrule outs. Undefined for any other entry.
+   */
+  async generatedSources(
+    target: DeclaredTarget,
+    rel: string,
+    span: SourceSpan,
+  ): Promise<Result<ReadSource[], AnalysisFailure> | undefined> {
+    const named = await this.filesNamed(target.pkg, rel);
+    if (named === undefined) return undefined;
+    if (!named.ok) return err(named.failure[0] as AnalysisFailure);
+    const made = named.value.inputs.map((input) => {
+      if (input.kind !== 'node-output') return { nodeId: '', paths: [input.path], source: input };
+      return { nodeId: input.nodeId, paths: [input.path], source: input };
+    });
+    const sources = made.filter((m) => m.nodeId === '');
+    if (sources.length > 0)
+      return err(
+        failure(
+          'wrong-target-kind',
+          span,
+          `'${rel}' gives source files (${sources.map((m) => m.source.path).join(', ')}); name them in srcs directly`,
+        ),
+      );
+    return readGenerated(this.ctx, made, span, `${labelOf({ pkg: target.pkg, name: rel })}`);
+  }
+
+  private async run(
+    target: DeclaredTarget,
+    chain: readonly string[],
+  ): Promise<Result<UserRuleTarget, AnalysisFailure[]>> {
+    const rule = target.rule as UserRuleDefinition;
+    const { rule: definition, file: ruleFile } = rule.user;
+    const owner = shortLabel(target);
+    const ruleDir = ruleDirOf(target.pkg);
+    const attrs: Record<string, unknown> = { name: target.name };
+    const files: Record<string, readonly api.File[]> = {};
+    const single: Record<string, api.File | undefined> = {};
+    const refs = new Map<api.File, FileRef>();
+    const uses = new Set<string>();
+    const failures: AnalysisFailure[] = [];
+
+    for (const [name, spec] of Object.entries(definition.attrs)) {
+      const value = target.attrs.get(name);
+      if (spec.kind === 'label' || spec.kind === 'labelList') {
+        const written = labelsOf(value, spec);
+        const resolved: api.Target[] = [];
+        for (const { label, span } of written) {
+          const t = await this.targetOf(target, name, spec, label, span, chain, uses);
+          if (!t.ok) {
+            failures.push(...t.failure);
+            continue;
+          }
+          for (const r of t.value.refs) refs.set(r.file, r);
+          resolved.push(t.value.target);
+        }
+        attrs[name] = spec.kind === 'label' ? resolved[0] : resolved;
+        files[name] = resolved.flatMap((t) => t.files);
+        if (spec.kind === 'label') single[name] = resolved[0]?.files[0];
+      } else {
+        attrs[name] = plainValue(value, spec);
+      }
+    }
+    if (failures.length > 0) return err(failures);
+
+    // What the implementation declares; checked and turned into nodes once it returns.
+    const declared = new Map<string, api.File>();
+    const producers = new Map<string, string>();
+    const nodes: GenericActionNode[] = [];
+    const ruleInput: GenericInput = {
+      kind: 'file',
+      path: ruleFile.file,
+      absPath: ruleFile.absPath,
+      digest: ruleFile.digest,
+    };
+    const inputOf = (f: api.File, what: string): GenericInput => {
+      const ref = refs.get(f);
+      if (ref?.input !== undefined) return ref.input;
+      const producer = producers.get(f.path);
+      if (declared.get(f.path) === f && producer !== undefined)
+        return { kind: 'node-output', path: f.path, nodeId: producer, output: f.path };
+      if (declared.get(f.path) === f)
+        throw new RuleError(`${what} ${f.shortPath} is declared but made by no earlier action`);
+      throw new RuleError(
+        `${what} ${f.path} is not a file of this target's attributes or declared outputs`,
+      );
+    };
+    const addNode = (
+      argv: readonly string[],
+      inputs: GenericInput[],
+      outputs: readonly api.File[],
+      env: Readonly<Record<string, string>>,
+      mnemonic: string,
+      description: string,
+    ): void => {
+      const outs: string[] = [];
+      for (const o of outputs) {
+        if (declared.get(o.path) !== o)
+          throw new RuleError(`output ${o.path} was not declared by ctx.actions.declareFile`);
+        if (producers.has(o.path))
+          throw new RuleError(`output ${o.shortPath} is written by two actions`);
+        outs.push(o.path);
+      }
+      if (outs.length === 0) throw new RuleError('an action must declare at least one output');
+      const id = `rule:${labelOf(target)}#${nodes.length}`;
+      for (const o of outs) producers.set(o, id);
+      nodes.push({
+        kind: 'generic',
+        id,
+        owner,
+        mnemonic,
+        description,
+        argv,
+        env,
+        inputs: dedupe([ruleInput, ...inputs]),
+        outputs: outs,
+        placeAt: outs,
+      });
+    };
+    const actions: api.Actions = {
+      declareFile: (name) => {
+        const problem = outProblem(name);
+        if (problem !== undefined) throw new RuleError(`declareFile: ${problem}`);
+        const p = `${ruleDir}/${name}`;
+        if (declared.has(p)) throw new RuleError(`declareFile: '${name}' is declared twice`);
+        const f: api.File = Object.freeze({
+          path: p,
+          shortPath: target.pkg === '' ? name : `${target.pkg}/${name}`,
+          basename: path.posix.basename(name),
+          isSource: false,
+          owner: labelOf(target),
+        });
+        declared.set(p, f);
+        return f;
+      },
+      write: (file, content) => {
+        if (typeof content !== 'string') throw new RuleError('write: content must be a string');
+        const staged = `_write/${file.path}`;
+        addNode(
+          [`\${EXECROOT}/${HOST_TOOLS}${WRITE_TOOL}`, '-m', '0644', staged, file.path],
+          [
+            { kind: 'host-tool', path: `${HOST_TOOLS}${WRITE_TOOL}`, absPath: WRITE_TOOL },
+            { kind: 'content', path: staged, content },
+          ],
+          [file],
+          GENRULE_ENV,
+          'FileWrite',
+          `${owner} ${file.shortPath}`,
+        );
+      },
+      run: (args) => {
+        const mnemonic = args.mnemonic ?? 'Action';
+        if (!MNEMONIC.test(mnemonic))
+          throw new RuleError(`run: mnemonic '${mnemonic}' must be a CamelCase word`);
+        const inputs: GenericInput[] = [];
+        let program: string;
+        if (typeof args.executable === 'string') {
+          if (!path.posix.isAbsolute(args.executable))
+            throw new RuleError(
+              `run: executable '${args.executable}' must be a File or an absolute host path`,
+            );
+          program = `${HOST_TOOLS}${args.executable}`;
+          inputs.push({ kind: 'host-tool', path: program, absPath: args.executable });
+        } else {
+          const tool = inputOf(args.executable, 'run: executable');
+          inputs.push(tool.kind === 'node-output' ? { ...tool, executable: true } : tool);
+          program = tool.path;
+        }
+        for (const f of args.inputs ?? []) inputs.push(inputOf(f, 'run: input'));
+        for (const a of args.arguments ?? [])
+          if (typeof a !== 'string') throw new RuleError('run: arguments must be strings');
+        addNode(
+          [`\${EXECROOT}/${program}`, ...(args.arguments ?? [])],
+          inputs,
+          args.outputs,
+          { ...GENRULE_ENV, ...(args.env ?? {}) },
+          mnemonic,
+          args.progressMessage ?? owner,
+        );
+      },
+    };
+    const context = Object.freeze({
+      label: labelOf(target),
+      attr: Object.freeze(attrs),
+      files: Object.freeze(files),
+      file: Object.freeze(single),
+      actions: Object.freeze(actions),
+    }) as unknown as api.RuleContext<api.Attrs>;
+
+    let providers: readonly api.Provider[];
+    try {
+      providers = definition.implementation(context);
+    } catch (e) {
+      return err([implementationFailure(target, ruleFile.absPath, ruleFile.file, e)]);
+    }
+    if (!Array.isArray(providers))
+      return err([
+        failure(
+          'bad-attribute',
+          target.span,
+          `${owner}: the implementation of ${rule.name} must return a list of providers`,
+        ),
+      ]);
+    const unproduced = [...declared.values()].filter((f) => !producers.has(f.path));
+    const first = unproduced[0];
+    if (first !== undefined)
+      return err([
+        failure(
+          'bad-attribute',
+          target.span,
+          `${owner}: ${rule.name} declared ${first.shortPath} but no action writes it`,
+        ),
+      ]);
+
+    const defaultInfo = providers.find((p): p is api.DefaultInfo => p.provider === 'DefaultInfo');
+    const outFiles: FileRef[] = [];
+    try {
+      for (const f of defaultInfo?.files ?? [...declared.values()])
+        outFiles.push({ file: f, input: inputOf(f, 'DefaultInfo: file') });
+    } catch (e) {
+      return err([implementationFailure(target, ruleFile.absPath, ruleFile.file, e)]);
+    }
+    const goArchive = providers.find((p): p is api.GoArchiveInfo => p.provider === 'GoArchiveInfo');
+    return ok({
+      files: outFiles,
+      ...(goArchive !== undefined ? { goArchive } : {}),
+      nodes,
+      uses: [...uses],
+    });
+  }
+
+  /** What one label of a label attribute stands for. */
+  private async targetOf(
+    target: DeclaredTarget,
+    attr: string,
+    spec: api.Attr,
+    text: string,
+    span: SourceSpan,
+    chain: readonly string[],
+    uses: Set<string>,
+  ): Promise<Result<{ target: api.Target; refs: FileRef[] }, AnalysisFailure[]>> {
+    const parts = parseLabel(text, target.pkg);
+    if (!parts.ok) return err([failure('bad-label', span, parts.failure.message)]);
+    if (parts.value.repo !== undefined)
+      return err([
+        failure('bad-label', span, `${attr}: '${text}' names a module repository; not supported`),
+      ]);
+    const { pkg, name } = parts.value;
+    const label = labelOf(parts.value);
+    const loaded = await this.ctx.loader.load(pkg);
+    if (!loaded.ok) return err([loaded.failure]);
+    const dep = loaded.value?.targets.get(name);
+    const made = (refs: FileRef[], goArchive?: api.GoArchiveInfo) =>
+      ok({
+        target: Object.freeze({
+          label,
+          files: Object.freeze(refs.map((r) => r.file)),
+          ...(goArchive !== undefined ? { goArchive } : {}),
+        }),
+        refs,
+      });
+    const generated = (paths: readonly string[], inputs: readonly GenericInput[]): FileRef[] =>
+      paths.map((p, i) => ({ file: outputFile(p, label), input: inputs[i] }));
+
+    if (dep?.rule.user !== undefined) {
+      const analysed = await this.analyse(dep, chain);
+      if (!analysed.ok) return analysed;
+      uses.add(labelOf(dep));
+      return made([...analysed.value.files], analysed.value.goArchive);
+    }
+    if (dep?.rule.name === 'genrule') {
+      const node = await this.genrules.genruleNode(dep, chain);
+      if (!node.ok) return node;
+      const dir = ruleDirOf(dep.pkg);
+      const outs = listValues(dep.attrs.get('outs')).map((o) => `${dir}/${o}`);
+      return made(
+        generated(
+          outs,
+          outs.map((p) => ({ kind: 'node-output', path: p, nodeId: node.value, output: p })),
+        ),
+      );
+    }
+    if (dep?.rule.name === 'go_binary') {
+      const link = await this.links.binaryNode(
+        dep,
+        configuration(this.ctx.defaultConfig.platform),
+        true,
+      );
+      if (!link.ok) return link;
+      const p = path.posix.join('pgobuild-out', 'host', 'bin', dep.pkg, dep.name);
+      return made(
+        generated([p], [{ kind: 'node-output', path: p, nodeId: link.value, executable: true }]),
+      );
+    }
+    if (dep?.rule.name === 'go_library') {
+      const pkgInfo = await this.resolver.resolve(dep);
+      if (!pkgInfo.ok) return pkgInfo;
+      const compiled = await this.compiles.compileNode(pkgInfo.value, this.ctx.defaultConfig);
+      if (!compiled.ok) return compiled;
+      const p = path.posix.join('pgobuild-out', 'pkg', dep.pkg, `${dep.name}.a`);
+      const refs = generated([p], [{ kind: 'node-output', path: p, nodeId: compiled.value }]);
+      const archive = refs[0]?.file as api.File;
+      return made(refs, api.GoArchiveInfo({ importPath: pkgInfo.value.importPath, archive }));
+    }
+    if (dep !== undefined)
+      return err([
+        failure(
+          'wrong-target-kind',
+          span,
+          `${attr}: ${shortLabel(dep)} is a ${dep.rule.name}, which gives no files to a rule`,
+        ),
+      ]);
+    // A file a user rule of that package declares.
+    const declared = await this.filesNamed(pkg, name, chain, uses);
+    if (declared !== undefined) {
+      if (!declared.ok) return declared;
+      return made(generated(declared.value.paths, declared.value.inputs));
+    }
+    // A source file.
+    if (spec.allowFiles === undefined || spec.allowFiles === false)
+      return err([
+        failure(
+          'wrong-target-kind',
+          span,
+          `${attr}: '${text}' is no target of ${pkg === '' ? 'the root package' : `//${pkg}`}, and ${target.rule.name}.${attr} takes no files (allowFiles)`,
+        ),
+      ]);
+    if (Array.isArray(spec.allowFiles) && !spec.allowFiles.some((ext) => name.endsWith(ext)))
+      return err([
+        failure(
+          'wrong-target-kind',
+          span,
+          `${attr}: '${text}' is not one of ${spec.allowFiles.join(', ')} (allowFiles)`,
+        ),
+      ]);
+    const rel = pkg === '' ? name : `${pkg}/${name}`;
+    const absPath = path.join(this.ctx.root, rel);
+    if (fs.statSync(absPath, { throwIfNoEntry: false })?.isFile() !== true)
+      return err([
+        failure(
+          'missing-source',
+          span,
+          `missing input file '${label}' (${attr} of ${shortLabel(target)})`,
+        ),
+      ]);
+    const digest = await this.ctx.digester.digest(absPath);
+    const file: api.File = Object.freeze({
+      path: rel,
+      shortPath: rel,
+      basename: path.posix.basename(rel),
+      isSource: true,
+      owner: label,
+    });
+    return made([{ file, input: { kind: 'file', path: rel, absPath, digest } }]);
+  }
+}
+
+/** An implementation's own error (a thrown {@link RuleError} or a bug in the rule). */
+class RuleError extends Error {}
+
+/** The labels written for a label attribute, or its default's. */
+function labelsOf(
+  value: AttrValue | undefined,
+  spec: api.Attr,
+): { label: string; span: SourceSpan }[] {
+  if (value?.type === 'label') return [{ label: value.value, span: value.span }];
+  if (value?.type === 'label_list')
+    return value.value.map((v) => ({ label: v.value, span: v.span }));
+  const fallback = spec.default;
+  const none: SourceSpan = { file: '', line: 0, col: 0, endCol: 0 };
+  if (typeof fallback === 'string') return [{ label: fallback, span: none }];
+  if (Array.isArray(fallback))
+    return (fallback as readonly string[]).map((label) => ({ label, span: none }));
+  return [];
+}
+
+/** The value of a non-label attribute as `ctx.attr` gives it, or its default. */
+function plainValue(value: AttrValue | undefined, spec: api.Attr): unknown {
+  if (value === undefined) {
+    const fallback = spec.default;
+    if (fallback !== undefined) return fallback;
+    switch (spec.kind) {
+      case 'string':
+        return '';
+      case 'int':
+        return 0;
+      case 'bool':
+        return false;
+      case 'stringList':
+      case 'labelList':
+        return Object.freeze([]);
+      case 'stringDict':
+        return Object.freeze({});
+      case 'label':
+        return undefined;
+      default:
+        return unreachable(spec.kind);
+    }
+  }
+  switch (value.type) {
+    case 'string':
+    case 'int':
+    case 'bool':
+      return value.value;
+    case 'string_list':
+      return Object.freeze(value.value.map((v) => v.value));
+    case 'string_dict':
+      return Object.freeze(Object.fromEntries(value.value.map((e) => [e.key, e.value])));
+    case 'label':
+    case 'label_list':
+      // Label attributes are resolved to targets, not read here.
+      return undefined;
+    default:
+      return unreachable(value);
+  }
+}
+
+function listValues(value: AttrValue | undefined): string[] {
+  return value?.type === 'string_list' || value?.type === 'label_list'
+    ? value.value.map((v) => v.value)
+    : [];
+}
+
+function outputFile(p: string, owner: string): api.File {
+  const shortPath = p.replace(/^pgobuild-out\/(bin|host\/bin|pkg)\//, '');
+  return Object.freeze({
+    path: p,
+    shortPath,
+    basename: path.posix.basename(p),
+    isSource: false,
+    owner,
+  });
+}
+
+function dedupe(inputs: readonly GenericInput[]): GenericInput[] {
+  const seen = new Set<string>();
+  return inputs.filter((i) => !seen.has(i.path) && seen.add(i.path) !== undefined);
+}
+
+/** Why a declared file name is not a clean path inside the package, or undefined. */
+function outProblem(name: string): string | undefined {
+  if (typeof name !== 'string' || name === '') return 'a file name must be a non-empty string';
+  if (name.startsWith('/') || name.includes('\\') || name.includes(':'))
+    return `'${name}' must be a file name relative to the package`;
+  if (name.split('/').some((s) => s === '' || s === '.' || s === '..'))
+    return `'${name}' must be a path inside the package without '.', '..' or empty segments`;
+  return undefined;
+}
+
+/**
+ * A failure of the implementation: at the rule file's line and column where it was thrown when
+ * the stack names that file, else at the target.
+ */
+function implementationFailure(
+  target: DeclaredTarget,
+  absPath: string,
+  file: string,
+  e: unknown,
+): AnalysisFailure {
+  const message = e instanceof Error ? e.message : String(e);
+  const stack = e instanceof Error ? (e.stack ?? '') : '';
+  const at = new RegExp(`${absPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:(\\d+):(\\d+)`).exec(
+    stack,
+  );
+  const span: SourceSpan =
+    at === null
+      ? target.span
+      : { file, line: Number(at[1]), col: Number(at[2]), endCol: Number(at[2]) + 1 };
+  return failure(
+    'bad-attribute',
+    span,
+    `${shortLabel(target)}: the implementation of ${target.rule.name} failed: ${message}`,
+  );
+}
+
+function failure(reason: AnalysisReason, span: SourceSpan, message: string): AnalysisFailure {
+  return diagnosticFailure(reason, { severity: 'error', span, message, sourceLine: '' });
+}

@@ -1,0 +1,221 @@
+/**
+ * The public rule API, imported by workspace rule files as `pgobuild/rules`. It is shaped like
+ * Bazel's Starlark rule API: `rule({ attrs, implementation })`, `attr.*`, a `ctx` with `label`,
+ * `attr`, `files`, `file` and `actions`, and providers (`DefaultInfo`, `GoArchiveInfo`).
+ *
+ * An implementation runs during analysis and only declares: files it will produce and actions
+ * (plain data: argv, env, inputs, outputs) that pgobuild keys, caches and runs in its sandbox
+ * like the Go rules' compiles. It must not read or write files itself.
+ *
+ * This module has no imports: it is the whole contract between pgobuild and a rule file, and the
+ * types a rule file is type-checked against.
+ */
+
+/** A file an action reads or writes: a source file of the workspace, or a declared output. */
+export interface File {
+  /** Path relative to the exec root (where actions run): `pkg/x.txt` or an output path. */
+  readonly path: string;
+  /** Path relative to the workspace (sources) or to the package output root (outputs). */
+  readonly shortPath: string;
+  readonly basename: string;
+  /** False for a file some action declares (`ctx.actions.declareFile`). */
+  readonly isSource: boolean;
+  /** The label that owns it: the target whose `srcs` named it, or the declaring target. */
+  readonly owner: string;
+}
+
+/** The kinds of attributes a rule declares, named as Bazel's `attr` module names them. */
+export type AttrKind =
+  'string' | 'int' | 'bool' | 'label' | 'labelList' | 'stringList' | 'stringDict';
+
+/** What each attribute kind holds in `ctx.attr`. */
+export interface AttrValues {
+  string: string;
+  int: number;
+  bool: boolean;
+  label: Target | undefined;
+  labelList: readonly Target[];
+  stringList: readonly string[];
+  stringDict: Readonly<Record<string, string>>;
+}
+
+/** One declared attribute. */
+export interface Attr<K extends AttrKind = AttrKind> {
+  readonly kind: K;
+  readonly mandatory: boolean;
+  /** The value when the BUILD file does not set it (labels: a label string). */
+  readonly default?: K extends 'label'
+    ? string
+    : K extends 'labelList'
+      ? readonly string[]
+      : AttrValues[K];
+  /**
+   * For `label`/`labelList`: whether source files may be named (true), only files with these
+   * extensions (`['.go', '.txt']`), or only targets (false, the default).
+   */
+  readonly allowFiles?: boolean | readonly string[];
+  readonly doc?: string;
+}
+
+/** Options every `attr.*` constructor takes. */
+export interface AttrOptions<D> {
+  readonly mandatory?: boolean;
+  readonly default?: D;
+  readonly doc?: string;
+}
+
+/** Options of label attributes. */
+export interface LabelAttrOptions<D> extends AttrOptions<D> {
+  readonly allowFiles?: boolean | readonly string[];
+}
+
+function makeAttr<K extends AttrKind>(
+  kind: K,
+  opts: {
+    mandatory?: boolean;
+    default?: unknown;
+    doc?: string;
+    allowFiles?: boolean | readonly string[];
+  },
+): Attr<K> {
+  return Object.freeze({
+    kind,
+    mandatory: opts.mandatory ?? false,
+    ...(opts.default !== undefined ? { default: opts.default as Attr<K>['default'] } : {}),
+    ...(opts.allowFiles !== undefined ? { allowFiles: opts.allowFiles } : {}),
+    ...(opts.doc !== undefined ? { doc: opts.doc } : {}),
+  });
+}
+
+/** Attribute constructors, as Bazel's `attr.string()`, `attr.label_list()`… */
+export const attr = Object.freeze({
+  string: (opts: AttrOptions<string> = {}): Attr<'string'> => makeAttr('string', opts),
+  int: (opts: AttrOptions<number> = {}): Attr<'int'> => makeAttr('int', opts),
+  bool: (opts: AttrOptions<boolean> = {}): Attr<'bool'> => makeAttr('bool', opts),
+  label: (opts: LabelAttrOptions<string> = {}): Attr<'label'> => makeAttr('label', opts),
+  labelList: (opts: LabelAttrOptions<readonly string[]> = {}): Attr<'labelList'> =>
+    makeAttr('labelList', opts),
+  stringList: (opts: AttrOptions<readonly string[]> = {}): Attr<'stringList'> =>
+    makeAttr('stringList', opts),
+  stringDict: (opts: AttrOptions<Readonly<Record<string, string>>> = {}): Attr<'stringDict'> =>
+    makeAttr('stringDict', opts),
+});
+
+/** A rule's attributes by name (`name` is implicit, as in Bazel). */
+export type Attrs = Readonly<Record<string, Attr>>;
+
+/** What a provider constructor returns: a tagged, frozen record. */
+export interface ProviderInstance<Tag extends string = string> {
+  readonly provider: Tag;
+}
+
+/** `DefaultInfo`: the files a target gives to whoever names it (a go_library's `srcs`, …). */
+export interface DefaultInfo extends ProviderInstance<'DefaultInfo'> {
+  readonly files: readonly File[];
+}
+
+/** Makes a {@link DefaultInfo}. */
+export function DefaultInfo(fields: { readonly files: readonly File[] }): DefaultInfo {
+  return Object.freeze({ provider: 'DefaultInfo', files: Object.freeze([...fields.files]) });
+}
+
+/**
+ * `GoArchiveInfo`: a compiled Go package, what go_library targets give: its import path and
+ * its archive (the export data and object code `compile -pack` writes).
+ */
+export interface GoArchiveInfo extends ProviderInstance<'GoArchiveInfo'> {
+  readonly importPath: string;
+  readonly archive: File;
+}
+
+/** Makes a {@link GoArchiveInfo}. */
+export function GoArchiveInfo(fields: {
+  readonly importPath: string;
+  readonly archive: File;
+}): GoArchiveInfo {
+  return Object.freeze({
+    provider: 'GoArchiveInfo',
+    importPath: fields.importPath,
+    archive: fields.archive,
+  });
+}
+
+/** Any provider an implementation may return. */
+export type Provider = DefaultInfo | GoArchiveInfo;
+
+/** A dependency as a rule sees it: its label, its default files and its providers. */
+export interface Target {
+  readonly label: string;
+  /** Its `DefaultInfo` files (a source file names itself). */
+  readonly files: readonly File[];
+  /** Its `GoArchiveInfo`, when it is a Go package. */
+  readonly goArchive?: GoArchiveInfo;
+}
+
+/** One action: a process run in the sandbox with only its inputs and the tools it names. */
+export interface RunArgs {
+  /** A file (a source, a declared output, a tool's binary) or an absolute host path (`/bin/sh`). */
+  readonly executable: File | string;
+  readonly arguments?: readonly string[];
+  readonly inputs?: readonly File[];
+  readonly outputs: readonly File[];
+  /** The whole environment (nothing is inherited; PATH is `/bin:/usr/bin` unless set here). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** The action's kind in progress lines and events (`Stringer`); `Action` by default. */
+  readonly mnemonic?: string;
+  readonly progressMessage?: string;
+}
+
+/** What an implementation can declare. */
+export interface Actions {
+  /** A new output file of this target, `name` relative to its package. */
+  declareFile(name: string): File;
+  /** An action writing `content` to `file` (no process runs). */
+  write(file: File, content: string, opts?: { readonly isExecutable?: boolean }): void;
+  /** An action running a process. */
+  run(args: RunArgs): void;
+}
+
+/** Only the label attributes of `A`. */
+type LabelAttrNames<A extends Attrs> = {
+  [K in keyof A]: A[K]['kind'] extends 'label' | 'labelList' ? K : never;
+}[keyof A];
+
+/** Only the single-label attributes of `A`. */
+type SingleLabelAttrNames<A extends Attrs> = {
+  [K in keyof A]: A[K]['kind'] extends 'label' ? K : never;
+}[keyof A];
+
+/** What an implementation receives. */
+export interface RuleContext<A extends Attrs> {
+  /** `//pkg:name`. */
+  readonly label: string;
+  readonly attr: { readonly [K in keyof A]: AttrValues[A[K]['kind']] } & { readonly name: string };
+  /** The files of each label attribute, flattened (Bazel's `ctx.files`). */
+  readonly files: { readonly [K in LabelAttrNames<A>]: readonly File[] };
+  /** The one file of each single-label attribute (Bazel's `ctx.file`), when it has exactly one. */
+  readonly file: { readonly [K in SingleLabelAttrNames<A>]: File | undefined };
+  readonly actions: Actions;
+}
+
+/** A rule, as `rule()` returns it: BUILD files call it by the name it is exported as. */
+export interface Rule<A extends Attrs = Attrs> {
+  readonly kind: 'pgobuild.rule';
+  readonly attrs: A;
+  readonly implementation: (ctx: RuleContext<A>) => readonly Provider[];
+  readonly doc?: string;
+}
+
+/** Declares a rule (Bazel's `rule(implementation = …, attrs = {…})`). */
+export function rule<A extends Attrs>(def: {
+  readonly attrs: A;
+  readonly implementation: (ctx: RuleContext<A>) => readonly Provider[];
+  readonly doc?: string;
+}): Rule<A> {
+  return Object.freeze({
+    kind: 'pgobuild.rule',
+    attrs: def.attrs,
+    implementation: def.implementation,
+    ...(def.doc !== undefined ? { doc: def.doc } : {}),
+  });
+}

@@ -1,0 +1,246 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { type CliRun, actions, finished, makeWorkspace, pgobuild, tempDir } from './harness';
+
+/**
+ * Rules written in TypeScript on the public rule API (`pgobuild/rules`), loaded from BUILD files
+ * (src/analysis/ts-rule-files.ts, user-rule-nodes.ts): their actions feed Go code, are cached like
+ * every action, are keyed on the rule file, and their mistakes are clear errors.
+ */
+
+const RULES = `import { DefaultInfo, attr, rule } from 'pgobuild/rules';
+
+/** A Go file declaring \`const Version\`. */
+export const go_version = rule({
+  attrs: {
+    version: attr.string({ mandatory: true }),
+    package: attr.string({ default: 'version' }),
+  },
+  implementation: (ctx) => {
+    const out = ctx.actions.declareFile(\`\${ctx.attr.name}.go\`);
+    ctx.actions.write(out, \`package \${ctx.attr.package}\\n\\n// Version is stamped.\\nconst Version = \${JSON.stringify(ctx.attr.version)}\\n\`);
+    return [DefaultInfo({ files: [out] })];
+  },
+});
+
+/** Runs a Go tool (a go_binary) on a text file. */
+export const banner = rule({
+  attrs: {
+    src: attr.label({ mandatory: true, allowFiles: ['.txt'] }),
+    tool: attr.label({ mandatory: true }),
+    repeat: attr.int({ default: 1 }),
+  },
+  implementation: (ctx) => {
+    const out = ctx.actions.declareFile(\`\${ctx.attr.name}.go\`);
+    const src = ctx.file.src;
+    const tool = ctx.file.tool;
+    if (src === undefined || tool === undefined) throw new Error('src and tool are required');
+    ctx.actions.run({
+      executable: tool,
+      arguments: [src.path, out.path, String(ctx.attr.repeat)],
+      inputs: [src],
+      outputs: [out],
+      mnemonic: 'Banner',
+    });
+    return [DefaultInfo({ files: [out] })];
+  },
+});
+
+/** Declares an output its command never writes. */
+export const lazy = rule({
+  attrs: {},
+  implementation: (ctx) => {
+    const out = ctx.actions.declareFile('never.txt');
+    ctx.actions.run({ executable: '/bin/true', outputs: [out] });
+    return [DefaultInfo({ files: [out] })];
+  },
+});
+
+/** Reads a file it does not declare as an input. */
+export const peek = rule({
+  attrs: {},
+  implementation: (ctx) => {
+    const out = ctx.actions.declareFile('peek.txt');
+    ctx.actions.run({
+      executable: '/bin/sh',
+      arguments: ['-c', \`cat version/secret.txt > \${out.path}\`],
+      outputs: [out],
+    });
+    return [DefaultInfo({ files: [out] })];
+  },
+});
+`;
+
+const TOOL = `package main
+
+import (
+\t"fmt"
+\t"os"
+\t"strconv"
+\t"strings"
+)
+
+func main() {
+\tb, err := os.ReadFile(os.Args[1])
+\tif err != nil {
+\t\tfmt.Fprintln(os.Stderr, err)
+\t\tos.Exit(1)
+\t}
+\tn, _ := strconv.Atoi(os.Args[3])
+\ttext := strings.Repeat(strings.ToUpper(strings.TrimSpace(string(b))), n)
+\tsrc := fmt.Sprintf("package version\\n\\n// Banner is generated.\\nconst Banner = %q\\n", text)
+\tif err := os.WriteFile(os.Args[2], []byte(src), 0o644); err != nil {
+\t\tfmt.Fprintln(os.Stderr, err)
+\t\tos.Exit(1)
+\t}
+}
+`;
+
+const FILES: Readonly<Record<string, string>> = {
+  'go.mod': 'module example.com/ur\n\ngo 1.22\n',
+  'tools/rules/rules.ts': RULES,
+  'tools/banner/BUILD': 'go_binary(\n    name = "banner",\n    srcs = ["main.go"],\n)\n',
+  'tools/banner/main.go': TOOL,
+  'version/banner.txt': 'hi\n',
+  'version/secret.txt': 'not declared\n',
+  'version/BUILD': `load("//tools/rules:rules.ts", "banner", "go_version", "lazy", "peek")
+
+go_version(
+    name = "stamp",
+    version = "1.2.3",
+)
+
+banner(
+    name = "banner",
+    src = "banner.txt",
+    tool = "//tools/banner",
+    repeat = 2,
+)
+
+go_library(
+    name = "version",
+    srcs = [
+        ":banner",
+        ":stamp",
+    ],
+)
+
+lazy(name = "lazy")
+
+peek(name = "peek")
+`,
+  'cmd/app/BUILD':
+    'go_binary(\n    name = "app",\n    srcs = ["main.go"],\n    deps = ["//version"],\n)\n',
+  'cmd/app/main.go':
+    'package main\n\nimport "example.com/ur/version"\n\nfunc main() { println(version.Version, version.Banner) }\n',
+};
+
+/** The mnemonics of the actions a run executed, sorted. */
+function executedMnemonics(run: CliRun): string[] {
+  return run.events
+    .flatMap((e) => (e.type === 'action-finished' && e.status === 'executed' ? [e.mnemonic] : []))
+    .sort();
+}
+
+/** A --require hook that lists the modules a process loaded, to a file named by an env var. */
+function moduleListHook(): string {
+  const hook = path.join(tempDir('pgobuild-ur-hook-'), 'hook.js');
+  fs.writeFileSync(
+    hook,
+    `const Module = require('module');
+const fs = require('fs');
+const load = Module._load;
+const seen = new Set();
+Module._load = function (request, parent, isMain) {
+  seen.add(request);
+  return load.apply(this, arguments);
+};
+process.on('exit', () => fs.writeFileSync(process.env.PGOBUILD_MODULE_LIST, [...seen].join('\\n')));
+`,
+  );
+  return hook;
+}
+
+describe('rules written in TypeScript', () => {
+  let ws: string;
+  let cache: string;
+  const app = (): string =>
+    spawnSync(path.join(ws, 'pgobuild-out/bin/cmd/app/app'), { encoding: 'utf8' }).stderr.trim();
+
+  beforeAll(() => {
+    ws = makeWorkspace(FILES, 'pgobuild-ur-');
+    cache = tempDir('pgobuild-ur-cache-');
+  });
+
+  it('feed a go_library: a written file and the output of a go_binary tool', () => {
+    const run = pgobuild(ws, ['build', '//cmd/app'], { cache });
+    expect({ code: run.code, stderr: run.stderr }).toMatchObject({ code: 0 });
+    expect(app()).toBe('1.2.3 HIHI');
+    expect(actions(run, 'executed', 'FileWrite')).toEqual(['//version:stamp version/stamp.go']);
+    expect(actions(run, 'executed', 'Banner')).toEqual(['//version:banner']);
+    // Targets nothing asked for run nothing (the failing ones below).
+    expect(run.stderr).not.toContain('lazy');
+  }, 600000);
+
+  it('an unchanged rule file is not compiled again: neither ts-node nor TypeScript is loaded', () => {
+    // Analysis runs (a source changed) but the rule file's compiled form comes from the cache.
+    fs.appendFileSync(path.join(ws, 'cmd/app/main.go'), '\n// touched\n');
+    const list = path.join(tempDir('pgobuild-ur-list-'), 'modules.txt');
+    const run = pgobuild(ws, ['build', '//cmd/app'], {
+      cache,
+      env: {
+        ...process.env,
+        NODE_OPTIONS: `--require ${moduleListHook()}`,
+        PGOBUILD_MODULE_LIST: list,
+      },
+    });
+    expect({ code: run.code, stderr: run.stderr }).toMatchObject({ code: 0 });
+    const loaded = fs.readFileSync(list, 'utf8').split('\n');
+    expect(loaded).toContain('../rules');
+    expect(loaded.filter((m) => /^(ts-node|typescript)$/.test(m))).toEqual([]);
+  }, 600000);
+
+  it('a change to the rule file re-runs exactly the actions it declares', () => {
+    const file = path.join(ws, 'tools/rules/rules.ts');
+    fs.writeFileSync(
+      file,
+      RULES.replace('/** Declares an output', '// Edited.\n/** Declares an output'),
+    );
+    const run = pgobuild(ws, ['build', '//cmd/app'], { cache });
+    expect({ code: run.code, stderr: run.stderr }).toMatchObject({ code: 0 });
+    // Both outputs are byte-identical, so the library's compile is a cache hit.
+    expect(executedMnemonics(run)).toEqual(['Banner', 'FileWrite']);
+    expect(app()).toBe('1.2.3 HIHI');
+  }, 600000);
+
+  it('a type error in the rule file is a diagnostic at its file:line:col, exit 2', () => {
+    const file = path.join(ws, 'tools/rules/rules.ts');
+    fs.writeFileSync(file, RULES.replace('repeat: attr.int(', 'repeat: attr.integer('));
+    try {
+      const run = pgobuild(ws, ['build', '//cmd/app'], { cache, json: false });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(
+        "tools/rules/rules.ts:21:18: error: TS2339: Property 'integer' does not exist on type",
+      );
+      expect(run.stderr).toContain('    repeat: attr.integer({ default: 1 }),\n');
+    } finally {
+      fs.writeFileSync(file, RULES);
+    }
+  }, 600000);
+
+  it('an output the command does not write is a clear error', () => {
+    const run = pgobuild(ws, ['build', '//version:lazy'], { cache, json: false });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      '//version:lazy did not create its declared output pgobuild-out/bin/version/never.txt',
+    );
+  }, 600000);
+
+  it('a file that is not a declared input is not in the sandbox', () => {
+    const run = pgobuild(ws, ['build', '//version:peek'], { cache, json: false });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/cat: version\/secret\.txt: No such file or directory/);
+    expect(finished(pgobuild(ws, ['build', '//version:peek'], { cache })).exitCode).toBe(1);
+  }, 600000);
+});
