@@ -83,16 +83,29 @@ export function goEnv(gocache: string): NodeJS.ProcessEnv {
   };
 }
 
-/** Runs pgobuild build on patterns in a workspace with a given cache. */
+/** The environment of a run in batch mode: one process, no server (bin/pgobuild.js). */
+export const BATCH_ENV: NodeJS.ProcessEnv = { ...process.env, PGOBUILD_BATCH: '1' };
+
+/** The environment of a run through the workspace's warm server (README's daily use). */
+export const SERVER_ENV: NodeJS.ProcessEnv = Object.fromEntries(
+  Object.entries(process.env).filter(([k]) => k !== 'PGOBUILD_BATCH'),
+);
+
+/**
+ * Runs pgobuild build on patterns in a workspace with a given cache: in batch mode (one process),
+ * or with `via: 'server'` through the client and the workspace's server.
+ */
 export function ours(
   ws: string,
   patterns: readonly string[],
   cache: string,
+  via: 'batch' | 'server' = 'batch',
 ): { ms: number; rssKiB: number; replayed: boolean } {
   const r = run(
     process.execPath,
     [CLI, 'build', ...patterns, `--disk_cache=${cache}`, '--output=json'],
     ws,
+    via === 'batch' ? BATCH_ENV : SERVER_ENV,
   );
   // The last event is command-finished; `replayed` says the up-to-date check answered.
   const last = JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}') as { replayed?: boolean };

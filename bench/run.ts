@@ -1,7 +1,9 @@
 /**
  * `npm run bench [section…]`: measures pgobuild side by side with `go build` on the same packages
  * and the same profiles, median of BENCH_RUNS (default 5) interleaved runs, and writes
- * `bench/results/<name>.json` plus the table in `bench/README.md`. Sections: examples, scale,
+ * `bench/results/<name>.json` plus the table in `bench/README.md`. Sections: examples,
+ * examples-server (three examples rows through the client and a warm server; BENCH_DISK_CACHE
+ * names a warm disk cache to start from), scale,
  * profiles, startup, hashing, pgo-gain (default: all; pgo-gain measures mdserver and mdrender, the Go PGO
  * blog's service, and pgo-gain:mdserver / pgo-gain:mdrender one of them). BENCH_SCALES overrides
  * the synthetic sizes (default "1000,5000"); BENCH_LOAD_RUNS the number of native load runs per
@@ -15,9 +17,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
+  BATCH_ENV,
   CLI,
   type Measurement,
   REPO,
+  SERVER_ENV,
   goBuild,
   measurement,
   median,
@@ -138,6 +142,7 @@ function measureExamples(): Measurement[] {
       pgobuild,
       ['build', ...patterns, `--disk_cache=${ourCache}`, '--output=json'],
       ws,
+      BATCH_ENV,
     );
     record('installed', installed, go());
     for (const [f, bytes] of originals) fs.writeFileSync(f, bytes);
@@ -185,8 +190,83 @@ function measureExamples(): Measurement[] {
     ),
     measure(
       'examples-null-installed',
-      `repeated null build through the \`pgobuild\` command \`npm link\` installs (README's daily use; a script with #!/usr/bin/env node) vs go build`,
+      `repeated null build through the \`pgobuild\` command \`npm link\` installs, in batch mode (one process per command, as before the server; a script with #!/usr/bin/env node) vs go build`,
       'installed',
+    ),
+  ];
+}
+
+/**
+ * The server variants of three examples rows (section examples-server): the same work through
+ * the client and the workspace's warm server (README's daily use), interleaved with the batch
+ * runs and with go build doing the same. Caches are warm (one cold build first); each run edits
+ * the body of (*logrec.Record).Path twice, once for the batch rebuild and once for the server's.
+ */
+function measureExamplesServer(): Measurement[] {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pgobuild-bench-'));
+  const ws = path.join(tmp, 'ws');
+  copyExamples(ws);
+  const moduleDir = path.join(ws, 'examples');
+  const patterns = buildablePatterns(ws, '//examples/...', path.join(tmp, 'query-cache'));
+  // What `npm link` installs, made by hand (npm link would touch the clone's node_modules): a
+  // `pgobuild` symlink to bin/pgobuild.js, run through its #!/usr/bin/env node line.
+  const pgobuild = path.join(tmp, 'bin', 'pgobuild');
+  fs.mkdirSync(path.dirname(pgobuild));
+  fs.symlinkSync(CLI, pgobuild);
+  const keys = ['bodyLeaf', 'after', 'installed', 'srvBodyLeaf', 'srvAfter', 'srvInstalled'];
+  const { record, last, measure } = rows(keys);
+  const leafFile = path.join(moduleDir, 'lib/logrec/record.go');
+  // BENCH_DISK_CACHE: start from an existing (warm) disk cache instead of a cold build.
+  const ourCache = process.env['BENCH_DISK_CACHE'] ?? path.join(tmp, 'ours');
+  const goCache = path.join(tmp, 'go');
+  const goOut = path.join(tmp, 'go-bin');
+  const go = (): { ms: number } => goBuild(moduleDir, goOut, goCache);
+  const build = (via: 'batch' | 'server'): { ms: number; rssKiB: number; replayed: boolean } =>
+    ours(ws, patterns, ourCache, via);
+  const installed = (env: NodeJS.ProcessEnv): { ms: number; rssKiB: number } =>
+    run(pgobuild, ['build', ...patterns, `--disk_cache=${ourCache}`, '--output=json'], ws, env);
+  build('batch');
+  go();
+  build('server'); // starts the server; its first command warms it up
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      editFunctionBody(leafFile, 'func (r *Record) Path(');
+      record('bodyLeaf', build('batch'), go());
+      record('after', build('batch'), go());
+      editFunctionBody(leafFile, 'func (r *Record) Path(');
+      record('srvBodyLeaf', build('server'), go());
+      record('srvAfter', build('server'), go());
+      // Repeated null builds: the first records its inputs, the next is answered from them.
+      sleepMs(2500);
+      build('batch');
+      record('installed', installed(BATCH_ENV), go());
+      record('srvInstalled', installed(SERVER_ENV), go());
+      log(`examples-server ${i + 1}/${RUNS}: ${keys.map(last).join(' ')} ms (ours/go)`);
+    }
+  } finally {
+    run(process.execPath, [CLI, 'shutdown'], ws, SERVER_ENV);
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  // The peak RSS column of these rows is the client's; the server's memory is not in it.
+  const batch = (k: string): string => {
+    const m = measure(`batch-${k}`, '', k);
+    return `batch in the same runs: ${m.oursMedianMs.toFixed(0)} ms, ${m.ratio.toFixed(2)}×; peak RSS: the client's`;
+  };
+  return [
+    measure(
+      'examples-edit-body-leaf-server',
+      `rebuild after editing the body of (*logrec.Record).Path, through the client and the warm server (${batch('bodyLeaf')})`,
+      'srvBodyLeaf',
+    ),
+    measure(
+      'examples-null-after-edit-server',
+      `null build right after that rebuild, through the client and the warm server (${batch('after')})`,
+      'srvAfter',
+    ),
+    measure(
+      'examples-null-installed-server',
+      `repeated null build through a \`pgobuild\` symlink to bin/pgobuild.js (what \`npm link\` installs), talking to the workspace's warm server (README's daily use; ${batch('installed')})`,
+      'srvInstalled',
     ),
   ];
 }
@@ -555,6 +635,8 @@ ${l.benchstat.trim()}
 }
 
 async function main(): Promise<void> {
+  // Every figure is one process per command unless a row says it goes through the server.
+  process.env['PGOBUILD_BATCH'] ??= '1';
   const sections = process.argv.slice(2);
   const want = (s: string): boolean => sections.length === 0 || sections.includes(s);
   // Preprocessing takes milliseconds: more runs give a steadier median.
@@ -567,6 +649,7 @@ async function main(): Promise<void> {
     save(m.name, m);
   }
   if (want('examples')) for (const m of measureExamples()) save(m.name, m);
+  if (want('examples-server')) for (const m of measureExamplesServer()) save(m.name, m);
   if (want('scale')) for (const n of SCALES) for (const m of measureScale(n)) save(m.name, m);
   // pgo-gain measures both services; pgo-gain:mdserver or pgo-gain:mdrender only one.
   if (want('pgo-gain') || sections.includes('pgo-gain:mdserver'))

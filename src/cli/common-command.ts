@@ -4,6 +4,7 @@ import type { EventSink } from '../events/build-event';
 import { installInterruptHandler } from '../exec/interrupt';
 import type { RemoteCacheOptions } from '../cache/remote/remote-cache-options';
 import { prepareDiskCacheRoot } from '../cache/disk-cache-root';
+import type { CommandContext } from './command-context';
 import type { CommonArgs } from './commands';
 import { CommandGuard, guardCommand } from './command-guard';
 import { checkNumericFlag } from './numeric-flag';
@@ -33,10 +34,12 @@ export interface CommonFlags {
 }
 
 /**
- * Checks the shared flags (a bad one throws {@link UsageError}, exit 2), sets up the logger and
- * Ctrl-C handling, and runs `body` so that it always ends with a command-finished event.
+ * Checks the shared flags (a bad one throws {@link UsageError}, exit 2), sets up the logger on
+ * `ctx`'s streams and the cancellation (`ctx.signal`, else this process's Ctrl-C), and runs `body`
+ * in `ctx.cwd` so that it always ends with a command-finished event.
  */
 export async function runWithCommonFlags(
+  ctx: CommandContext,
   a: CommonFlags,
   body: (c: CommonArgs) => Promise<number>,
 ): Promise<number> {
@@ -55,25 +58,28 @@ export async function runWithCommonFlags(
     (typeof statusCommand !== 'string' || statusCommand.trim() === '')
   )
     throw new UsageError('--workspace_status_command needs a command (given once)');
-  const diskCache = await prepareDiskCacheRoot(a.disk_cache, process.cwd());
+  const diskCache = await prepareDiskCacheRoot(a.disk_cache, ctx.cwd);
   if (!diskCache.ok) throw new UsageError(diskCache.failure);
   const logger: EventSink =
-    a.output === 'json'
-      ? new JsonLogger(process.stdout)
-      : new HumanLogger(process.stderr, a.verbose);
+    a.output === 'json' ? new JsonLogger(ctx.stdout) : new HumanLogger(ctx.stderr, a.verbose);
   // Whatever happens inside the command, a started command ends with command-finished.
   const events = new CommandGuard(logger);
-  const controller = new AbortController();
-  const uninstall = installInterruptHandler(controller);
+  let signal = ctx.signal;
+  let uninstall = (): void => undefined;
+  if (signal === undefined) {
+    const controller = new AbortController();
+    uninstall = installInterruptHandler(controller);
+    signal = controller.signal;
+  }
   try {
     return await guardCommand(events, () =>
       body({
-        cwd: process.cwd(),
+        cwd: ctx.cwd,
         diskCache: diskCache.value,
         jobs: jobs.value,
         keepGoing: a.keep_going,
         events,
-        signal: controller.signal,
+        signal,
         maxCacheBytes: maxSize.value * 1024 ** 3,
         pgo: a.pgo,
         gcGoopts: (a.gc_goopts ?? []).flatMap((f) => f.split(/\s+/).filter((x) => x !== '')),

@@ -6,6 +6,7 @@ import yargs from 'yargs';
 import { defaultDiskCacheRoot } from '../cache/disk-layout';
 import type { CommonArgs } from './commands';
 import type { CommonFlags } from './common-command';
+import type { CommandContext } from './command-context';
 import { prepareCommandLine } from './command-line';
 import { EXIT } from '../util/exit-code';
 import { parseTestFlags } from './test-flags';
@@ -35,7 +36,11 @@ export function main(argv: string[]): void {
       process.exitCode = EXIT.internal;
     });
   });
-  run(argv).then(
+  runCommandLine(argv, {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    cwd: process.cwd(),
+  }).then(
     (code) => {
       settled = true;
       process.exitCode = code;
@@ -50,11 +55,15 @@ export function main(argv: string[]): void {
   );
 }
 
-async function run(rawArgv: string[]): Promise<number> {
+/**
+ * Runs one command line in `ctx` and returns its exit code. Throws only on a bug (the caller's
+ * internal-error boundary reports it).
+ */
+export async function runCommandLine(rawArgv: string[], ctx: CommandContext): Promise<number> {
   // .pgobuildrc lines join the arguments; the remote cache flags are validated here (exit 2).
-  const prepared = await prepareCommandLine(rawArgv, process.cwd());
+  const prepared = await prepareCommandLine(rawArgv, ctx.cwd);
   if (!prepared.ok) {
-    process.stderr.write(`pgobuild: ${prepared.failure}\n`);
+    ctx.stderr.write(`pgobuild: ${prepared.failure}\n`);
     return EXIT.usage;
   }
   const { argv, remoteCache } = prepared.value;
@@ -143,7 +152,7 @@ async function run(rawArgv: string[]): Promise<number> {
           .positional('patterns', { type: 'string', array: true, default: ['//...'] })
           .option('dry_run', { type: 'boolean', describe: 'plan only: what would run, cached' }),
       (a) => {
-        result = withCommon({ ...a, remoteCache }, async (c) =>
+        result = withCommon(ctx, { ...a, remoteCache }, async (c) =>
           a.dry_run === true
             ? (await import('./pgo-plan-command')).runDryRunBuild(c, a.patterns as string[])
             : (await import('../orchestration/run-build')).runBuild(c, a.patterns as string[]),
@@ -177,7 +186,7 @@ async function run(rawArgv: string[]): Promise<number> {
           afterDashes: (a['--'] as string[] | undefined) ?? [],
         });
         if (!flags.ok) throw new UsageError(flags.failure);
-        result = withCommon({ ...a, remoteCache }, async (c) =>
+        result = withCommon(ctx, { ...a, remoteCache }, async (c) =>
           (await commands()).testCommand(c, a.patterns as string[], flags.value),
         );
       },
@@ -190,7 +199,7 @@ async function run(rawArgv: string[]): Promise<number> {
           .positional('target', { type: 'string', demandOption: true })
           .positional('args', { type: 'string', array: true, default: [] }),
       (a) => {
-        result = withCommon({ ...a, remoteCache }, async (c) =>
+        result = withCommon(ctx, { ...a, remoteCache }, async (c) =>
           (await commands()).runCommand(
             c,
             a.target as string,
@@ -204,7 +213,7 @@ async function run(rawArgv: string[]): Promise<number> {
       "query the target graph: a pattern, deps(x), rdeps(universe, x) or kind('go_binary', x)",
       (y) => y.positional('expression', { type: 'string', demandOption: true }),
       (a) => {
-        result = withCommon({ ...a, remoteCache }, async (c) =>
+        result = withCommon(ctx, { ...a, remoteCache }, async (c) =>
           (await commands()).queryCommand(c, a.expression as string),
         );
       },
@@ -214,7 +223,7 @@ async function run(rawArgv: string[]): Promise<number> {
       'for each action of the last build of a target: cached or executed, and why',
       (y) => y.positional('target', { type: 'string', demandOption: true }),
       (a) => {
-        result = withCommon({ ...a, remoteCache }, async (c) =>
+        result = withCommon(ctx, { ...a, remoteCache }, async (c) =>
           (await commands()).explainCommand(c, a.target as string),
         );
       },
@@ -224,7 +233,7 @@ async function run(rawArgv: string[]): Promise<number> {
       'write or update BUILD.bazel files from the Go sources, as Gazelle does',
       (y) => y.positional('patterns', { type: 'string', array: true, default: ['//...'] }),
       (a) => {
-        result = withCommon({ ...a, remoteCache }, async (c) =>
+        result = withCommon(ctx, { ...a, remoteCache }, async (c) =>
           (await import('./generate-command')).generateCommand(c, a.patterns as string[]),
         );
       },
@@ -234,7 +243,7 @@ async function run(rawArgv: string[]): Promise<number> {
       'remove pgobuild-out (with --expunge also the disk cache)',
       (y) => y.option('expunge', { type: 'boolean', default: false }),
       (a) => {
-        result = withCommon({ ...a, remoteCache }, async (c) =>
+        result = withCommon(ctx, { ...a, remoteCache }, async (c) =>
           (await commands()).cleanCommand(c, a.expunge),
         );
       },
@@ -254,9 +263,9 @@ async function run(rawArgv: string[]): Promise<number> {
             // are not needed to preprocess one profile.
             result = import('../pprof/preprocess-command').then(({ runPreprocessCommand }) =>
               runPreprocessCommand(a.input, a.o, {
-                stdout: process.stdout,
-                stderr: process.stderr,
-                cwd: process.cwd(),
+                stdout: ctx.stdout,
+                stderr: ctx.stderr,
+                cwd: ctx.cwd,
               }),
             );
           },
@@ -265,7 +274,7 @@ async function run(rawArgv: string[]): Promise<number> {
           pgoToolCommands(
             (r) => (result = r),
             (raw, body) =>
-              withCommon({ ...(raw as Parameters<typeof withCommon>[0]), remoteCache }, body),
+              withCommon(ctx, { ...(raw as Parameters<typeof withCommon>[1]), remoteCache }, body),
           ),
         )
         .demandCommand(
@@ -287,7 +296,7 @@ async function run(rawArgv: string[]): Promise<number> {
     return await (result ?? Promise.resolve(EXIT.ok));
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`pgobuild: ${e.message}\nRun 'pgobuild --help' for usage.\n`);
+      ctx.stderr.write(`pgobuild: ${e.message}\nRun 'pgobuild --help' for usage.\n`);
       return EXIT.usage;
     }
     throw e;
@@ -317,8 +326,9 @@ function skipHelpCaching(parser: unknown): void {
  * loaded here, on first use.
  */
 async function withCommon(
+  ctx: CommandContext,
   a: CommonFlags,
   body: (c: CommonArgs) => Promise<number>,
 ): Promise<number> {
-  return (await import('./common-command')).runWithCommonFlags(a, body);
+  return (await import('./common-command')).runWithCommonFlags(ctx, a, body);
 }

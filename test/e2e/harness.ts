@@ -66,7 +66,8 @@ export function pgobuild(
     cwd,
     encoding: 'utf8',
     maxBuffer: 256 << 20,
-    env: { ...(opts.env ?? process.env), NO_COLOR: '1' },
+    // Batch mode (in-process, no server) unless the caller's environment says otherwise.
+    env: { PGOBUILD_BATCH: '1', ...(opts.env ?? process.env), NO_COLOR: '1' },
   });
   const events = json ? parseEvents(r.stdout) : [];
   return { code: r.status, events, stdout: r.stdout, stderr: r.stderr };
@@ -81,7 +82,7 @@ export function pgobuildAsync(
 ): ChildProcess {
   return spawn(process.execPath, [CLI, ...args, `--disk_cache=${cache}`, '--output=json'], {
     cwd,
-    env,
+    env: { PGOBUILD_BATCH: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }

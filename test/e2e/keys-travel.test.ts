@@ -111,6 +111,7 @@ test('every action key is equal on two differently configured machines', () => {
       GOFLAGS: '-modcacherw',
       CC: 'gcc',
       NO_COLOR: '1',
+      PGOBUILD_BATCH: '1',
     },
   };
   const machineB: Machine = {
@@ -127,6 +128,7 @@ test('every action key is equal on two differently configured machines', () => {
       CC: '/opt/cross/bin/x86_64-linux-musl-gcc -static',
       LANG: 'C',
       NO_COLOR: '1',
+      PGOBUILD_BATCH: '1',
     },
   };
   writeWorkspace(machineA.ws, 'go_sdk()\n');
