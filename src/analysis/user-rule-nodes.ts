@@ -216,7 +216,7 @@ export class UserRuleNodes {
     for (const [name, spec] of Object.entries(definition.attrs)) {
       const value = target.attrs.get(name);
       if (spec.kind === 'label' || spec.kind === 'labelList') {
-        const written = labelsOf(value, spec);
+        const written = labelsOf(value, spec, target.span);
         const resolved: api.Target[] = [];
         for (const { label, span } of written) {
           const t = await this.targetOf(target, name, spec, label, span, uses);
@@ -530,19 +530,22 @@ export class UserRuleNodes {
 /** An implementation's own error (a thrown {@link RuleError} or a bug in the rule). */
 class RuleError extends Error {}
 
-/** The labels written for a label attribute, or its default's. */
+/**
+ * The labels written for a label attribute, or its default's (whose errors point at the target,
+ * `at`, since the BUILD file does not write them).
+ */
 function labelsOf(
   value: AttrValue | undefined,
   spec: api.Attr,
+  at: SourceSpan,
 ): { label: string; span: SourceSpan }[] {
   if (value?.type === 'label') return [{ label: value.value, span: value.span }];
   if (value?.type === 'label_list')
     return value.value.map((v) => ({ label: v.value, span: v.span }));
   const fallback = spec.default;
-  const none: SourceSpan = { file: '', line: 0, col: 0, endCol: 0 };
-  if (typeof fallback === 'string') return [{ label: fallback, span: none }];
+  if (typeof fallback === 'string') return [{ label: fallback, span: at }];
   if (Array.isArray(fallback))
-    return (fallback as readonly string[]).map((label) => ({ label, span: none }));
+    return (fallback as readonly string[]).map((label) => ({ label, span: at }));
   return [];
 }
 
@@ -604,9 +607,11 @@ function outputFile(p: string, owner: string): api.File {
   });
 }
 
+/** The inputs with each exec-root path once (the first wins: the rule file, then the tool). */
 function dedupe(inputs: readonly GenericInput[]): GenericInput[] {
-  const seen = new Set<string>();
-  return inputs.filter((i) => !seen.has(i.path) && seen.add(i.path) !== undefined);
+  const byPath = new Map<string, GenericInput>();
+  for (const input of inputs) if (!byPath.has(input.path)) byPath.set(input.path, input);
+  return [...byPath.values()];
 }
 
 /** Why a declared file name is not a clean path inside the package, or undefined. */
