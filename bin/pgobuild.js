@@ -255,9 +255,11 @@ async function client(argv) {
   const root = workspaceRoot(process.cwd());
   if (command === 'shutdown' || command === 'info') {
     if (startup.batch || root === undefined) {
-      process.stdout.write(
-        root === undefined ? 'not in a workspace\n' : 'server_pid: none (batch mode)\n',
-      );
+      // Nothing to stop; info says why there is no server.
+      if (command === 'info')
+        process.stdout.write(
+          root === undefined ? 'not in a workspace\n' : 'server_pid: none (batch mode)\n',
+        );
       return;
     }
   }
