@@ -306,11 +306,12 @@ export class UserRuleNodes {
         declared.set(p, f);
         return f;
       },
-      write: (file, content) => {
+      write: (file, content, opts) => {
         if (typeof content !== 'string') throw new RuleError('write: content must be a string');
         const staged = `_write/${file.path}`;
+        const mode = opts?.isExecutable === true ? '0755' : '0644';
         addNode(
-          [`\${EXECROOT}/${HOST_TOOLS}${WRITE_TOOL}`, '-m', '0644', staged, file.path],
+          [`\${EXECROOT}/${HOST_TOOLS}${WRITE_TOOL}`, '-m', mode, staged, file.path],
           [
             { kind: 'host-tool', path: `${HOST_TOOLS}${WRITE_TOOL}`, absPath: WRITE_TOOL },
             { kind: 'content', path: staged, content },

@@ -341,7 +341,11 @@ export class BuildRunner {
     result: ActionResult,
   ): Promise<Result<NodeValue, NodeFailure>> {
     const outputs = new Map<string, BlobRef>();
-    for (const o of result.outputs) outputs.set(o.path, { digest: o.digest, size: o.size });
+    const executable = new Set<string>();
+    for (const o of result.outputs) {
+      outputs.set(o.path, { digest: o.digest, size: o.size });
+      if (o.executable) executable.add(o.path);
+    }
     for (const [index, rel] of node.outputs.entries()) {
       const blob = outputs.get(rel);
       if (blob === undefined)
@@ -353,7 +357,7 @@ export class BuildRunner {
       this.producers.set(blob.digest, node.id);
       const placeAt = node.placeAt[index];
       if (placeAt !== undefined) {
-        const placed = await this.placeOutput(node, placeAt, blob, false);
+        const placed = await this.placeOutput(node, placeAt, blob, executable.has(rel));
         if (!placed.ok) return placed;
       }
     }
@@ -608,11 +612,21 @@ export class BuildRunner {
         this.opts.cache,
         key,
         {
-          files: action.outputs.map((rel) => ({
-            path: rel,
-            absPath: sandbox.outputs.get(rel) as string,
-            executable: rel === LINK_OUTPUT || rel === BUILDER_OUTPUT,
-          })),
+          files: await Promise.all(
+            action.outputs.map(async (rel) => {
+              const absPath = sandbox.outputs.get(rel) as string;
+              return {
+                path: rel,
+                absPath,
+                // A generic action's output keeps the mode its command gave it (a script made
+                // executable), as Bazel keeps it; Go's tools leave theirs to pgobuild.
+                executable:
+                  rel === LINK_OUTPUT ||
+                  rel === BUILDER_OUTPUT ||
+                  (node.kind === 'generic' && ((await fsp.stat(absPath)).mode & 0o111) !== 0),
+              };
+            }),
+          ),
           log: actionLog(node, sandbox.stdout + sandbox.stderr),
           durationMs,
         },

@@ -47,6 +47,18 @@ export const banner = rule({
   },
 });
 
+/** Writes an executable script and runs it. */
+export const script = rule({
+  attrs: {},
+  implementation: (ctx) => {
+    const sh = ctx.actions.declareFile('hello.sh');
+    ctx.actions.write(sh, '#!/bin/sh\\necho "hello from $1" > "$2"\\n', { isExecutable: true });
+    const out = ctx.actions.declareFile('hello.txt');
+    ctx.actions.run({ executable: sh, arguments: ['script', out.path], outputs: [out], mnemonic: 'Hello' });
+    return [DefaultInfo({ files: [out, sh] })];
+  },
+});
+
 /** Declares an output its command never writes. */
 export const lazy = rule({
   attrs: {},
@@ -104,7 +116,7 @@ const FILES: Readonly<Record<string, string>> = {
   'tools/banner/main.go': TOOL,
   'version/banner.txt': 'hi\n',
   'version/secret.txt': 'not declared\n',
-  'version/BUILD': `load("//tools/rules:rules.ts", "banner", "go_version", "lazy", "peek")
+  'version/BUILD': `load("//tools/rules:rules.ts", "banner", "go_version", "lazy", "peek", "script")
 
 go_version(
     name = "stamp",
@@ -129,6 +141,8 @@ go_library(
 lazy(name = "lazy")
 
 peek(name = "peek")
+
+script(name = "script")
 `,
   'cmd/app/BUILD':
     'go_binary(\n    name = "app",\n    srcs = ["main.go"],\n    deps = ["//version"],\n)\n',
@@ -227,6 +241,15 @@ describe('rules written in TypeScript', () => {
     } finally {
       fs.writeFileSync(file, RULES);
     }
+  }, 600000);
+
+  it('ctx.actions.write can make an executable file that another action runs', () => {
+    const run = pgobuild(ws, ['build', '//version:script'], { cache });
+    expect({ code: run.code, stderr: run.stderr }).toMatchObject({ code: 0 });
+    const out = path.join(ws, 'pgobuild-out/bin/version');
+    expect(fs.readFileSync(path.join(out, 'hello.txt'), 'utf8')).toBe('hello from script\n');
+    expect(fs.statSync(path.join(out, 'hello.sh')).mode & 0o111).not.toBe(0);
+    expect(fs.statSync(path.join(out, 'hello.txt')).mode & 0o111).toBe(0);
   }, 600000);
 
   it('an output the command does not write is a clear error', () => {
