@@ -177,7 +177,9 @@ export class GraphBuilder {
     const failures: AnalysisFailure[] = [];
     for (const target of targets) {
       const result = await target.rule.implementation(target, rc);
-      if (result.ok) roots.push(result.value);
+      if (result.ok) {
+        if (result.value !== undefined) roots.push(result.value);
+      }
       // A library's failures reach every target that depends on it: report each once.
       else failures.push(...result.failure.filter((f) => !failures.includes(f)));
     }

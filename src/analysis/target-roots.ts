@@ -37,14 +37,15 @@ export interface RootContext {
 
 /**
  * A rule's implementation inside analysis: builds the node a requested target stands for (a
- * library's compile, a binary's link, a test's run, a generic action), and everything it needs.
+ * library's compile, a binary's link, a test's run, a generic action), and everything it needs;
+ * undefined for a target that declares no action (a TypeScript rule giving source files only).
  * Every rule has one (rules/go.ts, rules/genrule.ts, TypeScript rules through
  * {@link UserRuleNodes}), so analysis dispatches on none of their names.
  */
 export type RuleImplementation = (
   target: DeclaredTarget,
   rc: RootContext,
-) => Promise<Result<string, AnalysisFailure[]>>;
+) => Promise<Result<string | undefined, AnalysisFailure[]>>;
 
 /**
  * As `go test`: only the test of a main package that has a profile uses it; then the test's own

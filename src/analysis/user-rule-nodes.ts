@@ -72,21 +72,15 @@ export class UserRuleNodes {
     private readonly compiles: UserCompileNodes,
   ) {}
 
-  /** The root node of a user-rule target: its first action. */
-  async rootNode(target: DeclaredTarget): Promise<Result<string, AnalysisFailure[]>> {
+  /**
+   * The root node of a user-rule target: its first action; undefined when it declares none (it
+   * only gives files of the workspace, as a filegroup).
+   */
+  async rootNode(target: DeclaredTarget): Promise<Result<string | undefined, AnalysisFailure[]>> {
     const analysed = await this.analyse(target);
     if (!analysed.ok) return analysed;
     this.use(labelOf(target));
-    const first = analysed.value.nodes[0]?.id;
-    if (first === undefined)
-      return err([
-        failure(
-          'bad-attribute',
-          target.span,
-          `${shortLabel(target)} (${target.rule.name}) declares no action: pgobuild builds targets through their actions`,
-        ),
-      ]);
-    return ok(first);
+    return ok(analysed.value.nodes[0]?.id);
   }
 
   /**
@@ -185,20 +179,35 @@ export class UserRuleNodes {
     const named = await this.filesNamed(target.pkg, rel);
     if (named === undefined) return undefined;
     if (!named.ok) return err(named.failure[0] as AnalysisFailure);
-    const made = named.value.inputs.map((input) => {
-      if (input.kind !== 'node-output') return { nodeId: '', paths: [input.path], source: input };
-      return { nodeId: input.nodeId, paths: [input.path], source: input };
-    });
-    const sources = made.filter((m) => m.nodeId === '');
-    if (sources.length > 0)
-      return err(
-        failure(
-          'wrong-target-kind',
+    // Generated files are produced and read from the cache; source files a rule passes on (as a
+    // filegroup does) are read like srcs, and must be in the Go package's own directory.
+    const files: ReadSource[] = [];
+    for (const input of named.value.inputs) {
+      if (input.kind === 'node-output') {
+        const made = await readGenerated(
+          this.ctx,
+          [{ nodeId: input.nodeId, paths: [input.path] }],
           span,
-          `'${rel}' gives source files (${sources.map((m) => m.source.path).join(', ')}); name them in srcs directly`,
-        ),
-      );
-    return readGenerated(this.ctx, made, span, `${labelOf({ pkg: target.pkg, name: rel })}`);
+          labelOf({ pkg: target.pkg, name: rel }),
+        );
+        if (!made.ok) return made;
+        files.push(...made.value);
+        continue;
+      }
+      if (input.kind !== 'file' || path.posix.dirname(input.path) !== (target.pkg || '.'))
+        return err(
+          failure(
+            'wrong-target-kind',
+            span,
+            `'${rel}' gives ${input.path}, which is not a file of package ${target.pkg === '' ? '//' : `//${target.pkg}`}: a Go package's sources are in its directory`,
+          ),
+        );
+      const read = await this.ctx.reader.read(input.path);
+      if (!read.ok)
+        return err(failure('missing-source', span, `cannot read ${input.path}: ${read.failure}`));
+      files.push(read.value);
+    }
+    return ok(files);
   }
 
   private async run(target: DeclaredTarget): Promise<Result<UserRuleTarget, AnalysisFailure[]>> {

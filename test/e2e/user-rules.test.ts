@@ -59,6 +59,12 @@ export const script = rule({
   },
 });
 
+/** Passes source files on, as a filegroup: no action. */
+export const files = rule({
+  attrs: { srcs: attr.labelList({ allowFiles: true }) },
+  implementation: (ctx) => [DefaultInfo({ files: ctx.files.srcs })],
+});
+
 /** Declares an output its command never writes. */
 export const lazy = rule({
   attrs: {},
@@ -144,6 +150,26 @@ peek(name = "peek")
 
 script(name = "script")
 `,
+  'grouped/BUILD': `load("//tools/rules:rules.ts", "files")
+
+files(
+    name = "srcs",
+    srcs = ["grouped.go"],
+)
+
+go_library(
+    name = "grouped",
+    srcs = [":srcs"],
+)
+
+genrule(
+    name = "count",
+    srcs = [":srcs"],
+    outs = ["count.txt"],
+    cmd = "grep -c func $< > $@",
+)
+`,
+  'grouped/grouped.go': 'package grouped\n\n// One is one.\nfunc One() int { return 1 }\n',
   'cmd/app/BUILD':
     'go_binary(\n    name = "app",\n    srcs = ["main.go"],\n    deps = ["//version"],\n)\n',
   'cmd/app/main.go':
@@ -250,6 +276,15 @@ describe('rules written in TypeScript', () => {
     expect(fs.readFileSync(path.join(out, 'hello.txt'), 'utf8')).toBe('hello from script\n');
     expect(fs.statSync(path.join(out, 'hello.sh')).mode & 0o111).not.toBe(0);
     expect(fs.statSync(path.join(out, 'hello.txt')).mode & 0o111).toBe(0);
+  }, 600000);
+
+  it('a rule with no action passes source files on, as a filegroup', () => {
+    const run = pgobuild(ws, ['build', '//grouped:all'], { cache });
+    expect({ code: run.code, stderr: run.stderr }).toMatchObject({ code: 0 });
+    expect(actions(run, 'executed', 'GoCompile')).toEqual(['//grouped']);
+    expect(fs.readFileSync(path.join(ws, 'pgobuild-out/bin/grouped/count.txt'), 'utf8')).toBe(
+      '1\n',
+    );
   }, 600000);
 
   it('an output the command does not write is a clear error', () => {
