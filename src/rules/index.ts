@@ -159,7 +159,7 @@ export interface RunArgs {
   readonly arguments?: readonly string[];
   readonly inputs?: readonly File[];
   readonly outputs: readonly File[];
-  /** The whole environment (nothing is inherited; PATH is `/bin:/usr/bin` unless set here). */
+  /** The environment (nothing is inherited): `PATH=/bin:/usr/bin:/usr/local/bin`, then these. */
   readonly env?: Readonly<Record<string, string>>;
   /** The action's kind in progress lines and events (`Stringer`); `Action` by default. */
   readonly mnemonic?: string;
