@@ -16,8 +16,14 @@ import { type DeclaredTarget, listAttr, stringAttr } from './rule-api';
 /** Where genrule finds its shell on the host (Bazel's default `--shell_executable`). */
 export const GENRULE_SHELL = '/bin/bash';
 
-/** The shell's path in the exec root: a host-tool input (keyed by its host path). */
-export const GENRULE_SHELL_INPUT = 'external/host_tools/bin/bash';
+/**
+ * Where host programs named by absolute path are placed in the exec root (`/bin/bash` at
+ * `external/host_tools/bin/bash`): host-tool inputs, keyed by their host path.
+ */
+export const HOST_TOOLS = 'external/host_tools';
+
+/** The shell's path in the exec root. */
+export const GENRULE_SHELL_INPUT = `${HOST_TOOLS}${GENRULE_SHELL}`;
 
 /**
  * The whole environment of a genrule's command: a fixed PATH (Bazel's strict action
@@ -233,20 +239,14 @@ export class GenruleNodes {
     const targets = loaded.value?.targets ?? new Map<string, DeclaredTarget>();
     const rule = targets.get(name);
     if (rule?.rule.name === 'genrule') {
-      const node = await this.genruleNode(rule);
-      if (!node.ok) return node;
-      const paths = listAttr(rule, 'outs').map((o) => `${ruleDirOf(rule.pkg)}/${o.value}`);
-      return ok({ paths, inputs: paths.map((p) => generatedInput(node.value, p, attr)) });
+      const outs = await this.outsOf(rule, attr);
+      if (!outs.ok) return outs;
+      return ok({ paths: outs.value.map((i) => i.path), inputs: outs.value });
     }
     if (rule?.rule.name === 'go_binary' && attr === 'tools') {
-      const host = configuration(this.ctx.defaultConfig.platform);
-      const link = await this.links.binaryNode(rule, host, true);
-      if (!link.ok) return link;
-      const toolPath = toolPathOf(rule);
-      return ok({
-        paths: [toolPath],
-        inputs: [{ kind: 'node-output', path: toolPath, nodeId: link.value, executable: true }],
-      });
+      const tool = await this.hostTool(rule);
+      if (!tool.ok) return tool;
+      return ok({ paths: [tool.value.path], inputs: [tool.value] });
     }
     if (rule === undefined || rule.rule.user !== undefined) {
       const made = await this.userRuleFiles?.(pkg, name);
@@ -276,19 +276,64 @@ export class GenruleNodes {
       const p = `${ruleDirOf(pkg)}/${name}`;
       return ok({ paths: [p], inputs: [generatedInput(node.value, p, attr)] });
     }
-    const rel = pkg === '' ? name : `${pkg}/${name}`;
-    const absPath = path.join(this.ctx.root, rel);
-    if (fs.statSync(absPath, { throwIfNoEntry: false })?.isFile() !== true)
-      return err([
-        failure(
-          'missing-source',
-          span,
-          `missing input file '${labelOf({ pkg, name })}' (${attr} of ${shortLabel(target)})`,
-        ),
-      ]);
-    const digest = await this.ctx.digester.digest(absPath);
-    return ok({ paths: [rel], inputs: [{ kind: 'file', path: rel, absPath, digest }] });
+    const file = await sourceFileInput(
+      this.ctx,
+      pkg,
+      name,
+      span,
+      `${attr} of ${shortLabel(target)}`,
+    );
+    if (!file.ok) return file;
+    return ok({ paths: [file.value.path], inputs: [file.value] });
   }
+
+  /** A genrule's outs as inputs of another action (placed executable for `tools`). */
+  async outsOf(
+    rule: DeclaredTarget,
+    attr: 'srcs' | 'tools',
+  ): Promise<Result<GenericInput[], AnalysisFailure[]>> {
+    const node = await this.genruleNode(rule);
+    if (!node.ok) return node;
+    return ok(
+      listAttr(rule, 'outs').map((o) =>
+        generatedInput(node.value, `${ruleDirOf(rule.pkg)}/${o.value}`, attr),
+      ),
+    );
+  }
+
+  /** A go_binary built for the host with PGO off, as a tool input at its exec-root path. */
+  async hostTool(rule: DeclaredTarget): Promise<Result<GenericInput, AnalysisFailure[]>> {
+    const host = configuration(this.ctx.defaultConfig.platform);
+    const link = await this.links.binaryNode(rule, host, true);
+    if (!link.ok) return link;
+    return ok({
+      kind: 'node-output',
+      path: toolPathOf(rule),
+      nodeId: link.value,
+      executable: true,
+    });
+  }
+}
+
+/**
+ * A source file of the workspace as an action input, at its workspace path, or a failure naming
+ * the missing label and `what` named it (`srcs of //pkg:gen`).
+ */
+export async function sourceFileInput(
+  ctx: GraphContext,
+  pkg: string,
+  name: string,
+  span: SourceSpan,
+  what: string,
+): Promise<Result<GenericInput, AnalysisFailure[]>> {
+  const rel = pkg === '' ? name : `${pkg}/${name}`;
+  const absPath = path.join(ctx.root, rel);
+  if (fs.statSync(absPath, { throwIfNoEntry: false })?.isFile() !== true)
+    return err([
+      failure('missing-source', span, `missing input file '${labelOf({ pkg, name })}' (${what})`),
+    ]);
+  const digest = await ctx.digester.digest(absPath);
+  return ok({ kind: 'file', path: rel, absPath, digest });
 }
 
 /**
@@ -344,10 +389,20 @@ function generatedInput(nodeId: string, p: string, attr: 'srcs' | 'tools'): Gene
 /** Why an `outs` entry is not a clean path inside the package, or undefined. */
 function outProblem(out: string): string | undefined {
   if (out === '') return 'outs: an out is empty';
-  if (out.startsWith('/') || out.includes('\\') || out.includes(':'))
-    return `outs: '${out}' must be a file name relative to the package`;
-  if (out.split('/').some((s) => s === '' || s === '.' || s === '..'))
-    return `outs: '${out}' must be a path inside the package without '.', '..' or empty segments`;
+  const problem = packagePathProblem(out);
+  return problem === undefined ? undefined : `outs: ${problem}`;
+}
+
+/**
+ * Why a non-empty name of an output file is not a clean path inside its package (absolute, a
+ * label, a backslash, `.`, `..` or empty segments), or undefined: genrule's outs and the files a
+ * TypeScript rule declares.
+ */
+export function packagePathProblem(name: string): string | undefined {
+  if (name.startsWith('/') || name.includes('\\') || name.includes(':'))
+    return `'${name}' must be a file name relative to the package`;
+  if (name.split('/').some((s) => s === '' || s === '.' || s === '..'))
+    return `'${name}' must be a path inside the package without '.', '..' or empty segments`;
   return undefined;
 }
 

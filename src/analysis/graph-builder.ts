@@ -98,13 +98,7 @@ export class GraphBuilder {
       this.links,
     );
     this.genrules = new GenruleNodes(this.ctx, this.links);
-    this.userRules = new UserRuleNodes(
-      this.ctx,
-      this.links,
-      this.genrules,
-      this.resolver,
-      this.compiles,
-    );
+    this.userRules = new UserRuleNodes(this.ctx, this.genrules, this.resolver, this.compiles);
     this.genrules.userRuleFiles = (pkg, name) => this.userRules.filesNamed(pkg, name);
     reader.generated = async (target, rel, span) =>
       (await this.genrules.generatedSources(target, rel, span)) ??

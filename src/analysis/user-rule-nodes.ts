@@ -1,22 +1,24 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as api from '../rules';
 import { type Result, type SourceSpan, err, ok, unreachable } from '../util';
 import { labelOf, parseLabel, shortLabel } from '../workspace';
 import type { GenericActionNode, GenericInput } from './build-graph';
-import { configuration } from './configuration';
 import { type AnalysisFailure, type AnalysisReason, diagnosticFailure } from './failure';
-import { GENRULE_ENV, type GenruleNodes, readGenerated, ruleDirOf } from './genrule-nodes';
+import {
+  GENRULE_ENV,
+  type GenruleNodes,
+  HOST_TOOLS,
+  packagePathProblem,
+  readGenerated,
+  ruleDirOf,
+  sourceFileInput,
+} from './genrule-nodes';
 import type { ReadSource } from './go-package';
 import type { GraphContext } from './graph-context';
 import type { ImportResolver } from './import-resolution';
-import type { LinkNodes } from './link-nodes';
 import type { AttrValue, DeclaredTarget, UserRuleDefinition } from './rule-api';
 import type { UserCompileNodes } from './user-compile-nodes';
-
-/** Where host programs named by absolute path are placed in the exec root. */
-const HOST_TOOLS = 'external/host_tools';
 
 /** The program `ctx.actions.write` runs to place its content (no shell, no quoting). */
 const WRITE_TOOL = '/usr/bin/install';
@@ -66,7 +68,6 @@ export class UserRuleNodes {
 
   constructor(
     private readonly ctx: GraphContext,
-    private readonly links: LinkNodes,
     private readonly genrules: GenruleNodes,
     private readonly resolver: ImportResolver,
     private readonly compiles: UserCompileNodes,
@@ -451,28 +452,19 @@ export class UserRuleNodes {
       return made([...analysed.value.files], analysed.value.goArchive);
     }
     if (dep?.rule.name === 'genrule') {
-      const node = await this.genrules.genruleNode(dep);
-      if (!node.ok) return node;
-      const dir = ruleDirOf(dep.pkg);
-      const outs = listValues(dep.attrs.get('outs')).map((o) => `${dir}/${o}`);
+      const outs = await this.genrules.outsOf(dep, 'srcs');
+      if (!outs.ok) return outs;
       return made(
         generated(
-          outs,
-          outs.map((p) => ({ kind: 'node-output', path: p, nodeId: node.value, output: p })),
+          outs.value.map((i) => i.path),
+          outs.value,
         ),
       );
     }
     if (dep?.rule.name === 'go_binary') {
-      const link = await this.links.binaryNode(
-        dep,
-        configuration(this.ctx.defaultConfig.platform),
-        true,
-      );
-      if (!link.ok) return link;
-      const p = path.posix.join('pgobuild-out', 'host', 'bin', dep.pkg, dep.name);
-      return made(
-        generated([p], [{ kind: 'node-output', path: p, nodeId: link.value, executable: true }]),
-      );
+      const tool = await this.genrules.hostTool(dep);
+      if (!tool.ok) return tool;
+      return made(generated([tool.value.path], [tool.value]));
     }
     if (dep?.rule.name === 'go_library') {
       const pkgInfo = await this.resolver.resolve(dep);
@@ -515,17 +507,15 @@ export class UserRuleNodes {
           `${attr}: '${text}' is not one of ${spec.allowFiles.join(', ')} (allowFiles)`,
         ),
       ]);
-    const rel = pkg === '' ? name : `${pkg}/${name}`;
-    const absPath = path.join(this.ctx.root, rel);
-    if (fs.statSync(absPath, { throwIfNoEntry: false })?.isFile() !== true)
-      return err([
-        failure(
-          'missing-source',
-          span,
-          `missing input file '${label}' (${attr} of ${shortLabel(target)})`,
-        ),
-      ]);
-    const digest = await this.ctx.digester.digest(absPath);
+    const input = await sourceFileInput(
+      this.ctx,
+      pkg,
+      name,
+      span,
+      `${attr} of ${shortLabel(target)}`,
+    );
+    if (!input.ok) return input;
+    const rel = input.value.path;
     const file: api.File = Object.freeze({
       path: rel,
       shortPath: rel,
@@ -533,7 +523,7 @@ export class UserRuleNodes {
       isSource: true,
       owner: label,
     });
-    return made([{ file, input: { kind: 'file', path: rel, absPath, digest } }]);
+    return made([{ file, input: input.value }]);
   }
 }
 
@@ -600,12 +590,6 @@ function plainValue(value: AttrValue | undefined, spec: api.Attr): unknown {
   }
 }
 
-function listValues(value: AttrValue | undefined): string[] {
-  return value?.type === 'string_list' || value?.type === 'label_list'
-    ? value.value.map((v) => v.value)
-    : [];
-}
-
 function outputFile(p: string, owner: string): api.File {
   const shortPath = p.replace(/^pgobuild-out\/(bin|host\/bin|pkg)\//, '');
   return Object.freeze({
@@ -627,11 +611,7 @@ function dedupe(inputs: readonly GenericInput[]): GenericInput[] {
 /** Why a declared file name is not a clean path inside the package, or undefined. */
 function outProblem(name: string): string | undefined {
   if (typeof name !== 'string' || name === '') return 'a file name must be a non-empty string';
-  if (name.startsWith('/') || name.includes('\\') || name.includes(':'))
-    return `'${name}' must be a file name relative to the package`;
-  if (name.split('/').some((s) => s === '' || s === '.' || s === '..'))
-    return `'${name}' must be a path inside the package without '.', '..' or empty segments`;
-  return undefined;
+  return packagePathProblem(name);
 }
 
 /**
