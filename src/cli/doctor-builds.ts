@@ -2,7 +2,12 @@ import type { BuildNode, CompileNode, LinkNode } from '../analysis/build-graph';
 import { configuration } from '../analysis/configuration';
 import type { DeclaredTarget } from '../analysis/rule-api';
 import type { BuildEvent, EventSink } from '../events';
-import { type InlineDecision, parseInlineDecisions } from '../go/inline-decisions';
+import {
+  type DecisionDiff,
+  type InlineDecision,
+  diffDecisions,
+  parseInlineDecisions,
+} from '../go/inline-decisions';
 import { execute, type Session, type SessionOptions } from '../orchestration';
 import { type Result, err, ok } from '../util/result';
 
@@ -16,9 +21,8 @@ export const INLINE_REPORT_FLAG = '-m=2';
 export interface DoctorBuilds {
   /** Compiles in the diff, per side. */
   readonly packages: number;
-  /** Every package's decisions with the profile, and without it (`-pgo=off`). */
-  readonly withProfile: readonly InlineDecision[];
-  readonly without: readonly InlineDecision[];
+  /** The decisions only the profiled compiles made, and those they dropped (`-pgo=off`'s). */
+  readonly diff: DecisionDiff;
   /** Packages whose `-m=2` output reached the per-stream output cap (their lists are cut). */
   readonly truncated: readonly string[];
   /** Sizes in bytes of the binary with the profile and of its `-pgo=off` build. */
@@ -101,8 +105,7 @@ export async function runDoctorBuilds(
   }
   return ok({
     packages: [...reports.values()].filter((r) => r.side === 'with').length,
-    withProfile,
-    without,
+    diff: diffDecisions(withProfile, without),
     truncated: [...truncated].sort(),
     size: { withProfile: withSize, without: withoutSize },
   });

@@ -18,7 +18,6 @@ import {
   type ProfileShape,
   type Staleness,
 } from '../pprof';
-import { diffDecisions } from '../go/inline-decisions';
 import { unreachable } from '../util/unreachable';
 import type { CommonArgs } from './commands';
 import {
@@ -366,7 +365,7 @@ function shapeRung(shape: ProfileShape): RungReport {
 
 /** The inline-diff rung: what the profile newly inlined or devirtualized, or "empty". */
 export function inlineDiffRung(b: DoctorBuilds, scope: InlineDiffScope): RungReport {
-  const diff = diffDecisions(b.withProfile, b.without);
+  const diff = b.diff;
   const inlined = diff.gained.filter((d) => d.kind === 'inlined');
   const devirtualized = diff.gained.filter((d) => d.kind === 'devirtualized');
   const where = `${b.packages} packages compiled with ${INLINE_REPORT_FLAG} with and without the profile (${scope === 'all' ? 'standard library included' : 'not the standard library: --inline_diff=all includes it'})`;
@@ -394,7 +393,7 @@ export function inlineDiffRung(b: DoctorBuilds, scope: InlineDiffScope): RungRep
 }
 
 function inlineDiffJson(b: DoctorBuilds, options: DoctorOptions): object {
-  const diff = diffDecisions(b.withProfile, b.without);
+  const diff = b.diff;
   return {
     scope: options.inlineDiff,
     packages: b.packages,

@@ -44,8 +44,7 @@ it('the inline-diff rung is "empty" when the profile changed no decision', () =>
   const same = parseInlineDecisions(WITHOUT);
   const builds = (withProfile: typeof same) => ({
     packages: 3,
-    withProfile,
-    without: same,
+    diff: diffDecisions(withProfile, same),
     truncated: [],
     size: { withProfile: 1, without: 1 },
   });
@@ -64,8 +63,7 @@ it('the size rung warns over 10% growth against the -pgo=off build', () => {
   const rung = (withProfile: number, without: number) =>
     sizeRung({
       packages: 1,
-      withProfile: [],
-      without: [],
+      diff: { gained: [], lost: [] },
       truncated: [],
       size: { withProfile, without },
     });
