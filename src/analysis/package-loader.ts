@@ -15,16 +15,17 @@ import {
 import { type Diagnostic, type Result, type SourceSpan, err, ok, unreachable } from '../util';
 import { buildFileOf, glob, nearestName, parseLabel } from '../workspace';
 import { type AnalysisFailure, diagnosticFailure } from './failure';
-import type {
-  AttrSpec,
-  AttrValue,
-  DeclaredTarget,
-  RuleDefinition,
-  UserRuleDefinition,
+import {
+  ATTR_TYPE_OF_KIND,
+  type AttrSpec,
+  type AttrValue,
+  type DeclaredTarget,
+  type RuleDefinition,
+  type UserRuleDefinition,
 } from './rule-api';
 import { RULES_GO_DEF_BZL, desugarRulesGo } from './rules-go-compat';
 import type { TsRuleFiles } from './ts-rule-files';
-import type { Attr, Rule } from '../rules';
+import type { Rule } from '../rules';
 
 /** A package whose BUILD file has been evaluated. */
 export interface LoadedPackage {
@@ -335,19 +336,10 @@ export class PackageLoader {
 
 /** The attribute specs BUILD calls are checked against, from a TypeScript rule's `attr.*`. */
 function attrSpecs(rule: Rule): Record<string, AttrSpec> {
-  const kinds: { readonly [K in Attr['kind']]: AttrSpec['type'] } = {
-    string: 'string',
-    int: 'int',
-    bool: 'bool',
-    label: 'label',
-    labelList: 'label_list',
-    stringList: 'string_list',
-    stringDict: 'string_dict',
-  };
   return Object.fromEntries(
     Object.entries(rule.attrs).map(([name, a]) => [
       name,
-      { type: kinds[a.kind], mandatory: a.mandatory, doc: a.doc ?? '' },
+      { type: ATTR_TYPE_OF_KIND[a.kind], mandatory: a.mandatory, doc: a.doc ?? '' },
     ]),
   );
 }

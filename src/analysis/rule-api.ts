@@ -1,4 +1,4 @@
-import type { Rule } from '../rules';
+import type { AttrKind, Rule } from '../rules';
 import type { SourceSpan } from '../util';
 import type { RuleImplementation } from './target-roots';
 import type { RuleFile } from './ts-rule-files';
@@ -10,6 +10,17 @@ import type { RuleFile } from './ts-rule-files';
  */
 export type AttrType =
   'string' | 'int' | 'bool' | 'string_list' | 'label' | 'label_list' | 'string_dict';
+
+/** The BUILD-file type of each `attr.*` kind of the public API (`labelList` → `label_list`). */
+export const ATTR_TYPE_OF_KIND: { readonly [K in AttrKind]: AttrType } = {
+  string: 'string',
+  int: 'int',
+  bool: 'bool',
+  label: 'label',
+  labelList: 'label_list',
+  stringList: 'string_list',
+  stringDict: 'string_dict',
+};
 
 /** One attribute of a rule. */
 export interface AttrSpec {

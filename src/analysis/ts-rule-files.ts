@@ -3,6 +3,7 @@ import Module from 'node:module';
 import * as path from 'node:path';
 import type * as ts from 'typescript';
 import * as api from '../rules';
+import { ATTR_TYPE_OF_KIND } from './rule-api';
 import { type Digest, type Result, err, ok, sha256 } from '../util';
 
 /** The published API a rule file imports, resolved to the running pgobuild's copy. */
@@ -215,23 +216,13 @@ function evaluate(
   return ok(mod.exports as Record<string, unknown>);
 }
 
-const ATTR_KINDS: ReadonlySet<string> = new Set<api.AttrKind>([
-  'string',
-  'int',
-  'bool',
-  'label',
-  'labelList',
-  'stringList',
-  'stringDict',
-]);
-
 /** What is wrong with a rule's attributes (made without `attr.*`, or named `name`), if anything. */
 function attrsProblem(rule: api.Rule): string | undefined {
   if (typeof rule.implementation !== 'function') return 'implementation must be a function';
   for (const [name, a] of Object.entries(rule.attrs as Record<string, unknown>)) {
     if (name === 'name') return "attribute 'name' is implicit; do not declare it";
     const kind = (a as { kind?: unknown } | null)?.kind;
-    if (typeof kind !== 'string' || !ATTR_KINDS.has(kind))
+    if (typeof kind !== 'string' || !Object.hasOwn(ATTR_TYPE_OF_KIND, kind))
       return `attribute '${name}' must be made with attr.string(), attr.label()…`;
   }
   return undefined;
