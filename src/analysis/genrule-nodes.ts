@@ -83,6 +83,11 @@ export class GenruleNodes {
     private readonly links: LinkNodes,
   ) {}
 
+  /** Ends the call-chain tracking of {@link building} once no construction is under way. */
+  endConstruction(): void {
+    this.building.disable();
+  }
+
   /** The node of a genrule target (and of everything its srcs and tools need). */
   genruleNode(target: DeclaredTarget): Promise<Result<string, AnalysisFailure[]>> {
     const label = labelOf(target);

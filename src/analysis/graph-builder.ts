@@ -169,13 +169,22 @@ export class GraphBuilder {
     };
     const roots: string[] = [];
     const failures: AnalysisFailure[] = [];
-    for (const target of targets) {
-      const result = await target.rule.implementation(target, rc);
-      if (result.ok) {
-        if (result.value !== undefined) roots.push(result.value);
+    try {
+      for (const target of targets) {
+        const result = await target.rule.implementation(target, rc);
+        if (result.ok) {
+          if (result.value !== undefined) roots.push(result.value);
+        }
+        // A library's failures reach every target that depends on it: report each once.
+        else failures.push(...result.failure.filter((f) => !failures.includes(f)));
       }
-      // A library's failures reach every target that depends on it: report each once.
-      else failures.push(...result.failure.filter((f) => !failures.includes(f)));
+    } finally {
+      // The cycle checks of genrules and TypeScript rules follow call chains with
+      // AsyncLocalStorage, whose hooks, once a chain was entered, cost every promise of the
+      // process until disabled: the runner's thousands of actions, and every later command of
+      // a warm server. A later build() enters a chain again, which enables them again.
+      this.genrules.endConstruction();
+      this.userRules.endConstruction();
     }
     if (failures.length > 0) return err(failures);
     return ok({ nodes: this.ctx.nodes, roots });

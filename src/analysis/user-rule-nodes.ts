@@ -99,6 +99,11 @@ export class UserRuleNodes {
     for (const dep of analysed.value.uses) this.use(dep);
   }
 
+  /** Ends the call-chain tracking of {@link building} once no analysis is under way. */
+  endConstruction(): void {
+    this.building.disable();
+  }
+
   /** The target after its implementation ran (once per command). */
   analyse(target: DeclaredTarget): Promise<Result<UserRuleTarget, AnalysisFailure[]>> {
     const label = labelOf(target);
