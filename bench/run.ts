@@ -29,7 +29,15 @@ import {
   run,
   sleepMs,
 } from './common';
-import { addExportedFunction, editFunctionBody } from './edits';
+import {
+  EDIT_LOOP_KEYS,
+  type EditedFile,
+  type OurRun,
+  editLoopRun,
+  repeatedNullBuild,
+  restorer,
+  serverPeakRssKiB,
+} from './edit-loop';
 import { BINARIES, generate, packageDir } from './generate';
 import { measureHashing } from './hashing';
 import { type BlogPgoGain, type PgoGain, measureBlogPgoGain, measurePgoGain } from './pgo-gain';
@@ -97,6 +105,58 @@ function rows(keys: readonly string[]): {
   };
 }
 
+/** The files the examples' edit-rebuild loop edits (bench/edit-loop.ts). */
+function examplesEdits(moduleDir: string): { leaf: EditedFile; wide: EditedFile } {
+  return {
+    leaf: {
+      file: path.join(moduleDir, 'lib/logrec/record.go'),
+      signature: 'func (r *Record) Path(',
+    },
+    wide: { file: path.join(moduleDir, 'lib/htmlutil/escape.go'), signature: 'func EscapeString(' },
+  };
+}
+
+/** The rows of the edit-rebuild loop ({@link editLoopRun}'s keys), named `<prefix>-…<suffix>`. */
+function editLoopRows(
+  prefix: string,
+  suffix: string,
+  measure: (name: string, description: string, k: string) => Measurement,
+  what: { leaf: string; wide: string; via: string },
+): Measurement[] {
+  return [
+    measure(
+      `${prefix}-incremental-leaf${suffix}`,
+      `rebuild after adding a function to ${what.leaf}${what.via}`,
+      'leaf',
+    ),
+    measure(
+      `${prefix}-null-after-edit${suffix}`,
+      `null build right after that rebuild (the build after an edit-rebuild)${what.via}`,
+      'after',
+    ),
+    measure(
+      `${prefix}-incremental-wide${suffix}`,
+      `rebuild after adding a function to ${what.wide}${what.via}`,
+      'wide',
+    ),
+    measure(
+      `${prefix}-edit-body-leaf${suffix}`,
+      `rebuild after editing a function body in ${what.leaf} (same API)${what.via}`,
+      'bodyLeaf',
+    ),
+    measure(
+      `${prefix}-edit-body-wide${suffix}`,
+      `rebuild after editing a function body in ${what.wide} (same API)${what.via}`,
+      'bodyWide',
+    ),
+  ];
+}
+
+const EXAMPLES_EDITED = {
+  leaf: 'lib/logrec ((*Record).Path; imported by one binary)',
+  wide: 'lib/htmlutil (EscapeString; imported by markdown, search and through them 4 binaries)',
+};
+
 function measureExamples(): Measurement[] {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pgobuild-bench-'));
   const ws = path.join(tmp, 'ws');
@@ -104,37 +164,21 @@ function measureExamples(): Measurement[] {
   const moduleDir = path.join(ws, 'examples');
   const patterns = buildablePatterns(ws, '//examples/...', path.join(tmp, 'query-cache'));
   const pgobuild = installedCommand(path.join(tmp, 'npm-prefix'));
-  const keys = ['cold', 'nul', 'rep', 'leaf', 'after', 'wide', 'bodyLeaf', 'bodyWide', 'installed'];
+  const keys = ['cold', 'nul', 'rep', ...EDIT_LOOP_KEYS, 'installed'];
   const { record, last, measure } = rows(keys);
-  const leafFile = path.join(moduleDir, 'lib/logrec/record.go');
-  const wideFile = path.join(moduleDir, 'lib/htmlutil/escape.go');
-  const originals = new Map([leafFile, wideFile].map((f) => [f, fs.readFileSync(f)]));
+  const edits = examplesEdits(moduleDir);
+  const restore = restorer([edits.leaf.file, edits.wide.file]);
   for (let i = 0; i < RUNS; i++) {
     const ourCache = path.join(tmp, `ours-${i}`);
     const goCache = path.join(tmp, `go-${i}`);
     const goOut = path.join(tmp, `go-bin-${i}`);
     const go = (): { ms: number } => goBuild(moduleDir, goOut, goCache);
-    const build = (): { ms: number; rssKiB: number; replayed: boolean } =>
-      ours(ws, patterns, ourCache);
+    const build = (): OurRun => ours(ws, patterns, ourCache);
     fs.rmSync(path.join(ws, 'pgobuild-out'), { recursive: true, force: true });
     record('cold', build(), go());
     record('nul', build(), go());
-    // The repeated null build: once the outputs are older than the racy window, a null build
-    // records its inputs and the next one is answered by the up-to-date check.
-    sleepMs(2500);
-    build();
-    const replay = build();
-    if (!replay.replayed) throw new Error('the repeated null build was not replayed');
-    record('rep', replay, go());
-    addExportedFunction(leafFile, `L${i}`);
-    record('leaf', build(), go());
-    record('after', build(), go());
-    addExportedFunction(wideFile, `W${i}`);
-    record('wide', build(), go());
-    editFunctionBody(leafFile, 'func (r *Record) Path(');
-    record('bodyLeaf', build(), go());
-    editFunctionBody(wideFile, 'func EscapeString(');
-    record('bodyWide', build(), go());
+    record('rep', repeatedNullBuild(build, 'examples'), go());
+    editLoopRun(edits, String(i), build, go, record);
     // What README tells users to type: the command `npm link` installed, on a null build.
     sleepMs(2500);
     build();
@@ -145,7 +189,7 @@ function measureExamples(): Measurement[] {
       BATCH_ENV,
     );
     record('installed', installed, go());
-    for (const [f, bytes] of originals) fs.writeFileSync(f, bytes);
+    restore();
     for (const d of [ourCache, goCache, goOut]) fs.rmSync(d, { recursive: true, force: true });
     log(`examples ${i + 1}/${RUNS}: ${keys.map(last).join(' ')} ms (ours/go)`);
   }
@@ -163,31 +207,10 @@ function measureExamples(): Measurement[] {
       `repeated null build of ${what}: answered by the up-to-date check`,
       'rep',
     ),
-    measure(
-      'examples-incremental-leaf',
-      `rebuild after adding a function to lib/logrec (imported by one binary)`,
-      'leaf',
-    ),
-    measure(
-      'examples-null-after-edit',
-      `null build right after the lib/logrec rebuild (the build after an edit-rebuild)`,
-      'after',
-    ),
-    measure(
-      'examples-incremental-wide',
-      `rebuild after adding a function to lib/htmlutil (imported by markdown, search and through them 4 binaries)`,
-      'wide',
-    ),
-    measure(
-      'examples-edit-body-leaf',
-      `rebuild after editing the body of (*logrec.Record).Path (same API; one binary)`,
-      'bodyLeaf',
-    ),
-    measure(
-      'examples-edit-body-wide',
-      `rebuild after editing the body of htmlutil.EscapeString (same API; 4 binaries)`,
-      'bodyWide',
-    ),
+    ...editLoopRows('examples', '', measure, {
+      ...EXAMPLES_EDITED,
+      via: ', one process per command (batch mode)',
+    }),
     measure(
       'examples-null-installed',
       `repeated null build through the \`pgobuild\` command \`npm link\` installs, in batch mode (one process per command, as before the server; a script with #!/usr/bin/env node) vs go build`,
@@ -196,11 +219,14 @@ function measureExamples(): Measurement[] {
   ];
 }
 
+/** What a row measured through the server says about its peak RSS column. */
+const SERVER_RSS_NOTE = "; peak RSS: the server's (VmHWM over the whole section)";
+
 /**
- * The server variants of three examples rows (section examples-server): the same work through
- * the client and the workspace's warm server (README's daily use), interleaved with the batch
- * runs and with go build doing the same. Caches are warm (one cold build first); each run edits
- * the body of (*logrec.Record).Path twice, once for the batch rebuild and once for the server's.
+ * The examples' edit-rebuild loop through the client and the workspace's warm server, README's
+ * daily use (section examples-server), interleaved with go build doing the same. Caches are warm
+ * (one cold build first); the last row is a repeated null build through a `pgobuild` symlink to
+ * bin/pgobuild.js, what `npm link` installs.
  */
 function measureExamplesServer(): Measurement[] {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pgobuild-bench-'));
@@ -213,62 +239,60 @@ function measureExamplesServer(): Measurement[] {
   const pgobuild = path.join(tmp, 'bin', 'pgobuild');
   fs.mkdirSync(path.dirname(pgobuild));
   fs.symlinkSync(CLI, pgobuild);
-  const keys = ['bodyLeaf', 'after', 'installed', 'srvBodyLeaf', 'srvAfter', 'srvInstalled'];
+  const keys = [...EDIT_LOOP_KEYS, 'installed'];
   const { record, last, measure } = rows(keys);
-  const leafFile = path.join(moduleDir, 'lib/logrec/record.go');
+  const edits = examplesEdits(moduleDir);
   // BENCH_DISK_CACHE: start from an existing (warm) disk cache instead of a cold build.
   const ourCache = process.env['BENCH_DISK_CACHE'] ?? path.join(tmp, 'ours');
   const goCache = path.join(tmp, 'go');
   const goOut = path.join(tmp, 'go-bin');
   const go = (): { ms: number } => goBuild(moduleDir, goOut, goCache);
-  const build = (via: 'batch' | 'server'): { ms: number; rssKiB: number; replayed: boolean } =>
-    ours(ws, patterns, ourCache, via);
-  const installed = (env: NodeJS.ProcessEnv): { ms: number; rssKiB: number } =>
-    run(pgobuild, ['build', ...patterns, `--disk_cache=${ourCache}`, '--output=json'], ws, env);
-  build('batch');
+  const build = (): OurRun => ours(ws, patterns, ourCache, 'server');
+  ours(ws, patterns, ourCache, 'batch');
   go();
-  build('server'); // starts the server; its first command warms it up
+  build(); // starts the server; its first command warms it up
+  let serverRss: number;
   try {
     for (let i = 0; i < RUNS; i++) {
-      editFunctionBody(leafFile, 'func (r *Record) Path(');
-      record('bodyLeaf', build('batch'), go());
-      record('after', build('batch'), go());
-      editFunctionBody(leafFile, 'func (r *Record) Path(');
-      record('srvBodyLeaf', build('server'), go());
-      record('srvAfter', build('server'), go());
-      // Repeated null builds: the first records its inputs, the next is answered from them.
+      editLoopRun(edits, String(i), build, go, record);
       sleepMs(2500);
-      build('batch');
-      record('installed', installed(BATCH_ENV), go());
-      record('srvInstalled', installed(SERVER_ENV), go());
+      build(); // records its inputs: the next null build is answered from them
+      record(
+        'installed',
+        run(
+          pgobuild,
+          ['build', ...patterns, `--disk_cache=${ourCache}`, '--output=json'],
+          ws,
+          SERVER_ENV,
+        ),
+        go(),
+      );
       log(`examples-server ${i + 1}/${RUNS}: ${keys.map(last).join(' ')} ms (ours/go)`);
     }
+    serverRss = serverPeakRssKiB(CLI, ws, SERVER_ENV);
   } finally {
     run(process.execPath, [CLI, 'shutdown'], ws, SERVER_ENV);
     fs.rmSync(tmp, { recursive: true, force: true });
   }
-  // The peak RSS column of these rows is the client's; the server's memory is not in it.
-  const batch = (k: string): string => {
-    const m = measure(`batch-${k}`, '', k);
-    return `batch in the same runs: ${m.oursMedianMs.toFixed(0)} ms, ${m.ratio.toFixed(2)}×; peak RSS: the client's`;
-  };
-  return [
-    measure(
-      'examples-edit-body-leaf-server',
-      `rebuild after editing the body of (*logrec.Record).Path, through the client and the warm server (${batch('bodyLeaf')})`,
-      'srvBodyLeaf',
-    ),
-    measure(
-      'examples-null-after-edit-server',
-      `null build right after that rebuild, through the client and the warm server (${batch('after')})`,
-      'srvAfter',
-    ),
-    measure(
-      'examples-null-installed-server',
-      `repeated null build through a \`pgobuild\` symlink to bin/pgobuild.js (what \`npm link\` installs), talking to the workspace's warm server (README's daily use; ${batch('installed')})`,
-      'srvInstalled',
-    ),
-  ];
+  return withRss(
+    [
+      ...editLoopRows('examples', '-server', measure, {
+        ...EXAMPLES_EDITED,
+        via: `, through the client and the warm server (README's daily use)${SERVER_RSS_NOTE}`,
+      }),
+      measure(
+        'examples-null-installed-server',
+        `repeated null build through a \`pgobuild\` symlink to bin/pgobuild.js (what \`npm link\` installs), talking to the workspace's warm server (README's daily use)${SERVER_RSS_NOTE}`,
+        'installed',
+      ),
+    ],
+    serverRss,
+  );
+}
+
+/** Rows measured through the server, with the server's peak RSS as their memory figure. */
+function withRss(rowsOf: Measurement[], rssKiB: number): Measurement[] {
+  return rowsOf.map((m) => ({ ...m, oursPeakRssKiB: m.oursMs.map(() => rssKiB) }));
 }
 
 /** Copies WORKSPACE and examples/ into ws, as the examples benchmarks do. */
@@ -349,90 +373,123 @@ async function measureRemoteSection(which: readonly string[]): Promise<void> {
   }
 }
 
-function measureScale(n: number): Measurement[] {
+/** Cold builds per synthetic size (BENCH_COLD_RUNS, default 3): each is minutes at 5k. */
+const COLD_RUNS = Number(process.env['BENCH_COLD_RUNS'] ?? 3);
+
+/** A synthetic workspace of n packages (bench/generate.ts) in a new temporary directory. */
+function scaleWorkspace(n: number): { tmp: string; ws: string } {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `pgobuild-bench-${n}-`));
   const ws = path.join(tmp, 'ws');
-  const corpus = path.join(REPO, 'test', 'fixtures', 'profiles');
-  generate(
-    ws,
-    n,
-    [
-      'p2pool-observer-api.cpu.pprof',
-      'p2pool-observer-daemon.cpu.pprof',
-      'masterdnsvpn-server.cpu.pprof',
-    ].map((f) => path.join(corpus, f)),
-  );
-  const ourCache = path.join(tmp, 'ours');
-  const goCache = path.join(tmp, 'go');
+  generate(ws, n, SCALE_PROFILES);
+  return { tmp, ws };
+}
+
+/** The files the synthetic workspace's edit-rebuild loop edits. */
+function scaleEdits(ws: string, n: number): { leaf: EditedFile; wide: EditedFile } {
+  const source = (k: number): string =>
+    path.join(ws, packageDir(k), `p${String(k).padStart(5, '0')}.go`);
+  // The last package is imported by one binary only; the first is the most widely imported
+  // "core" one (bench/generate.ts skews imports).
+  return {
+    leaf: { file: source(n - 1), signature: 'func Score(' },
+    wide: { file: source(0), signature: 'func Score(' },
+  };
+}
+
+function scaleDescription(n: number): string {
+  return `a synthetic ${n}-package workspace (${BINARIES.length} binaries with profiles) vs go build -trimpath ./... (every package compiled, mains linked)`;
+}
+
+const SCALE_EDITED = {
+  leaf: 'a top-layer package (imported by one binary)',
+  wide: 'the most widely imported package',
+};
+
+function measureScale(n: number): Measurement[] {
+  const { tmp, ws } = scaleWorkspace(n);
   // Without -o: with it cmd/go would build only the binaries' graphs (a tenth of the packages),
   // while //... builds every library too.
   const goOut = undefined;
-  log(`scale ${n}: cold build on both sides`);
-  const coldOurs = ours(ws, ['//...'], ourCache);
-  const coldGo = goBuild(ws, goOut, goCache);
-  log(
-    `scale ${n}: cold ${coldOurs.ms.toFixed(0)} ms (ours, peak ${coldOurs.rssKiB} KiB) vs ${coldGo.ms.toFixed(0)} ms (go)`,
-  );
-  const keys = ['nul', 'rep', 'leaf', 'after', 'bodyLeaf', 'bodyWide'];
+  const keys = ['cold', 'nul', 'rep', ...EDIT_LOOP_KEYS];
   const { record, last, measure } = rows(keys);
-  const build = (): { ms: number; rssKiB: number; replayed: boolean } =>
-    ours(ws, ['//...'], ourCache);
+  for (let i = 0; i < COLD_RUNS; i++) {
+    fs.rmSync(path.join(ws, 'pgobuild-out'), { recursive: true, force: true });
+    const ourCache = path.join(tmp, `ours-cold-${i}`);
+    const goCache = path.join(tmp, `go-cold-${i}`);
+    record('cold', ours(ws, ['//...'], ourCache), goBuild(ws, goOut, goCache));
+    log(`scale ${n} cold ${i + 1}/${COLD_RUNS}: ${last('cold')} ms (ours/go)`);
+    // The last run's caches stay warm for the runs below.
+    if (i < COLD_RUNS - 1)
+      for (const d of [ourCache, goCache]) fs.rmSync(d, { recursive: true, force: true });
+  }
+  const ourCache = path.join(tmp, `ours-cold-${COLD_RUNS - 1}`);
+  const goCache = path.join(tmp, `go-cold-${COLD_RUNS - 1}`);
+  const build = (): OurRun => ours(ws, ['//...'], ourCache);
   const go = (): { ms: number } => goBuild(ws, goOut, goCache);
-  const source = (k: number): string =>
-    path.join(ws, packageDir(k), `p${String(k).padStart(5, '0')}.go`);
+  const edits = scaleEdits(ws, n);
   for (let i = 0; i < RUNS; i++) {
     record('nul', build(), go());
-    sleepMs(2500); // out of the racy window: this null build records, the next one replays
-    build();
-    const r = build();
-    if (!r.replayed) throw new Error(`scale ${n}: the repeated null build was not replayed`);
-    record('rep', r, go());
-    // A package imported by one binary only: the last package.
-    addExportedFunction(source(n - 1), `S${i}`);
-    record('leaf', build(), go());
-    record('after', build(), go());
-    editFunctionBody(source(n - 1), 'func Score(');
-    record('bodyLeaf', build(), go());
-    // The first package: the most widely imported "core" one (bench/generate.ts skews imports).
-    editFunctionBody(source(0), 'func Score(');
-    record('bodyWide', build(), go());
+    record('rep', repeatedNullBuild(build, `scale ${n}`), go());
+    editLoopRun(edits, `S${i}`, build, go, record);
     log(`scale ${n} run ${i + 1}/${RUNS}: ${keys.map(last).join(' ')} ms (ours/go)`);
   }
   fs.rmSync(tmp, { recursive: true, force: true });
-  const m = (name: string, description: string, k: string): Measurement =>
-    measure(`scale-${n}-${name}`, description, k);
-  const what = `a synthetic ${n}-package workspace (${BINARIES.length} binaries with profiles) vs go build -trimpath ./... (every package compiled, mains linked)`;
+  const what = scaleDescription(n);
   return [
-    measurement(
-      `scale-${n}-cold`,
-      `cold build of ${what}, empty caches on both sides (one run each: the warm-up)`,
-      [coldOurs.ms],
-      [coldGo.ms],
-      [coldOurs.rssKiB],
-    ),
-    m('null', `null build of ${what}`, 'nul'),
-    m(
-      'null-repeat',
+    measure(`scale-${n}-cold`, `cold build of ${what}, empty caches on both sides`, 'cold'),
+    measure(`scale-${n}-null`, `null build of ${what} (full analysis)`, 'nul'),
+    measure(
+      `scale-${n}-null-repeat`,
       `repeated null build of the ${n}-package workspace: answered by the up-to-date check`,
       'rep',
     ),
-    m(
-      'incremental-leaf',
-      `rebuild of the ${n}-package workspace after adding a function to a top-layer package`,
-      'leaf',
-    ),
-    m('null-after-edit', `null build right after that rebuild`, 'after'),
-    m(
-      'edit-body-leaf',
-      `rebuild after editing the body of a top-layer package's Score (same API)`,
-      'bodyLeaf',
-    ),
-    m(
-      'edit-body-wide',
-      `rebuild after editing the body of Score in the most widely imported package`,
-      'bodyWide',
-    ),
+    ...editLoopRows(`scale-${n}`, '', measure, {
+      ...SCALE_EDITED,
+      via: ', one process per command (batch mode)',
+    }),
   ];
+}
+
+/**
+ * The synthetic workspace's edit-rebuild loop through the client and the workspace's warm
+ * server (section scale-server), after one cold build that is not measured.
+ */
+function measureScaleServer(n: number): Measurement[] {
+  const { tmp, ws } = scaleWorkspace(n);
+  const ourCache = path.join(tmp, 'ours');
+  const goCache = path.join(tmp, 'go');
+  const keys = [...EDIT_LOOP_KEYS, 'rep'];
+  const { record, last, measure } = rows(keys);
+  const build = (): OurRun => ours(ws, ['//...'], ourCache, 'server');
+  const go = (): { ms: number } => goBuild(ws, undefined, goCache);
+  log(`scale-server ${n}: cold builds (not measured)`);
+  build(); // starts the server
+  go();
+  const edits = scaleEdits(ws, n);
+  let serverRss: number;
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      editLoopRun(edits, `S${i}`, build, go, record);
+      record('rep', repeatedNullBuild(build, `scale-server ${n}`), go());
+      log(`scale-server ${n} run ${i + 1}/${RUNS}: ${keys.map(last).join(' ')} ms (ours/go)`);
+    }
+    serverRss = serverPeakRssKiB(CLI, ws, SERVER_ENV);
+  } finally {
+    run(process.execPath, [CLI, 'shutdown'], ws, SERVER_ENV);
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  const via = `, through the client and the warm server (README's daily use)${SERVER_RSS_NOTE}`;
+  return withRss(
+    [
+      ...editLoopRows(`scale-${n}`, '-server', measure, { ...SCALE_EDITED, via }),
+      measure(
+        `scale-${n}-null-repeat-server`,
+        `repeated null build of the ${n}-package workspace${via}`,
+        'rep',
+      ),
+    ],
+    serverRss,
+  );
 }
 
 /** Start-up floor: `pgobuild --help` through the installed command vs `go version`. */
@@ -535,6 +592,7 @@ ${rows.join('\n')}
       name: string;
       bytes: number;
       oursProcessMs?: number;
+      oursColdInProcessMs?: number;
       goMs: number;
       oursWarmMs?: number;
       nodeFloorMs?: number;
@@ -543,22 +601,31 @@ ${rows.join('\n')}
   if (prep !== undefined && prep.profiles.every((p) => p.oursProcessMs !== undefined)) {
     const row = (p: (typeof prep.profiles)[number]): string => {
       const ratio = (p.oursProcessMs as number) / p.goMs;
-      return `| ${p.name} | ${(p.bytes / 1024).toFixed(0)} | ${(p.oursProcessMs as number).toFixed(1)} | ${p.goMs.toFixed(1)} | ${ratio.toFixed(2)}× | ${verdict('preprocess-one-shot', ratio)} | ${p.nodeFloorMs?.toFixed(1) ?? ''} | ${p.oursWarmMs?.toFixed(1) ?? ''} |`;
+      const inBuild =
+        p.oursColdInProcessMs === undefined
+          ? '| | |'
+          : `| ${p.oursColdInProcessMs.toFixed(1)} | ${(p.oursColdInProcessMs / p.goMs).toFixed(2)}× ${verdict('preprocess-in-build', p.oursColdInProcessMs / p.goMs)} |`;
+      return `| ${p.name} | ${(p.bytes / 1024).toFixed(0)} | ${p.goMs.toFixed(1)} | ${(p.oursProcessMs as number).toFixed(1)} | ${ratio.toFixed(2)}× ${verdict('preprocess-one-shot', ratio)} ${inBuild} ${p.nodeFloorMs?.toFixed(1) ?? ''} | ${p.oursWarmMs?.toFixed(1) ?? ''} |`;
     };
     text += `
-## Profile preprocessing, one process each: \`pgobuild pgo preprocess\` vs the \`preprofile\` tool
+## Profile preprocessing: \`pgobuild pgo preprocess\` and a cold build vs the \`preprofile\` tool
 
-Decode + preprocess of each profile, median of ${prep.runs} interleaved runs${prep.loadAverage1m === undefined ? '' : ` (1-minute load average ${prep.loadAverage1m.min.toFixed(1)}–${prep.loadAverage1m.max.toFixed(1)} on ${prep.machine['cpus']} cores shared with other work)`}. Both sides are one
-fresh process per profile, as a build meets a new profile (\`node bin/pgobuild.js pgo preprocess IN
--o OUT\` against \`$GOTOOLDIR/preprofile -i IN -o OUT\`, the binary cmd/go runs); the outputs are
-checked byte-identical. \`node -e 0\` is Node's own start-up, timed in the same rounds: every one-shot
-run of ours pays it before any of our code, so on the small profiles it alone exceeds the
-\`preprofile\` tool's whole run (a native binary), and it shows how loaded the machine was. The last
-column is ours inside an already warmed process: a profiling aid for the decoder, not a figure to
-compare.
+Decode + preprocess of each profile, median of ${prep.runs} interleaved runs${prep.loadAverage1m === undefined ? '' : ` (1-minute load average ${prep.loadAverage1m.min.toFixed(1)}–${prep.loadAverage1m.max.toFixed(1)} on ${prep.machine['cpus']} cores shared with other work)`}; the outputs are
+checked byte-identical. \`preprofile\` is \`$GOTOOLDIR/preprofile -i IN -o OUT\`, one process, as
+cmd/go runs it. Ours is measured two ways, both with the JIT cold:
 
-| profile | size (KiB) | ours, one process (ms) | preprofile (ms) | ratio | target (issue 10) | node -e 0 (ms) | ours warmed in-process (ms) |
-|---|---|---|---|---|---|---|---|
+- **one process**: \`node bin/pgobuild.js pgo preprocess IN -o OUT\`, the command. It pays Node's
+  start-up (\`node -e 0\`, timed in the same rounds) before any of our code, which alone exceeds
+  the native tool's whole run on the small profiles: this target is out of reach for a Node
+  command, and the column shows by how much.
+- **in a cold build**: what a build's already running process pays on meeting a new profile, in
+  a fresh process that has never run the decoder: loading the pprof modules (protobufjs
+  included), reading, decoding, preprocessing and writing the result; Node's start-up excluded.
+
+The last column is ours inside an already warmed process: a profiling aid, not a figure to compare.
+
+| profile | size (KiB) | preprofile (ms) | ours, one process (ms) | ratio, target ≤ 1.00× | ours, in a cold build (ms) | ratio, target ≤ 1.00× | node -e 0 (ms) | ours warmed (ms) |
+|---|---|---|---|---|---|---|---|---|
 ${prep.profiles.map(row).join('\n')}
 `;
   }
@@ -651,6 +718,8 @@ async function main(): Promise<void> {
   if (want('examples')) for (const m of measureExamples()) save(m.name, m);
   if (want('examples-server')) for (const m of measureExamplesServer()) save(m.name, m);
   if (want('scale')) for (const n of SCALES) for (const m of measureScale(n)) save(m.name, m);
+  if (want('scale-server'))
+    for (const n of SCALES) for (const m of measureScaleServer(n)) save(m.name, m);
   // pgo-gain measures both services; pgo-gain:mdserver or pgo-gain:mdrender only one.
   if (want('pgo-gain') || sections.includes('pgo-gain:mdserver'))
     save('pgo-gain', await measurePgoGain(RUNS));
