@@ -55,11 +55,21 @@ function log(text: string): void {
   process.stderr.write(`${text}\n`);
 }
 
-/** The go_binary and go_library targets under a pattern (what `go build ./...` builds). */
-function buildablePatterns(cwd: string, pattern: string, cache: string): string[] {
+/**
+ * The go_binary targets under a pattern: the same work as `go build -o DIR/ ./...`, which compiles
+ * the main packages and their dependencies, once per profile, and links the mains. (`//...` would
+ * also build each library target on its own, without a profile: a dozen compiles more than cmd/go
+ * does with -o, and in the edit loop a second compile of the edited library.)
+ */
+function binaryPatterns(cwd: string, pattern: string, cache: string): string[] {
+  return targetsOfKind('go_binary', cwd, pattern, cache);
+}
+
+/** The targets of a kind (a rule name regular expression) under a pattern. */
+function targetsOfKind(kind: string, cwd: string, pattern: string, cache: string): string[] {
   const out = execFileSync(
     process.execPath,
-    [CLI, 'query', `kind('go_(binary|library)', ${pattern})`, `--disk_cache=${cache}`],
+    [CLI, 'query', `kind('${kind}', ${pattern})`, `--disk_cache=${cache}`],
     { cwd, encoding: 'utf8' },
   );
   return out.split('\n').filter((l) => l.startsWith('//'));
@@ -162,7 +172,7 @@ function measureExamples(): Measurement[] {
   const ws = path.join(tmp, 'ws');
   copyExamples(ws);
   const moduleDir = path.join(ws, 'examples');
-  const patterns = buildablePatterns(ws, '//examples/...', path.join(tmp, 'query-cache'));
+  const patterns = binaryPatterns(ws, '//examples/...', path.join(tmp, 'query-cache'));
   const pgobuild = installedCommand(path.join(tmp, 'npm-prefix'));
   const keys = ['cold', 'nul', 'rep', ...EDIT_LOOP_KEYS, 'installed'];
   const { record, last, measure } = rows(keys);
@@ -194,7 +204,7 @@ function measureExamples(): Measurement[] {
     log(`examples ${i + 1}/${RUNS}: ${keys.map(last).join(' ')} ms (ours/go)`);
   }
   fs.rmSync(tmp, { recursive: true, force: true });
-  const what = `//examples/... (${patterns.length} go_binary/go_library targets; the three services with their default.pgo) vs go build -trimpath -o DIR/ ./... in examples/`;
+  const what = `the ${patterns.length} go_binary targets of //examples/... (the services with their default.pgo) vs go build -trimpath -o DIR/ ./... in examples/ (the same packages and binaries)`;
   return [
     measure('examples-cold', `cold build of ${what}, empty caches on both sides`, 'cold'),
     measure(
@@ -233,7 +243,7 @@ function measureExamplesServer(): Measurement[] {
   const ws = path.join(tmp, 'ws');
   copyExamples(ws);
   const moduleDir = path.join(ws, 'examples');
-  const patterns = buildablePatterns(ws, '//examples/...', path.join(tmp, 'query-cache'));
+  const patterns = binaryPatterns(ws, '//examples/...', path.join(tmp, 'query-cache'));
   // What `npm link` installs, made by hand (npm link would touch the clone's node_modules): a
   // `pgobuild` symlink to bin/pgobuild.js, run through its #!/usr/bin/env node line.
   const pgobuild = path.join(tmp, 'bin', 'pgobuild');
@@ -332,7 +342,8 @@ async function measureRemoteSection(which: readonly string[]): Promise<void> {
   if (which.includes('examples')) {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pgobuild-bench-'));
     copyExamples(path.join(tmp, 'ws'));
-    const patterns = buildablePatterns(
+    const patterns = targetsOfKind(
+      'go_(binary|library)',
       path.join(tmp, 'ws'),
       '//examples/...',
       path.join(tmp, 'query-cache'),

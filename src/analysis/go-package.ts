@@ -10,6 +10,7 @@ import { type AnalysisFailure, diagnosticFailure } from './failure';
 import { MAX_SOURCE_FILE_BYTES, readRegularFile } from '../workspace/read-regular-file';
 import { packageFileList } from './package-file-list';
 import type { ScannedFile, SourceScanCache } from './source-scan-cache';
+import type { Digest } from '../util/digest';
 import { type DeclaredTarget, stringAttr } from './rule-api';
 
 /** A source file read and (for .go files) scanned. */
@@ -52,6 +53,7 @@ export type GeneratedSources = (
  */
 export class SourceReader {
   private readonly files = new Map<string, Promise<Result<ReadSource, string>>>();
+  private readonly digests = new Map<string, Digest>();
   private readonly goMods = new Map<string, Promise<Result<GoMod | undefined, AnalysisFailure>>>();
 
   /**
@@ -70,10 +72,18 @@ export class SourceReader {
   read(display: string): Promise<Result<ReadSource, string>> {
     let pending = this.files.get(display);
     if (pending === undefined) {
-      pending = this.readUncached(display);
+      pending = this.readUncached(display).then((r) => {
+        if (r.ok) this.digests.set(r.value.absPath, r.value.digest);
+        return r;
+      });
       this.files.set(display, pending);
     }
     return pending;
+  }
+
+  /** The digest of a file as this reader read it (absolute path), if it did. */
+  digestRead(absPath: string): Digest | undefined {
+    return this.digests.get(absPath);
   }
 
   private async readUncached(display: string): Promise<Result<ReadSource, string>> {

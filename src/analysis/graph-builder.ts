@@ -190,6 +190,11 @@ export class GraphBuilder {
     return ok({ nodes: this.ctx.nodes, roots });
   }
 
+  /** The digest of a source file (absolute path) as analysis read it, if it did. */
+  sourceDigest(absPath: string): string | undefined {
+    return this.ctx.reader.digestRead(absPath);
+  }
+
   /**
    * The module packages a module package target imports (its dependency edges, which no BUILD
    * file lists), for `query`. Resolving loads (and fetches) them.

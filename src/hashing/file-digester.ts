@@ -105,6 +105,20 @@ export class FileDigester {
     return this.seen;
   }
 
+  /**
+   * Drops what this process knows of a file it has just replaced (an output placed again): its
+   * digest and signature are those of the old contents.
+   */
+  forget(absPath: string): void {
+    this.known.delete(absPath);
+    this.seen.delete(absPath);
+  }
+
+  /** The digest this process computed (or took from the stat cache) for a file, if any. */
+  knownDigest(absPath: string): Digest | undefined {
+    return this.known.get(absPath);
+  }
+
   private async compute(absPath: string): Promise<Digest> {
     // Synchronous stat: thousands of stats per null build, each far cheaper than a promise hop.
     const st = fs.statSync(absPath, { bigint: true });

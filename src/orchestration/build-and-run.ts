@@ -7,7 +7,13 @@ import { EXIT, signalExitCode } from '../util';
 import { parseTargetPattern } from '../workspace';
 import { commandSession } from './command-session';
 import { type Session, type SessionOptions, analyze, execute, reportFailures } from './session';
-import { EventRecorder, forgetUpToDate, recordUpToDate, upToDateRequest } from './up-to-date';
+import {
+  EventRecorder,
+  asNullBuildEvents,
+  forgetUpToDate,
+  recordUpToDate,
+  upToDateRequest,
+} from './up-to-date';
 
 /** What {@link buildAndRun} built, for `run` to find the binary. */
 interface Built {
@@ -173,8 +179,8 @@ async function buildAndRun(
     ...(interrupted !== undefined ? { interrupted } : {}),
     ...remoteCacheSummary(s),
   });
-  if (recorder !== undefined && code === EXIT.ok && executed === 0 && summary.spawns === 0) {
-    recordNullBuild(opts, patterns, s, started, recorder);
+  if (recorder !== undefined && code === EXIT.ok) {
+    recordBuild(opts, patterns, s, started, recorder, executed > 0 || summary.spawns > 0);
   }
   return { code, session: s, nodes: graph.nodes, roots: graph.roots };
 }
@@ -196,13 +202,17 @@ function remoteCacheSummary(s: Session): { remoteCache?: RemoteCacheSummary } {
   };
 }
 
-/** Records a null build for the up-to-date check (see up-to-date.ts). */
-function recordNullBuild(
+/**
+ * Records a successful build for the up-to-date check (see up-to-date.ts): a null build's events
+ * as they were, or those a null build right after it would emit when it `executedActions`.
+ */
+function recordBuild(
   opts: SessionOptions,
   patterns: readonly string[],
   s: Session,
   startedMs: number,
   recorder: EventRecorder,
+  executedActions: boolean,
 ): void {
   const recursiveRoots: string[] = [];
   for (const p of patterns) {
@@ -216,6 +226,7 @@ function recordNullBuild(
       root: s.root,
       startedMs,
       digested: s.digester.digestedFiles(),
+      contentDigest: (file) => s.digester.knownDigest(file) ?? s.graphBuilder.sourceDigest(file),
       // The SDK's identity is its tools' digests (digested above); its go command and VERSION
       // file decide which SDK `go` finds.
       files: [
@@ -232,10 +243,11 @@ function recordNullBuild(
     },
     // Progress lines mean nothing in an answer given at once, and a replay talks to no remote
     // cache: it must not repeat this build's remote traffic or warnings.
-    recorder.events
+    (executedActions ? asNullBuildEvents(recorder.events) : recorder.events)
       .filter((e) => e.type !== 'command-started' && e.type !== 'progress')
       .filter((e) => e.type !== 'remote-cache-warning')
       .filter((e) => e.type !== 'cache-corruption' || e.source !== 'remote')
       .map((e) => (e.type === 'command-finished' ? { ...e, remoteCache: undefined } : e)),
+    executedActions,
   );
 }

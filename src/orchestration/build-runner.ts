@@ -720,6 +720,7 @@ export class BuildRunner {
         message: `could not place ${outputPath}`,
         output: '',
       });
+    this.opts.digester.forget(dest);
     this.opts.events.emit({ type: 'output', target: node.owner, path: outputPath });
     return ok(undefined);
   }

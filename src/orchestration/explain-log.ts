@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { ActionKeyRecord } from '../actions';
 import type { ActionStatus } from '../events';
 import { writeFileAtomically } from '../util';
+import { writeFileAtomicallySync } from '../util/atomic-write';
 
 /** Bumped when the stored format changes; an older file is ignored. */
 const EXPLAIN_LOG_VERSION = 2;
@@ -132,6 +134,26 @@ export class ExplainLog {
       await writeJsonAtomically(path.join(this.dir, 'key-records.json'), records);
     }
   }
+}
+
+/**
+ * Makes the last build's log say what a null build right after it would: every action cached, for
+ * no reason. The up-to-date check calls it when it answers for a build that executed actions.
+ */
+export function settleExplainLog(root: string): void {
+  const file = path.join(root, 'pgobuild-out', '.pgobuild', 'last-build.json');
+  let last: LastBuildFile;
+  try {
+    last = JSON.parse(fs.readFileSync(file, 'utf8')) as LastBuildFile;
+  } catch {
+    return; // no log (removed since): explain says so, as after any build without one
+  }
+  if (last.version !== EXPLAIN_LOG_VERSION) return;
+  if (Object.values(last.entries).every((e) => e.status === 'cached')) return;
+  const entries: Record<string, ExplainEntry> = {};
+  for (const [id, e] of Object.entries(last.entries))
+    entries[id] = { ...e, status: 'cached', reasons: [] };
+  writeFileAtomicallySync(file, JSON.stringify({ ...last, entries }));
 }
 
 async function readJson<T extends { version: number }>(file: string): Promise<T | undefined> {

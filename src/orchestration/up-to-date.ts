@@ -8,6 +8,7 @@ import { RACY_WINDOW_MS, signatureMtimeNs, statSignature } from '../util/stat-si
 import { BUILD_FILE_NAMES } from '../workspace/build-file';
 import { loadIgnoreList } from '../workspace/ignore-list';
 import { isSkippedByDiscovery } from '../workspace/package-discovery';
+import { settleExplainLog } from './explain-log';
 import { workspaceRelative } from '../workspace/workspace-root';
 
 /**
@@ -22,16 +23,23 @@ import { workspaceRelative } from '../workspace/workspace-root';
  * replays those events instead of loading and analysing the workspace: the answer would be the
  * same, because analysis and action keys are functions of exactly those inputs.
  *
- * Stat signatures include ctime, which any write changes and nobody can set back. Files modified
- * within {@link RACY_WINDOW_MS} of the recording build's start are not trusted (a later write in
- * the same timestamp tick would be invisible), so such a build records nothing. A recording is
- * also dropped by any other build, test or run command (which rewrites the explain log), and is
- * not used once older than {@link MAX_AGE_MS}, so that cache entries keep getting their LRU
- * touches from a full null build.
+ * A build that executed actions records too, when it succeeded: the next identical build would
+ * find every action cached, so the recording holds the events that build would emit (each action
+ * cached, no process) and, on replay, the explain log is settled the same way.
+ *
+ * Stat signatures include ctime, which any write changes and nobody can set back. A file modified
+ * within {@link RACY_WINDOW_MS} of the recording build's start is not trusted by its signature
+ * alone (a later write in the same timestamp tick would be invisible, git's "racily clean"
+ * entries): a digested source's recording keeps the digest the build used, and a replay hashes
+ * the file again and compares, as git compares a racily clean file's contents; any other such
+ * file (a BUILD file, a profile) makes the build record nothing. A recording is also dropped by
+ * any other build, test or run command (which rewrites the explain log), and is not used once
+ * older than {@link MAX_AGE_MS}, so that cache entries keep getting their LRU touches from a full
+ * null build.
  */
 
 /** Version of the recording format; another version is ignored. */
-const FORMAT_VERSION = 1;
+const FORMAT_VERSION = 2;
 
 /** A replay touches no cache entry; after this long a full null build does the LRU touches. */
 const MAX_AGE_MS = LRU_TOUCH_GRANULARITY_MS;
@@ -107,6 +115,8 @@ export interface UpToDateInputs {
   readonly startedMs: number;
   /** Every file digested, with its stat signature when it was digested. */
   readonly digested: ReadonlyMap<string, string>;
+  /** The SHA-256 the build used for a file it read (for files too recent to trust by stat). */
+  readonly contentDigest: (file: string) => string | undefined;
   /** Other files read (profiles, the go binary): absolute paths. */
   readonly files: readonly string[];
   /** Package directories that were looked into, workspace-relative. */
@@ -131,6 +141,10 @@ interface Recording {
   readonly dirs: Record<string, string>;
   /** Absolute path → `dev:ino` of directories that must still be the same directory. */
   readonly identities: Record<string, string>;
+  /** Absolute path → SHA-256 of files too recent to trust by stat: a replay hashes them again. */
+  readonly contents: Record<string, string>;
+  /** Recorded by a build that executed actions: a replay marks them cached in the explain log. */
+  readonly settleExplainLog: boolean;
   /** Everything the build emitted after `command-started`. */
   readonly events: readonly BuildEvent[];
 }
@@ -181,6 +195,7 @@ export function replayIfUpToDate(
     !unchanged(recording)
   )
     return false;
+  if (recording.settleExplainLog) settleExplainLog(root);
   events.emit({ type: 'command-started', command: 'build', patterns: request.patterns, jobs });
   for (const e of recording.events) {
     if (e.type === 'analysis-finished') events.emit({ ...e, durationMs: Date.now() - startedMs });
@@ -203,35 +218,63 @@ function unchanged(recording: Recording): boolean {
   for (const [dir, signature] of Object.entries(recording.dirs)) {
     if (listDirectory(dir)?.signature !== signature) return false;
   }
+  for (const [file, digest] of Object.entries(recording.contents)) {
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(file);
+    } catch {
+      return false;
+    }
+    if (createHash('sha256').update(bytes).digest('hex') !== digest) return false;
+  }
   return true;
 }
 
 /**
- * Records a null build so that the next identical one can be answered by
- * {@link replayIfUpToDate}. Records nothing (and returns false) when an input was modified too
- * close to the build's start to be trusted.
+ * Records a successful build so that the next identical one can be answered by
+ * {@link replayIfUpToDate}: `events` are those a null build of it emits ({@link asNullBuildEvents}
+ * for a build that executed actions, which `executedActions` says). Records nothing (and returns
+ * false) when an input that cannot be checked by contents was modified too close to the build's
+ * start to be trusted.
  */
 export function recordUpToDate(
   request: UpToDateRequest,
   inputs: UpToDateInputs,
   events: readonly BuildEvent[],
+  executedActions: boolean,
 ): boolean {
   const files: Record<string, string> = {};
   const dirs: Record<string, string> = {};
+  const contents: Record<string, string> = {};
   const newestAllowedNs = BigInt(inputs.startedMs - RACY_WINDOW_MS) * 1_000_000n;
   let racy = false;
-  const noteFile = (file: string, signature: string): void => {
+  const isRecent = (signature: string): boolean =>
+    signature !== '' && signatureMtimeNs(signature) > newestAllowedNs;
+  for (const [file, signature] of inputs.digested) {
     files[file] = signature;
-    if (signature !== '' && signatureMtimeNs(signature) > newestAllowedNs) racy = true;
-  };
-  for (const [file, signature] of inputs.digested) noteFile(file, signature);
+    if (!isRecent(signature)) continue;
+    const digest = inputs.contentDigest(file);
+    if (digest === undefined) racy = true;
+    else contents[file] = digest;
+  }
   for (const file of [...inputs.files, ...pgobuildModules()]) {
     const st = fs.statSync(file, { bigint: true, throwIfNoEntry: false });
-    noteFile(file, st === undefined ? '' : statSignature(st));
+    files[file] = st === undefined ? '' : statSignature(st);
+    if (isRecent(files[file])) racy = true;
   }
+  // The outputs this build placed are recent too, but they are not inputs: their signatures say
+  // whether they are still there as placed (a later same-tick write by someone else would keep a
+  // modified binary in place, not make a build wrong), and hashing every binary would cost a
+  // replay more than the null build it replaces.
+  const outputs = path.join(inputs.root, 'pgobuild-out', 'bin') + path.sep;
   for (const [dir, listing] of watchedDirectories(inputs)) {
     dirs[dir] = listing.signature;
-    if (listing.newestMtimeNs > newestAllowedNs) racy = true;
+    if (`${dir}${path.sep}`.startsWith(outputs)) continue;
+    for (const file of listing.filesModifiedAfter(newestAllowedNs)) {
+      const digest = contents[file] ?? inputs.contentDigest(file);
+      if (digest === undefined) racy = true;
+      else contents[file] = digest;
+    }
   }
   const identities: Record<string, string> = {};
   const cacheRoot = fs.statSync(inputs.diskCache, { bigint: true, throwIfNoEntry: false });
@@ -245,10 +288,32 @@ export function recordUpToDate(
     files,
     dirs,
     identities,
+    contents,
+    settleExplainLog: executedActions,
     events,
   };
   writeFileAtomicallySync(recordingPath(inputs.root), JSON.stringify(recording));
   return true;
+}
+
+/**
+ * The events a null build emits right after a successful build that emitted `events`: every
+ * action cached (action-finished with no duration of its own, no action-started, no process),
+ * without what only running it produced (module downloads, disk cache repairs, outputs placed).
+ */
+export function asNullBuildEvents(events: readonly BuildEvent[]): BuildEvent[] {
+  const out: BuildEvent[] = [];
+  for (const e of events) {
+    if (e.type === 'action-started' || e.type === 'module-download') continue;
+    // Outputs are now in place: a null build places none again.
+    if (e.type === 'cache-corruption' || e.type === 'output') continue;
+    if (e.type === 'action-finished' && e.status === 'executed')
+      out.push({ ...e, status: 'cached', durationMs: 0 });
+    else if (e.type === 'command-finished')
+      out.push({ ...e, executed: 0, cached: e.cached + e.executed, spawns: 0 });
+    else out.push(e);
+  }
+  return out;
 }
 
 /** pgobuild's own code as loaded by this process: a new version must not replay old answers. */
@@ -347,8 +412,8 @@ interface Listing {
   readonly names: readonly string[];
   /** Real subdirectories (symlinked directories are not followed, as in package discovery). */
   readonly subdirs: readonly string[];
-  /** The newest modification time among the files listed, in ns. */
-  readonly newestMtimeNs: bigint;
+  /** The files listed (absolute paths) modified after a time in ns. */
+  filesModifiedAfter(ns: bigint): string[];
 }
 
 /**
@@ -366,7 +431,7 @@ function listDirectory(dir: string): Listing | undefined {
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const hash = createHash('sha256');
   const subdirs: string[] = [];
-  let newestMtimeNs = 0n;
+  const mtimes: [string, bigint][] = [];
   for (const e of entries) {
     let kind: string;
     if (e.isDirectory()) {
@@ -378,7 +443,7 @@ function listDirectory(dir: string): Listing | undefined {
       else if (st.isDirectory()) kind = 'dir-link';
       else {
         kind = statSignature(st);
-        if (st.mtimeNs > newestMtimeNs) newestMtimeNs = st.mtimeNs;
+        mtimes.push([path.join(dir, e.name), st.mtimeNs]);
       }
     } else kind = 'other';
     hash.update(`${e.name}\0${kind}\0`);
@@ -387,6 +452,6 @@ function listDirectory(dir: string): Listing | undefined {
     signature: hash.digest('hex'),
     names: entries.map((e) => e.name),
     subdirs,
-    newestMtimeNs,
+    filesModifiedAfter: (ns) => mtimes.filter(([, m]) => m > ns).map(([f]) => f),
   };
 }

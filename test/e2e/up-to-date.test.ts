@@ -157,7 +157,47 @@ describe('the up-to-date check', () => {
     expect(replayed(build())).toBe(false);
   });
 
-  test('a build right after an edit records nothing: the edit is too recent to trust', () => {
+  test('the build right after a rebuild replays what a null build emits, even with the edited source still too recent to trust by stat', () => {
+    settle();
+    const file = path.join(ws, 'lib/base/base.go');
+    const original = fs.readFileSync(file, 'utf8');
+    fs.writeFileSync(file, original.replace(/\d \* n/, '5 * n'));
+    const rebuild = build();
+    expect(finished(rebuild).executed).toBeGreaterThan(0);
+    const next = build();
+    expect(replayed(next)).toBe(true);
+    expect(finished(next).spawns).toBe(0);
+    // Exactly the events of a full null build (the recording removed: analysis, keys, lookups).
+    fs.rmSync(path.join(ws, 'pgobuild-out/.pgobuild/up-to-date.json'));
+    const full = build();
+    expect(replayed(full)).toBe(false);
+    expect(finished(full).executed).toBe(0);
+    // The same events in any order (actions finish in the order they ran), and the same last one.
+    const sameEvents = (r: CliRun): string[] =>
+      outcome(r)
+        .filter((e) => (e as BuildEvent).type !== 'analysis-cache')
+        .map((e) => JSON.stringify(e))
+        .sort();
+    expect(sameEvents(next)).toEqual(sameEvents(full));
+    expect(outcome(next).at(-1)).toEqual(outcome(full).at(-1));
+    const one = spawnSync(path.join(ws, 'pgobuild-out/bin/cmd/one/one'), { encoding: 'utf8' });
+    expect(one.stdout).toBe('hello 105 on linux 42\n');
+    fs.writeFileSync(file, original);
+  });
+
+  test('after a replayed rebuild, explain says every action was cached', () => {
+    settle();
+    const file = path.join(ws, 'lib/base/base.go');
+    const original = fs.readFileSync(file, 'utf8');
+    fs.writeFileSync(file, original.replace(/\d \* n/, '7 * n'));
+    expect(finished(build()).executed).toBeGreaterThan(0);
+    expect(replayed(build())).toBe(true);
+    const explain = pgobuild(ws, ['explain', '//cmd/one'], { cache, json: false });
+    expect(explain.stdout).toMatch(/all \d+ actions cached, nothing ran/);
+    fs.writeFileSync(file, original);
+  });
+
+  test('a build right after an edit of a BUILD file records nothing: the edit is too recent to trust', () => {
     settle();
     const file = path.join(ws, 'cmd/two/BUILD');
     fs.appendFileSync(file, '# recent\n');

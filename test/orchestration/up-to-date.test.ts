@@ -1,0 +1,141 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { BuildEvent } from '../../src/events';
+import {
+  type UpToDateInputs,
+  asNullBuildEvents,
+  recordUpToDate,
+  replayIfUpToDate,
+  upToDateRequest,
+} from '../../src/orchestration/up-to-date';
+import { statSignature } from '../../src/util/stat-signature';
+
+/**
+ * The up-to-date check's rule for files modified within the racy window (src/orchestration/up-to-date.ts):
+ * their stat signature alone is not trusted, so the recording keeps the digest the build used
+ * and a replay compares the file's contents. The e2e suite cannot make a same-tick write (the
+ * kernel changes ctime with it), so these tests give the recording a digest that differs from
+ * the file's contents, as such a write would leave it.
+ */
+describe('a recently modified source in an up-to-date recording', () => {
+  const sha = (text: string): string => createHash('sha256').update(text).digest('hex');
+  let root: string;
+  let source: string;
+  let request: ReturnType<typeof upToDateRequest>;
+  const events: BuildEvent[] = [
+    { type: 'analysis-finished', targets: 1, actions: 1, durationMs: 5 },
+    {
+      type: 'command-finished',
+      exitCode: 0,
+      executed: 0,
+      cached: 1,
+      failed: 0,
+      durationMs: 9,
+      spawns: 0,
+    },
+  ];
+
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'pgobuild-utd-unit-'));
+    fs.mkdirSync(path.join(root, 'lib'));
+    fs.mkdirSync(path.join(root, 'cache'));
+    // As a build leaves it: the recording goes there.
+    fs.mkdirSync(path.join(root, 'pgobuild-out', '.pgobuild'), { recursive: true });
+    source = path.join(root, 'lib', 'lib.go');
+    fs.writeFileSync(source, 'package lib\n');
+    request = upToDateRequest({ cwd: root, diskCache: path.join(root, 'cache') }, ['//...']);
+  });
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  /** What a build that read lib/lib.go (as `usedDigest`) just now depended on. */
+  const inputs = (usedDigest: string | undefined): UpToDateInputs => ({
+    root,
+    startedMs: Date.now(),
+    digested: new Map([[source, statSignature(fs.statSync(source, { bigint: true }))]]),
+    contentDigest: (file) => (file === source ? usedDigest : undefined),
+    files: [],
+    packageDirs: ['lib'],
+    recursiveRoots: [],
+    bzlFiles: [],
+    moduleDirs: [],
+    diskCache: path.join(root, 'cache'),
+  });
+  const replay = (): boolean => {
+    const seen: BuildEvent[] = [];
+    const answered = replayIfUpToDate(root, request, 2, { emit: (e) => seen.push(e) }, Date.now());
+    expect(seen.length > 0).toBe(answered);
+    return answered;
+  };
+
+  test('is recorded with the digest the build used and replayed while the contents match', () => {
+    expect(recordUpToDate(request, inputs(sha('package lib\n')), events, false)).toBe(true);
+    expect(replay()).toBe(true);
+  });
+
+  test('is not replayed when its contents differ from what the build used, whatever its stat says', () => {
+    expect(recordUpToDate(request, inputs(sha('package lib // older\n')), events, false)).toBe(
+      true,
+    );
+    expect(replay()).toBe(false);
+  });
+
+  test('makes the build record nothing when the build did not read it', () => {
+    expect(recordUpToDate(request, inputs(undefined), events, false)).toBe(false);
+    expect(replay()).toBe(false);
+  });
+});
+
+describe('the events of a null build right after one that executed actions', () => {
+  test('say every action was cached and no process ran, without what only running it emits or places', () => {
+    const ran: BuildEvent[] = [
+      { type: 'module-download', module: 'm', version: 'v1', status: 'finished', durationMs: 3 },
+      { type: 'action-started', id: 'a', mnemonic: 'GoCompile', description: 'd' },
+      {
+        type: 'action-finished',
+        id: 'a',
+        mnemonic: 'GoCompile',
+        description: 'd',
+        status: 'executed',
+        key: 'k',
+        durationMs: 300,
+      },
+      {
+        type: 'action-finished',
+        id: 'b',
+        mnemonic: 'GoCompile',
+        description: 'e',
+        status: 'cached',
+        key: 'k2',
+        durationMs: 1,
+      },
+      { type: 'action-output', id: 'a', importPath: 'x', output: 'inlining call' },
+      { type: 'cache-corruption', what: 'w', id: 'i', path: 'p', detail: 'x' },
+      { type: 'output', target: '//x', path: 'pgobuild-out/bin/x' },
+      {
+        type: 'command-finished',
+        exitCode: 0,
+        executed: 1,
+        cached: 1,
+        failed: 0,
+        durationMs: 400,
+        spawns: 2,
+      },
+    ];
+    expect(asNullBuildEvents(ran)).toEqual([
+      {
+        type: 'action-finished',
+        id: 'a',
+        mnemonic: 'GoCompile',
+        description: 'd',
+        status: 'cached',
+        key: 'k',
+        durationMs: 0,
+      },
+      ran[3],
+      ran[4],
+      { ...ran[7], executed: 0, cached: 2, spawns: 0 },
+    ]);
+  });
+});
