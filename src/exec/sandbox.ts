@@ -5,6 +5,7 @@ import { err, ok, type Result } from '../util/result';
 import { unreachable } from '../util/unreachable';
 import { expandPlaceholders, type PlaceholderValues } from './placeholders';
 import { runProcess } from './spawn-process';
+import { spawnerEnabled, toolSpawner } from './tool-spawner';
 
 /**
  * One declared input, ready to place: an existing file on this machine (linked), or bytes the
@@ -94,7 +95,7 @@ export async function runInSandbox(
       message: `creating exec root under ${opts.baseDir}: ${errorMessage(e)}`,
     });
   }
-  const dispose = (): Promise<void> => fs.rm(execRoot, { recursive: true, force: true });
+  const dispose = (): Promise<void> => removeExecRoot(execRoot);
 
   let result: Result<StepsOutcome, SandboxFailure>;
   try {
@@ -333,6 +334,16 @@ function resolveInside(execRoot: string, p: string): string | undefined {
     return abs;
   }
   return undefined;
+}
+
+/**
+ * Removes an exec root: in the tool spawner's process when tools run through it (a recursive
+ * removal is a few syscalls per input, which the build's main thread need not dispatch).
+ */
+function removeExecRoot(execRoot: string): Promise<void> {
+  return spawnerEnabled()
+    ? toolSpawner().removeTree(execRoot)
+    : fs.rm(execRoot, { recursive: true, force: true });
 }
 
 /** The exec root as given and, when different, with symlinks resolved (as tools may print it). */
