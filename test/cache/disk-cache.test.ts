@@ -386,6 +386,19 @@ describe('size and garbage collection', () => {
     expect(Date.now() - (await fs.stat(record)).mtimeMs).toBeLessThan(60_000);
   });
 
+  test('verifiedPath (an action input) does not rewrite a blob touched within the LRU granularity', async () => {
+    const cache = open();
+    const blob = await cache.putBlob(testBytes(100, 11));
+    const file = cache.layout.blobPath(blob);
+    await setAge(file, 60); // one minute old: recent enough
+    const before = (await fs.stat(file)).mtimeMs;
+    expect(await cache.verifiedPath(blob)).toBe(file);
+    expect((await fs.stat(file)).mtimeMs).toBe(before);
+    await setAge(file, 3600); // an hour old: refreshed by the use
+    expect(await cache.verifiedPath(blob)).toBe(file);
+    expect(Date.now() - (await fs.stat(file)).mtimeMs).toBeLessThan(60_000);
+  });
+
   test('LRU eviction removes the least recently used entries; hits refresh entries', async () => {
     const cache = open();
     const [a, b, c] = [
