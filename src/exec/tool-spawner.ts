@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import { childWatchdog } from './child-watchdog';
+import type { ExecRootOp } from './sandbox';
 
 /**
  * Output beyond this many bytes per stream is dropped (a runaway tool must not exhaust memory).
@@ -22,6 +23,10 @@ export const PIPE_DRAIN_TIMEOUT_MS = 2000;
  *   in arrival order, 0 = stdout, 1 = stderr; t0/t1 when it started and ended), or `{id, ev:'error', message}` when it cannot start.
  *   After the tool exits its whole group is killed, so a background child cannot outlive it.
  * - `{op:'kill', id}`: SIGKILLs that run's process group (cancellation).
+ * - `{op:'prepare', id, base, root, ops}`: creates the exec root `root` (its parent `base` if
+ *   missing; `root` itself must not exist) and carries out the {@link ExecRootOp}s in order with
+ *   synchronous calls (this process has nothing else to do meanwhile), answers `{id, ev:'done'}`
+ *   or `{id, ev:'done', message}` naming the first error.
  * - `{op:'rm', id, path}`: removes a directory tree (an exec root), answers `{id, ev:'done'}`.
  *
  * Stdin reaching EOF means the build process is gone (SIGKILL included): the spawner SIGKILLs
@@ -75,6 +80,20 @@ function run(m) {
     answer({ id: m.id, ev: 'exit', code: exit.code, signal: exit.signal, chunks, truncated, t0, t1: Date.now() });
   });
 }
+function prepare(m) {
+  try {
+    fs.mkdirSync(m.base, { recursive: true });
+    fs.mkdirSync(m.root);
+    for (const o of m.ops) {
+      if (o.op === 'mkdir') fs.mkdirSync(o.path, { recursive: true });
+      else if (o.op === 'symlink') fs.symlinkSync(o.target, o.path);
+      else if (o.op === 'write') fs.writeFileSync(o.path, o.content);
+      else if (o.op === 'copy') fs.copyFileSync(o.from, o.path);
+      else throw new Error('unknown exec-root step ' + o.op);
+    }
+    send({ id: m.id, ev: 'done' });
+  } catch (e) { send({ id: m.id, ev: 'done', message: String(e && e.message) }); }
+}
 let pending = '';
 process.stdin.on('data', (chunk) => {
   pending += chunk.toString('utf8');
@@ -85,6 +104,7 @@ process.stdin.on('data', (chunk) => {
     const m = JSON.parse(line);
     if (m.op === 'run') run(m);
     else if (m.op === 'kill') { const pid = groups.get(m.id); if (pid !== undefined) killGroup(pid); }
+    else if (m.op === 'prepare') prepare(m);
     else if (m.op === 'rm') fs.rm(m.path, { recursive: true, force: true }, (e) => send({ id: m.id, ev: 'done', message: e ? e.message : undefined }));
   }
 });
@@ -203,6 +223,19 @@ export class ToolSpawner {
 
   /** Removes a directory tree in the helper process; resolves once it is gone. */
   removeTree(dir: string): Promise<void> {
+    return this.request({ op: 'rm', path: dir }, `removing ${dir}`);
+  }
+
+  /**
+   * Creates the exec root `root` under `base` and fills it (see sandbox.ts), in the helper
+   * process. Rejects with the first file-system error.
+   */
+  prepareExecRoot(base: string, root: string, ops: readonly ExecRootOp[]): Promise<void> {
+    return this.request({ op: 'prepare', base, root, ops }, '');
+  }
+
+  /** Sends a request answered by `done`; rejects with its error message. */
+  private request(message: object, what: string): Promise<void> {
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
       this.pending.set(id, {
@@ -210,10 +243,13 @@ export class ToolSpawner {
           this.pending.delete(id);
           this.refreshRef();
           if (r.ev === 'done' && r.message === undefined) resolve();
-          else reject(new Error(`removing ${dir}: ${'message' in r ? r.message : 'failed'}`));
+          else {
+            const why = 'message' in r && r.message !== undefined ? r.message : 'failed';
+            reject(new Error(what === '' ? why : `${what}: ${why}`));
+          }
         },
       });
-      this.send({ op: 'rm', id, path: dir });
+      this.send({ ...message, id });
     });
   }
 

@@ -191,6 +191,31 @@ describe('ToolSpawner', () => {
     expect(await waitUntil(() => !alive(tool as number))).toBe(true);
   });
 
+  test('makes and fills an exec root in the helper; an existing root is refused', async () => {
+    const spawner = new ToolSpawner();
+    const base = path.join(tmp, 'base');
+    const root = path.join(base, 'exec-1');
+    const src = path.join(tmp, 'src.txt');
+    await fs.writeFile(src, 'source');
+    await spawner.prepareExecRoot(base, root, [
+      { op: 'mkdir', path: path.join(root, 'a', 'b') },
+      { op: 'symlink', target: src, path: path.join(root, 'a', 'b', 'link') },
+      { op: 'write', path: path.join(root, 'a', 'cfg'), content: 'written' },
+      { op: 'copy', from: src, path: path.join(root, 'copy') },
+    ]);
+    expect(await fs.readlink(path.join(root, 'a', 'b', 'link'))).toBe(src);
+    expect(await fs.readFile(path.join(root, 'a', 'cfg'), 'utf8')).toBe('written');
+    const copy = await fs.lstat(path.join(root, 'copy'));
+    expect(copy.isFile() && !copy.isSymbolicLink()).toBe(true);
+    expect(await fs.readFile(path.join(root, 'copy'), 'utf8')).toBe('source');
+    await expect(spawner.prepareExecRoot(base, root, [])).rejects.toThrow(/EEXIST/);
+    await expect(
+      spawner.prepareExecRoot(base, path.join(base, 'exec-2'), [
+        { op: 'symlink', target: src, path: path.join(base, 'exec-2', 'missing-dir', 'x') },
+      ]),
+    ).rejects.toThrow(/ENOENT/);
+  });
+
   test('removes a directory tree in the helper', async () => {
     const spawner = new ToolSpawner();
     const dir = path.join(tmp, 'root');
