@@ -154,6 +154,20 @@ describe('verification', () => {
     expect(events.map((e) => [e.what, e.id])).toEqual([['blob', digest]]);
   });
 
+  test('verifiedPath (the one-lstat path for known blobs) also catches an edit with mtime restored', async () => {
+    const cache = open();
+    const digest = await cache.putBlob(testBytes(4096, 12));
+    const blob = cache.layout.blobPath(digest);
+    expect(await cache.verifiedPath(digest)).toBe(blob);
+    expect(await cache.verifiedPath(digest)).toBe(blob);
+    const before = await fs.stat(blob);
+    await flipByte(blob, 10);
+    await fs.chmod(blob, 0o444);
+    await fs.utimes(blob, before.atime, before.mtime);
+    expect(await cache.verifiedPath(digest)).toBeUndefined();
+    expect(events.map((e) => [e.what, e.id])).toEqual([['blob', digest]]);
+  });
+
   test('a putFile with a wrong known digest cannot poison reads', async () => {
     const src = path.join(root, 'src');
     await fs.writeFile(src, 'actual content');
