@@ -309,8 +309,11 @@ build process's main-thread CPU samples by the innermost pgobuild (or Node) fram
 them: spawn = forking tools and talking to the tool spawner, sandbox = exec-root set-up and
 removal, cache = disk cache reads and writes, hashing = SHA-256 and action keys, events = the
 NDJSON event stream. \`before\` is the code at the branch start, \`after\` this checkout. Tool run
-times come from \`PGOBUILD_TOOL_TRACE\` (not available before). Machine: ${data.machine}, shared
-with other work, so the wall times are noisy; compare within a column.
+times come from \`PGOBUILD_TOOL_TRACE\` (not available before). The builder's \`go build\` is
+pgobuild's pack tool (toolchain/builder) built from an empty Go build cache, which a cold disk
+cache needs before the first package with assembly (runtime) can be packed: cmd/go has pack
+built in. Machine: ${data.machine}, shared with other work, so
+the wall times are noisy; compare the ratio and the per-action figures.
 
 ${header}
 ${rows.join('\n')}
