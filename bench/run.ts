@@ -11,6 +11,7 @@
  * Section remote (remote:examples, remote:1000 for one workspace) measures a cold build uploading
  * to a real bazel-remote vs a fresh copy against the warm remote, over BENCH_REMOTE_PROTOCOLS
  * (default "grpc,http"), BENCH_REMOTE_COLD_RUNS (default 1) and BENCH_REMOTE_FRESH_RUNS (default 3).
+ * Section action-overhead: the main thread's CPU by category in a cold 1k build (bench/action-overhead.ts).
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -29,6 +30,7 @@ import {
   run,
   sleepMs,
 } from './common';
+import { actionOverheadSection, measureActionOverhead } from './action-overhead';
 import {
   EDIT_LOOP_KEYS,
   type EditedFile,
@@ -709,6 +711,7 @@ ${l.benchstat.trim()}
   const remote = readResult<{ scenarios: RemoteScenario[]; date: string }>('remote');
   if (remote !== undefined)
     text += remoteSection(remote.scenarios, describe, remote.machine, remote.date);
+  text += actionOverheadSection(RESULTS);
   fs.writeFileSync(path.join(REPO, 'bench', 'README.md'), text);
 }
 
@@ -744,6 +747,7 @@ async function main(): Promise<void> {
     ? ['examples', '1000']
     : sections.filter((s) => s.startsWith('remote:')).map((s) => s.slice('remote:'.length));
   if (remote.length > 0) await measureRemoteSection(remote);
+  if (want('action-overhead')) measureActionOverhead(RESULTS, log);
   writeReadme();
   process.stdout.write(fs.readFileSync(path.join(REPO, 'bench', 'README.md'), 'utf8'));
 }

@@ -59,6 +59,30 @@ export class ChildWatchdog {
     this.send(`-${pid}\n`);
   }
 
+  /**
+   * Adds a group to the synchronous kill list only: a group started by the tool spawner, which
+   * is its own watchdog (tool-spawner.ts), so no watchdog process is needed for it.
+   */
+  track(pid: number): void {
+    this.live.add(pid);
+    this.hookExit();
+  }
+
+  /** Removes a group added with {@link track}. */
+  untrack(pid: number): void {
+    this.live.delete(pid);
+  }
+
+  /** SIGKILLs one group now and forgets it. */
+  killGroup(pid: number): void {
+    this.live.delete(pid);
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+
   /** SIGKILLs every registered group now (used when the build exits at once on a second Ctrl-C). */
   killAll(): void {
     for (const pid of this.live) {
@@ -99,8 +123,17 @@ export class ChildWatchdog {
     child.unref();
     (child.stdin as unknown as { unref?: () => void } | null)?.unref?.();
     this.child = child;
-    process.once('exit', () => this.killAll());
+    this.hookExit();
     return child;
+  }
+
+  private exitHooked = false;
+
+  /** Kills the registered groups when this process exits, whatever the way. */
+  private hookExit(): void {
+    if (this.exitHooked) return;
+    this.exitHooked = true;
+    process.once('exit', () => this.killAll());
   }
 }
 

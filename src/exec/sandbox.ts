@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { type Action, type Step, programPath } from '../actions';
@@ -5,6 +6,7 @@ import { err, ok, type Result } from '../util/result';
 import { unreachable } from '../util/unreachable';
 import { expandPlaceholders, type PlaceholderValues } from './placeholders';
 import { runProcess } from './spawn-process';
+import { spawnerEnabled, toolSpawner } from './tool-spawner';
 
 /**
  * One declared input, ready to place: an existing file on this machine (linked), or bytes the
@@ -85,16 +87,22 @@ export async function runInSandbox(
     return err({ reason: 'cancelled' });
   }
   let execRoot: string;
-  try {
-    await fs.mkdir(opts.baseDir, { recursive: true });
-    execRoot = await fs.mkdtemp(path.join(path.resolve(opts.baseDir), 'exec-'));
-  } catch (e) {
-    return err({
-      reason: 'sandbox-io',
-      message: `creating exec root under ${opts.baseDir}: ${errorMessage(e)}`,
-    });
+  if (spawnerEnabled()) {
+    // Named here, created by the tool spawner with the rest of the exec root (prepareExecRoot):
+    // 64 random bits, and the spawner's mkdir fails rather than reuse an existing directory.
+    execRoot = path.join(path.resolve(opts.baseDir), `exec-${randomBytes(8).toString('hex')}`);
+  } else {
+    try {
+      await fs.mkdir(opts.baseDir, { recursive: true });
+      execRoot = await fs.mkdtemp(path.join(path.resolve(opts.baseDir), 'exec-'));
+    } catch (e) {
+      return err({
+        reason: 'sandbox-io',
+        message: `creating exec root under ${opts.baseDir}: ${errorMessage(e)}`,
+      });
+    }
   }
-  const dispose = (): Promise<void> => fs.rm(execRoot, { recursive: true, force: true });
+  const dispose = (): Promise<void> => removeExecRoot(execRoot);
 
   let result: Result<StepsOutcome, SandboxFailure>;
   try {
@@ -138,7 +146,7 @@ async function runSteps(
   if (!programs.ok) {
     return programs;
   }
-  const prepared = await prepareExecRoot(action, inputs, execRoot, expand);
+  const prepared = await prepareExecRoot(action, inputs, opts.baseDir, execRoot, expand);
   if (!prepared.ok) {
     return prepared;
   }
@@ -219,60 +227,121 @@ function checkPrograms(
   return ok(undefined);
 }
 
-/** Places inputs in the fresh exec root and creates the directories outputs go to. */
+/** One file-system step of making an exec root; the steps run in order. */
+export type ExecRootOp =
+  | { readonly op: 'mkdir'; readonly path: string }
+  | { readonly op: 'symlink'; readonly target: string; readonly path: string }
+  | { readonly op: 'write'; readonly path: string; readonly content: string }
+  | { readonly op: 'copy'; readonly from: string; readonly path: string };
+
+/**
+ * Places inputs in the fresh exec root and creates the directories outputs go to: the steps are
+ * planned here ({@link planExecRoot}) and carried out by the tool spawner, which also creates the
+ * exec root itself (one message instead of a few syscalls per input on the build's main thread),
+ * or here when tools are spawned directly (the root then exists already).
+ */
 async function prepareExecRoot(
   action: Action,
   inputs: readonly MaterializedInput[],
+  baseDir: string,
   execRoot: string,
   expand: (s: string) => string,
 ): Promise<Result<void, SandboxFailure>> {
-  const outputPaths = new Set(action.outputs.map((o) => path.normalize(o)));
-  const placed = new Map<string, string>();
+  const planned = planExecRoot(action, inputs, execRoot, expand);
+  if (!planned.ok) return planned;
   try {
-    for (const input of inputs) {
-      const abs = resolveInside(execRoot, input.path);
-      if (abs === undefined) {
-        return err({
-          reason: 'sandbox-io',
-          message: `input path ${JSON.stringify(input.path)} escapes the exec root`,
-        });
-      }
-      const source = 'content' in input ? `content:${input.content}` : input.absSource;
-      const previous = placed.get(abs);
-      if (previous !== undefined) {
-        if (previous === source) {
-          continue;
-        }
-        return err({
-          reason: 'sandbox-io',
-          message: `input path ${input.path} is declared twice, from ${describeSource(previous)} and ${describeSource(source)}`,
-        });
-      }
-      placed.set(abs, source);
-      await fs.mkdir(path.dirname(abs), { recursive: true });
-      if ('content' in input) {
-        // A real file, not a link: a tool may rewrite it (compile -asmhdr writes go_asm.h).
-        await fs.writeFile(abs, expand(input.content));
-      } else if (outputPaths.has(path.normalize(input.path))) {
-        await fs.copyFile(input.absSource, abs);
-      } else {
-        await fs.symlink(input.absSource, abs);
-      }
-    }
-    for (const output of action.outputs) {
-      const abs = resolveInside(execRoot, output);
-      if (abs === undefined) {
-        return err({
-          reason: 'sandbox-io',
-          message: `output path ${JSON.stringify(output)} escapes the exec root`,
-        });
-      }
-      await fs.mkdir(path.dirname(abs), { recursive: true });
+    if (spawnerEnabled()) {
+      await toolSpawner().prepareExecRoot(path.resolve(baseDir), execRoot, planned.value);
+    } else {
+      for (const op of planned.value) await applyOp(op);
     }
   } catch (e) {
     return err({ reason: 'sandbox-io', message: `preparing exec root: ${errorMessage(e)}` });
   }
   return ok(undefined);
+}
+
+/** Carries out one step in this process (direct spawning). */
+async function applyOp(op: ExecRootOp): Promise<void> {
+  switch (op.op) {
+    case 'mkdir':
+      await fs.mkdir(op.path, { recursive: true });
+      return;
+    case 'symlink':
+      await fs.symlink(op.target, op.path);
+      return;
+    case 'write':
+      await fs.writeFile(op.path, op.content);
+      return;
+    case 'copy':
+      await fs.copyFile(op.from, op.path);
+      return;
+    default:
+      unreachable(op);
+  }
+}
+
+/**
+ * The steps that fill an exec root: each input linked (or, for `content`, written with
+ * placeholders expanded; an input that is also an output, copied), each directory made once,
+ * and the directories outputs go to. Fails on paths outside the root and conflicting inputs.
+ */
+function planExecRoot(
+  action: Action,
+  inputs: readonly MaterializedInput[],
+  execRoot: string,
+  expand: (s: string) => string,
+): Result<ExecRootOp[], SandboxFailure> {
+  const outputPaths = new Set(action.outputs.map((o) => path.normalize(o)));
+  const placed = new Map<string, string>();
+  const ops: ExecRootOp[] = [];
+  const made = new Set<string>([execRoot]);
+  const mkdir = (dir: string): void => {
+    if (made.has(dir)) return;
+    made.add(dir);
+    ops.push({ op: 'mkdir', path: dir });
+  };
+  for (const input of inputs) {
+    const abs = resolveInside(execRoot, input.path);
+    if (abs === undefined) {
+      return err({
+        reason: 'sandbox-io',
+        message: `input path ${JSON.stringify(input.path)} escapes the exec root`,
+      });
+    }
+    const source = 'content' in input ? `content:${input.content}` : input.absSource;
+    const previous = placed.get(abs);
+    if (previous !== undefined) {
+      if (previous === source) {
+        continue;
+      }
+      return err({
+        reason: 'sandbox-io',
+        message: `input path ${input.path} is declared twice, from ${describeSource(previous)} and ${describeSource(source)}`,
+      });
+    }
+    placed.set(abs, source);
+    mkdir(path.dirname(abs));
+    if ('content' in input) {
+      // A real file, not a link: a tool may rewrite it (compile -asmhdr writes go_asm.h).
+      ops.push({ op: 'write', path: abs, content: expand(input.content) });
+    } else if (outputPaths.has(path.normalize(input.path))) {
+      ops.push({ op: 'copy', from: input.absSource, path: abs });
+    } else {
+      ops.push({ op: 'symlink', target: input.absSource, path: abs });
+    }
+  }
+  for (const output of action.outputs) {
+    const abs = resolveInside(execRoot, output);
+    if (abs === undefined) {
+      return err({
+        reason: 'sandbox-io',
+        message: `output path ${JSON.stringify(output)} escapes the exec root`,
+      });
+    }
+    mkdir(path.dirname(abs));
+  }
+  return ok(ops);
 }
 
 async function runSpawn(
@@ -335,9 +404,29 @@ function resolveInside(execRoot: string, p: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Removes an exec root: in the tool spawner's process when tools run through it (a recursive
+ * removal is a few syscalls per input, which the build's main thread need not dispatch).
+ */
+function removeExecRoot(execRoot: string): Promise<void> {
+  return spawnerEnabled()
+    ? toolSpawner().removeTree(execRoot)
+    : fs.rm(execRoot, { recursive: true, force: true });
+}
+
+/** Each sandbox base directory's real path (symlinks resolved), looked up once. */
+const realBases = new Map<string, Promise<string>>();
+
 /** The exec root as given and, when different, with symlinks resolved (as tools may print it). */
 async function spellingsOf(execRoot: string): Promise<string[]> {
-  const real = await fs.realpath(execRoot).catch(() => execRoot);
+  // The exec root is a directory made here, not a link: only its base can be spelled otherwise.
+  const base = path.dirname(execRoot);
+  let realBase = realBases.get(base);
+  if (realBase === undefined) {
+    realBase = fs.realpath(base).catch(() => base);
+    realBases.set(base, realBase);
+  }
+  const real = path.join(await realBase, path.basename(execRoot));
   // Longest first, so that a spelling that extends the other is replaced whole.
   return real === execRoot ? [execRoot] : [execRoot, real].sort((a, b) => b.length - a.length);
 }

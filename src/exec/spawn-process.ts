@@ -1,11 +1,13 @@
 import { spawn } from 'node:child_process';
 import { childWatchdog } from './child-watchdog';
+import {
+  OUTPUT_CAP_BYTES,
+  PIPE_DRAIN_TIMEOUT_MS,
+  spawnerEnabled,
+  toolSpawner,
+} from './tool-spawner';
 
-/** Output beyond this many bytes per stream is dropped (a runaway tool must not exhaust memory). */
-export const OUTPUT_CAP_BYTES = 4 * 1024 * 1024;
-
-/** How long to wait for output after the process group is gone before closing the pipes. */
-const PIPE_DRAIN_TIMEOUT_MS = 2000;
+export { OUTPUT_CAP_BYTES };
 
 /** What a spawned process did. */
 export type ProcessOutcome =
@@ -61,6 +63,11 @@ class OutputCollector {
     this.combined.push(kept);
   }
 
+  /** Marks the output as cut at the cap (the spawner did the cutting). */
+  markTruncated(): void {
+    this.truncated = true;
+  }
+
   finish(): { stdout: string; stderr: string; combined: string } {
     const note = this.truncated
       ? `\n[output truncated at ${OUTPUT_CAP_BYTES} bytes per stream]\n`
@@ -85,14 +92,35 @@ function killGroup(pid: number): void {
 }
 
 /**
- * Runs one process in its own process group and waits for it and its output.
+ * Runs one process in its own process group and waits for it and its output: through the
+ * {@link toolSpawner} (a small helper process, so the build process does not pay for forking
+ * itself), or directly when `PGOBUILD_DIRECT_SPAWN=1`. Both ways behave the same:
  *
  * The group matters for cancellation: tools fork helpers (a shell running `sleep &`, a compiler
  * backend), and killing only the direct child would leave those behind. On abort the whole group
  * gets SIGKILL. After a normal exit the group is killed too, so that a background child the action
  * left running cannot outlive it (and cannot hold our pipes open forever).
  */
-export function runProcess(spec: ProcessSpec, signal: AbortSignal): Promise<ProcessOutcome> {
+export async function runProcess(spec: ProcessSpec, signal: AbortSignal): Promise<ProcessOutcome> {
+  if (spec.argv.length === 0) return { kind: 'spawn-error', message: 'empty argv' };
+  if (signal.aborted) return { kind: 'cancelled' };
+  if (!spawnerEnabled()) return runDirectly(spec, signal);
+  const outcome = await toolSpawner().run(spec, signal);
+  if (outcome.kind !== 'exited') return outcome;
+  const collector = new OutputCollector();
+  for (const [stream, bytes] of outcome.chunks)
+    collector.add(stream === 0 ? 'stdout' : 'stderr', bytes);
+  if (outcome.truncated) collector.markTruncated();
+  return {
+    kind: 'exited',
+    exitCode: outcome.exitCode,
+    signal: outcome.signal,
+    ...collector.finish(),
+  };
+}
+
+/** {@link runProcess} forking the build process itself. */
+function runDirectly(spec: ProcessSpec, signal: AbortSignal): Promise<ProcessOutcome> {
   const [program, ...args] = spec.argv;
   if (program === undefined) {
     return Promise.resolve({ kind: 'spawn-error', message: 'empty argv' });

@@ -139,6 +139,11 @@ export class BuildRunner {
   private readonly reported = new Set<string>();
   /** Explain-log updates in flight; awaited before the run returns. */
   private readonly explainWrites: Promise<void>[] = [];
+  /**
+   * Exec roots being removed; awaited before the run returns. Removal is off the critical path:
+   * an action's dependents start as soon as its outputs are in the cache.
+   */
+  private readonly disposals: Promise<void>[] = [];
 
   constructor(private readonly opts: RunnerOptions) {
     this.semaphore = new Semaphore(opts.jobs);
@@ -154,6 +159,7 @@ export class BuildRunner {
     for (const [id, outcome] of outcomes)
       if (outcome.status === 'done') values.set(id, outcome.value);
     await Promise.all(this.explainWrites);
+    await Promise.all(this.disposals);
     const allDone = [...outcomes.values()].every((o) => o.status === 'done');
     const statuses = [...this.statusOf.values()];
     return {
@@ -633,7 +639,9 @@ export class BuildRunner {
         this.opts.cacheDir,
       );
     } finally {
-      await sandbox.dispose();
+      // A removal that fails leaves only a directory in this process's sandbox base, which the
+      // session removes after the run (and the next build, if this one is killed).
+      this.disposals.push(sandbox.dispose().catch(() => undefined));
     }
   }
 

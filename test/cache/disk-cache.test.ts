@@ -154,6 +154,20 @@ describe('verification', () => {
     expect(events.map((e) => [e.what, e.id])).toEqual([['blob', digest]]);
   });
 
+  test('verifiedPath (the one-lstat path for known blobs) also catches an edit with mtime restored', async () => {
+    const cache = open();
+    const digest = await cache.putBlob(testBytes(4096, 12));
+    const blob = cache.layout.blobPath(digest);
+    expect(await cache.verifiedPath(digest)).toBe(blob);
+    expect(await cache.verifiedPath(digest)).toBe(blob);
+    const before = await fs.stat(blob);
+    await flipByte(blob, 10);
+    await fs.chmod(blob, 0o444);
+    await fs.utimes(blob, before.atime, before.mtime);
+    expect(await cache.verifiedPath(digest)).toBeUndefined();
+    expect(events.map((e) => [e.what, e.id])).toEqual([['blob', digest]]);
+  });
+
   test('a putFile with a wrong known digest cannot poison reads', async () => {
     const src = path.join(root, 'src');
     await fs.writeFile(src, 'actual content');
@@ -384,6 +398,19 @@ describe('size and garbage collection', () => {
     await setAge(record, 3600); // an hour old: refreshed by the hit
     expect(await cache.getAction(key)).toBeDefined();
     expect(Date.now() - (await fs.stat(record)).mtimeMs).toBeLessThan(60_000);
+  });
+
+  test('verifiedPath (an action input) does not rewrite a blob touched within the LRU granularity', async () => {
+    const cache = open();
+    const blob = await cache.putBlob(testBytes(100, 11));
+    const file = cache.layout.blobPath(blob);
+    await setAge(file, 60); // one minute old: recent enough
+    const before = (await fs.stat(file)).mtimeMs;
+    expect(await cache.verifiedPath(blob)).toBe(file);
+    expect((await fs.stat(file)).mtimeMs).toBe(before);
+    await setAge(file, 3600); // an hour old: refreshed by the use
+    expect(await cache.verifiedPath(blob)).toBe(file);
+    expect(Date.now() - (await fs.stat(file)).mtimeMs).toBeLessThan(60_000);
   });
 
   test('LRU eviction removes the least recently used entries; hits refresh entries', async () => {
