@@ -1,4 +1,5 @@
-import { type Result, err } from '../util';
+import type * as api from '../rules';
+import { type Result, err, ok, unreachable } from '../util';
 import type { TestRunOptions } from './build-graph';
 import type { Configuration } from './configuration';
 import type { AnalysisFailure } from './failure';
@@ -67,4 +68,27 @@ export async function testConfiguration(
     }
   }
   return gotagsTransition(target, config, rc.commandTags);
+}
+
+/**
+ * The configuration a rule's transition (its `cfg`) gives a target: go_binary's (its profile,
+ * then its `gotags`), go_test's ({@link testConfiguration}), or, without one, the command's.
+ */
+export async function transitionConfig(
+  target: DeclaredTarget,
+  transition: api.Transition | undefined,
+  rc: RootContext,
+): Promise<Result<Configuration, AnalysisFailure[]>> {
+  if (transition === undefined) return ok(rc.defaultConfig);
+  switch (transition.name) {
+    case 'go_binary': {
+      const profiled = await rc.configFor(target);
+      if (!profiled.ok) return err([profiled.failure]);
+      return gotagsTransition(target, profiled.value, rc.commandTags);
+    }
+    case 'go_test':
+      return testConfiguration(target, rc);
+    default:
+      return unreachable(transition.name);
+  }
 }
