@@ -179,9 +179,13 @@ export class UserRuleNodes {
       named !== undefined
         ? [named]
         : // Which files a target declares is its implementation's answer: run them (not the
-          // targets being analysed, which cannot read their own outputs).
+          // targets being analysed, which cannot read their own outputs, nor those of rules with
+          // the Go toolchain, whose Go actions join the graph when they run: their files are
+          // named by the target's label).
           [...loaded.value.targets.values()].filter(
-            (t) => !(this.building.getStore() ?? []).includes(labelOf(t)),
+            (t) =>
+              !(this.building.getStore() ?? []).includes(labelOf(t)) &&
+              apiRuleOf(t.rule)?.toolchains?.includes('go') !== true,
           );
     for (const t of candidates) {
       if (t.rule.user === undefined) continue;
