@@ -167,10 +167,6 @@ export class GraphBuilder {
       testRun: tests,
       commandTags: this.ctx.options.tags,
       lookup: this.lookup,
-      resolver: this.resolver,
-      compiles: this.compiles,
-      links: this.links,
-      tests: this.tests,
       genrules: this.genrules,
       userRules: this.userRules,
     };

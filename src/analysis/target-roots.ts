@@ -4,13 +4,9 @@ import type { TestRunOptions } from './build-graph';
 import type { Configuration } from './configuration';
 import type { AnalysisFailure } from './failure';
 import type { GenruleNodes } from './genrule-nodes';
-import type { ImportResolver } from './import-resolution';
-import type { LinkNodes } from './link-nodes';
 import { gotagsTransition } from './gotags';
 import { type DeclaredTarget, listAttr } from './rule-api';
 import type { TargetLookup } from './target-lookup';
-import type { TestNodes } from './test-nodes';
-import type { UserCompileNodes } from './user-compile-nodes';
 import type { UserRuleNodes } from './user-rule-nodes';
 
 /** How a configuration is chosen for a binary (PGO resolution plugs in here). */
@@ -18,7 +14,11 @@ export type ConfigForBinary = (
   binary: DeclaredTarget,
 ) => Promise<Result<Configuration, AnalysisFailure>>;
 
-/** What the root of a requested target is built with: the graph's parts and the command's choices. */
+/**
+ * What the root of a requested target is built with: the command's choices (the configurations
+ * transitions start from, how tests run) and the runners of the rules (rules on the public API,
+ * Go's included, through {@link UserRuleNodes}; genrule's).
+ */
 export interface RootContext {
   /** The configuration of libraries and of tests whose package has no profile. */
   readonly defaultConfig: Configuration;
@@ -28,10 +28,6 @@ export interface RootContext {
   /** `--gotags`, which a binary's or test's `gotags` attribute adds to. */
   readonly commandTags: readonly string[];
   readonly lookup: TargetLookup;
-  readonly resolver: ImportResolver;
-  readonly compiles: UserCompileNodes;
-  readonly links: LinkNodes;
-  readonly tests: TestNodes;
   readonly genrules: GenruleNodes;
   readonly userRules: UserRuleNodes;
 }
