@@ -102,8 +102,23 @@ export class UserRuleNodes {
     private readonly tests: TestNodes,
   ) {}
 
-  /** The command's choices (configurations, tests), set before any rule runs. */
-  command: RootContext | undefined;
+  private rc: RootContext | undefined;
+
+  /**
+   * The command's choices (configurations, tests), set before any rule runs. Another analysis
+   * with other choices (pgo doctor's build without profiles) analyses every target afresh:
+   * a target's configuration, so its nodes, depend on them.
+   */
+  get command(): RootContext | undefined {
+    return this.rc;
+  }
+  set command(rc: RootContext | undefined) {
+    if (rc === this.rc) return;
+    this.rc = rc;
+    this.targets.clear();
+    this.done.clear();
+    this.used.clear();
+  }
 
   /**
    * The root node of a target of a rule on the public API (a TypeScript rule's, go_library's…):
@@ -446,6 +461,8 @@ export class UserRuleNodes {
       providers = await definition.implementation(context);
     } catch (e) {
       if (e instanceof GoAnalysisFailures) return err(e.failures);
+      // A built-in rule's exception is a bug in pgobuild (the command's boundary reports it).
+      if (ruleFile === undefined) throw e;
       return err([implementationFailure(target, ruleFile, e)]);
     }
     if (!Array.isArray(providers))
