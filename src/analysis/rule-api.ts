@@ -103,6 +103,11 @@ export function providesGoArchive(rule: RuleDefinition | UserRuleDefinition): bo
   return apiRuleOf(rule)?.provides?.includes('GoArchiveInfo') === true;
 }
 
+/** Whether targets of `rule` are tests (`rule({ test: true })`: go_test), which `test` runs. */
+export function isTestRule(rule: RuleDefinition | UserRuleDefinition): boolean {
+  return apiRuleOf(rule)?.test === true;
+}
+
 /** Whether targets of `rule` are programs (a genrule's or a rule's tools run them). */
 export function isExecutableRule(rule: RuleDefinition | UserRuleDefinition): boolean {
   const r = apiRuleOf(rule);
