@@ -44,6 +44,19 @@ export const go_program = rule({
     return [DefaultInfo({ files: [exe, config] })];
   },
 });
+
+/** Says its targets are Go packages, but returns no GoArchiveInfo. */
+export const liar = rule({
+  provides: ['GoArchiveInfo'],
+  attrs: {},
+  implementation: () => [],
+});
+
+/** Uses go(ctx) without declaring the Go toolchain. */
+export const no_toolchain = rule({
+  attrs: {},
+  implementation: async (ctx) => [await go(ctx).compile()],
+});
 `;
 
 const FILES: Readonly<Record<string, string>> = {
@@ -71,6 +84,12 @@ go_program(
     srcs = ["main.go"],
     deps = ["//msg"],
 )
+`,
+  'bad/BUILD': `load("//tools/rules:go.ts", "liar", "no_toolchain")
+
+liar(name = "liar")
+
+no_toolchain(name = "nt")
 `,
   'app/main.go':
     'package main\n\nimport "example.com/gr/msg"\n\nfunc main() { println(msg.Text()) }\n',
@@ -133,5 +152,16 @@ describe('go(ctx): the Go toolchain of the rule API', () => {
     expect({ code: r.code, stderr: r.stderr }).toMatchObject({ code: 0 });
     expect(actions(r, 'executed', 'GoCompile')).toEqual([]);
     expect(actions(r, 'cached', 'GoCompile')).toEqual(['//msg']);
+  }, 600000);
+
+  it('a rule that breaks the contract of provides or of go(ctx) is an error at its target', () => {
+    const liar = pgobuild(ws, ['build', '//bad:liar'], { cache, json: false });
+    expect(liar.code).toBe(2);
+    expect(liar.stderr).toContain(
+      "//bad:liar: liar declares provides: ['GoArchiveInfo'] but its implementation returned none",
+    );
+    const nt = pgobuild(ws, ['build', '//bad:nt'], { cache, json: false });
+    expect(nt.code).toBe(2);
+    expect(nt.stderr).toContain("go(ctx): the rule does not declare toolchains: ['go']");
   }, 600000);
 });
