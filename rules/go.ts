@@ -1,140 +1,146 @@
-import type { RuleDefinition } from '../src/analysis/rule-api';
-import { gotagsTransition } from '../src/analysis/gotags';
-import { testConfiguration } from '../src/analysis/target-roots';
-import { err } from '../src/util';
+import { type RuleDefinition, builtinRule } from '../src/analysis/rule-api';
+import { DefaultInfo, attr, go, goBinaryTransition, goTestTransition, rule } from '../src/rules';
 import { genrule } from './genrule';
 
+// The Go rules are written on the public rule API (`pgobuild/rules`), as a workspace's own rules
+// are: what they build is what `go(ctx)` (rules_go's go_context) declares, in the configuration
+// their transition (`cfg`) gives them.
+
 /** `go_library`: a Go package other packages import. */
-export const goLibrary: RuleDefinition = {
-  name: 'go_library',
+export const go_library = rule({
   doc: 'A Go package that other targets depend on.',
   attrs: {
-    srcs: {
-      type: 'label_list',
+    srcs: attr.labelList({
+      allowFiles: true,
       doc: 'Go (.go), assembly (.s) and header (.h) files of the package.',
-    },
-    deps: {
-      type: 'label_list',
+    }),
+    deps: attr.labelList({
+      allowFiles: true,
       doc: 'go_library targets this package imports (standard library imports need none).',
-    },
-    importpath: {
-      type: 'string',
+    }),
+    importpath: attr.string({
       doc: 'Import path; defaults to the go.mod module path plus the package directory.',
-    },
-    embedsrcs: { type: 'label_list', doc: 'Files that //go:embed patterns may match.' },
-    embed: {
-      type: 'label_list',
+    }),
+    embedsrcs: attr.labelList({
+      allowFiles: true,
+      doc: 'Files that //go:embed patterns may match.',
+    }),
+    embed: attr.labelList({
+      allowFiles: true,
       doc: "go_library targets of this package whose srcs, deps, embedsrcs and importpath this target takes (rules_go's embed).",
-    },
-    gc_goopts: {
-      type: 'string_list',
+    }),
+    gc_goopts: attr.stringList({
       doc: 'Extra compiler flags for the package of this target, as -gcflags passes them in cmd/go, e.g. ["-m"].',
-    },
+    }),
   },
-  // The package's compile in the libraries' configuration.
-  implementation: async (target, rc) => {
-    const pkg = await rc.resolver.resolve(target);
-    if (!pkg.ok) return pkg;
-    return rc.compiles.compileNode(pkg.value, rc.defaultConfig);
+  toolchains: ['go'],
+  provides: ['DefaultInfo', 'GoArchiveInfo'],
+  // The package's compile, in the configuration of whoever builds it.
+  implementation: async (ctx) => {
+    const archive = await go(ctx).compile();
+    return [DefaultInfo({ files: [archive.archive] }), archive];
   },
-};
+});
 
 /** `go_binary`: a main package linked into an executable. */
-export const goBinary: RuleDefinition = {
-  name: 'go_binary',
+export const go_binary = rule({
   doc: 'A Go program: a main package and everything it imports, linked into pgobuild-out/bin/<package>/<name>.',
   attrs: {
-    srcs: { type: 'label_list', doc: 'Source files of the main package.' },
-    deps: { type: 'label_list', doc: 'go_library targets the main package imports.' },
-    embedsrcs: { type: 'label_list', doc: 'Files that //go:embed patterns may match.' },
-    importpath: {
-      type: 'string',
+    srcs: attr.labelList({ allowFiles: true, doc: 'Source files of the main package.' }),
+    deps: attr.labelList({ allowFiles: true, doc: 'go_library targets the main package imports.' }),
+    embedsrcs: attr.labelList({
+      allowFiles: true,
+      doc: 'Files that //go:embed patterns may match.',
+    }),
+    importpath: attr.string({
       doc: 'Import path of the main package (recorded as `path` in the build info).',
-    },
-    pgo: {
-      type: 'string',
+    }),
+    pgo: attr.string({
       doc: '"auto" (default): default.pgo in the package directory if present; "off"; or a profile (":label" or a workspace-relative path).',
-    },
-    pgoprofile: {
-      type: 'label',
+    }),
+    pgoprofile: attr.label({
+      allowFiles: true,
       doc: 'rules_go\'s name for a profile label (relative to the package); the same as pgo = ":label".',
-    },
-    embed: {
-      type: 'label_list',
+    }),
+    embed: attr.labelList({
+      allowFiles: true,
       doc: 'go_library targets of this package whose srcs, deps, embedsrcs and importpath the binary takes (how Gazelle writes a main package).',
-    },
-    gc_goopts: {
-      type: 'string_list',
+    }),
+    gc_goopts: attr.stringList({
       doc: 'Extra compiler flags for the package of this target, as -gcflags passes them in cmd/go, e.g. ["-m"].',
-    },
-    gotags: {
-      type: 'string_list',
+    }),
+    gotags: attr.stringList({
       doc: "Build tags for this target's whole graph (its packages, their deps, module packages and the standard library), as go build -tags; added after --gotags. Like rules_go's gotags, a transition: the same library is compiled once per tag set.",
-    },
-    gc_linkopts: {
-      type: 'string_list',
+    }),
+    gc_linkopts: attr.stringList({
       doc: 'Extra linker flags, as -ldflags passes them in cmd/go, e.g. ["-s", "-w"] (after x_defs; --linkopt comes last).',
-    },
-    x_defs: {
-      type: 'string_dict',
+    }),
+    x_defs: attr.stringDict({
       doc: 'Link stamping: {"importpath.name": "value"} (or "name" for a variable of the main package, of the package under test for go_test) set as -ldflags=-X=importpath.name=value does. "{KEY}" in a value is replaced by the --workspace_status_command output key KEY when --stamp is given, and left as written otherwise.',
-    },
+    }),
   },
-  // The link in the binary's own configuration: its profile, then its gotags transition.
-  implementation: async (target, rc) => {
-    const profiled = await rc.configFor(target);
-    if (!profiled.ok) return err([profiled.failure]);
-    const config = gotagsTransition(target, profiled.value, rc.commandTags);
-    if (!config.ok) return config;
-    return rc.links.binaryNode(target, config.value);
+  toolchains: ['go'],
+  executable: true,
+  // The binary's own configuration: its profile, then its gotags, for its whole graph.
+  cfg: goBinaryTransition,
+  implementation: async (ctx) => {
+    const toolchain = go(ctx);
+    const executable = await toolchain.link({ archive: await toolchain.compile() });
+    return [DefaultInfo({ files: [executable] })];
   },
-};
+});
 
 /** `go_test`: a test binary, built and run by `pgobuild test`. */
-export const goTest: RuleDefinition = {
-  name: 'go_test',
+export const go_test = rule({
   doc: 'Go tests of a package: internal (same package) and external (`_test` package) test files.',
   attrs: {
-    srcs: { type: 'label_list', doc: '_test.go files (internal and/or external test package).' },
-    deps: { type: 'label_list', doc: 'go_library targets the test files import.' },
-    embed: {
-      type: 'label_list',
+    srcs: attr.labelList({
+      allowFiles: true,
+      doc: '_test.go files (internal and/or external test package).',
+    }),
+    deps: attr.labelList({ allowFiles: true, doc: 'go_library targets the test files import.' }),
+    embed: attr.labelList({
+      allowFiles: true,
       doc: 'The go_library (or go_binary) under test, whose sources are compiled with the internal test files.',
-    },
-    embedsrcs: {
-      type: 'label_list',
+    }),
+    embedsrcs: attr.labelList({
+      allowFiles: true,
       doc: 'Files that //go:embed patterns in the test files may match.',
-    },
-    data: {
-      type: 'label_list',
+    }),
+    data: attr.labelList({
+      allowFiles: true,
       doc: "Files the test reads at run time (rules_go's attribute): file labels, globs or directories, placed at their workspace paths, so the test, which runs in its package directory, opens its own package's files by name and another package's as `../other/file`. Part of the test result's key. The package's sources, embedsrcs and testdata/ are always there.",
-    },
-    gc_goopts: {
-      type: 'string_list',
+    }),
+    gc_goopts: attr.stringList({
       doc: 'Extra compiler flags for the package of this target, as -gcflags passes them in cmd/go, e.g. ["-m"].',
-    },
-    gotags: {
-      type: 'string_list',
+    }),
+    gotags: attr.stringList({
       doc: "Build tags for this target's whole graph (its packages, their deps, module packages and the standard library), as go build -tags; added after --gotags. Like rules_go's gotags, a transition: the same library is compiled once per tag set.",
-    },
-    gc_linkopts: {
-      type: 'string_list',
+    }),
+    gc_linkopts: attr.stringList({
       doc: 'Extra linker flags, as -ldflags passes them in cmd/go, e.g. ["-s", "-w"] (after x_defs; --linkopt comes last).',
-    },
-    x_defs: {
-      type: 'string_dict',
+    }),
+    x_defs: attr.stringDict({
       doc: 'Link stamping: {"importpath.name": "value"} (or "name" for a variable of the main package, of the package under test for go_test) set as -ldflags=-X=importpath.name=value does. "{KEY}" in a value is replaced by the --workspace_status_command output key KEY when --stamp is given, and left as written otherwise.',
-    },
+    }),
   },
-  // The test binary's link in the configuration go test gives it; with `test`, its run.
-  implementation: async (target, rc) => {
-    const config = await testConfiguration(target, rc);
-    if (!config.ok) return config;
-    const link = await rc.tests.testBinaryNode(target, config.value);
-    if (!link.ok || rc.testRun === undefined) return link;
-    return rc.tests.testRunNode(target, link.value, config.value, rc.testRun);
+  toolchains: ['go'],
+  executable: true,
+  test: true,
+  // The configuration go test gives the test binary; with `pgobuild test`, its run too.
+  cfg: goTestTransition,
+  implementation: async (ctx) => {
+    const { executable } = await go(ctx).test();
+    return [DefaultInfo({ files: [executable] })];
   },
-};
+});
+
+/** go_library as BUILD files call it. */
+export const goLibrary: RuleDefinition = builtinRule('go_library', go_library);
+/** go_binary as BUILD files call it. */
+export const goBinary: RuleDefinition = builtinRule('go_binary', go_binary);
+/** go_test as BUILD files call it. */
+export const goTest: RuleDefinition = builtinRule('go_test', go_test);
 
 /** Every built-in rule, in the order they are documented. */
 export const BUILTIN_RULES: readonly RuleDefinition[] = [goLibrary, goBinary, goTest, genrule];

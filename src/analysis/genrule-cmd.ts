@@ -13,6 +13,11 @@ export interface GenruleCmdContext {
   readonly outs: readonly string[];
   /** `$(RULEDIR)`: the package's output directory. */
   readonly ruleDir: string;
+  /**
+   * Make variables (`$(GOOS)`, `$(GOARCH)`, `$(BINDIR)`, `$(GENDIR)`): what the genrule's
+   * configuration and output root define.
+   */
+  readonly makeVariables: Readonly<Record<string, string>>;
 }
 
 /** Where in `cmd` an expansion failed (offset and length in the string) and why. */
@@ -28,6 +33,8 @@ const LABEL_FUNCTIONS: Readonly<Record<string, 'one' | 'many'>> = {
   locations: 'many',
   execpath: 'one',
   execpaths: 'many',
+  rootpath: 'one',
+  rootpaths: 'many',
 };
 
 /** The variables `$(NAME)` may name, for the "unknown variable" message. */
@@ -35,8 +42,9 @@ const VARIABLES = ['SRCS', 'OUTS', 'RULEDIR', '@D'];
 
 /**
  * Expands Bazel's genrule substitutions in `cmd`: `$(location X)`, `$(locations X)`,
- * `$(execpath X)`, `$(execpaths X)` for labels of `srcs` and `tools`, `$(SRCS)`, `$(OUTS)`,
- * `$(RULEDIR)`, `$(@D)`, `$@` (exactly one out), `$<` (exactly one src) and `$$` for a literal
+ * `$(execpath X)`, `$(execpaths X)`, `$(rootpath X)`, `$(rootpaths X)` for labels of `srcs` and
+ * `tools`, `$(SRCS)`, `$(OUTS)`, `$(RULEDIR)`, `$(@D)`, the make variables of the context
+ * (`$(GOOS)`…), `$@` (exactly one out), `$<` (exactly one src) and `$$` for a literal
  * `$`. Anything else after a `$` is an error, as in Bazel (a shell variable is written `$$VAR`).
  * Lists are joined with spaces and, like Bazel's, not quoted.
  */
@@ -102,7 +110,7 @@ export function expandGenruleCmd(cmd: string, c: GenruleCmdContext): Result<stri
           length,
           `label '${arg}' in $(${fn}) expands to ${paths.length} files; use $(${fn}s ${arg})`,
         );
-      out += paths.join(' ');
+      out += (fn.startsWith('rootpath') ? paths.map(rootPathOf) : paths).join(' ');
       continue;
     }
     switch (inner) {
@@ -118,14 +126,29 @@ export function expandGenruleCmd(cmd: string, c: GenruleCmdContext): Result<stri
       case '@D':
         out += c.outs.length === 1 ? dirOf(c.outs[0] as string) : c.ruleDir;
         break;
-      default:
+      default: {
+        const made = Object.hasOwn(c.makeVariables, inner) ? c.makeVariables[inner] : undefined;
+        if (made !== undefined) {
+          out += made;
+          break;
+        }
+        const known = [...VARIABLES, ...Object.keys(c.makeVariables)];
         return problem(
           length,
-          `unknown variable $(${inner}): expected one of ${VARIABLES.map((v) => `$(${v})`).join(', ')}, or $(location <label>)`,
+          `unknown variable $(${inner}): expected one of ${known.map((v) => `$(${v})`).join(', ')}, or $(location <label>)`,
         );
+      }
     }
   }
   return ok(out);
+}
+
+/**
+ * Bazel's `rootpath`: a file's path relative to its output root (a runfiles path), the
+ * workspace path for a source, `<package>/<out>` for an output.
+ */
+function rootPathOf(p: string): string {
+  return p.replace(/^pgobuild-out\/(host\/)?bin\//, '');
 }
 
 function dirOf(p: string): string {

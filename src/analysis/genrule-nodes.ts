@@ -196,6 +196,12 @@ export class GenruleNodes {
       srcs,
       outs,
       ruleDir,
+      makeVariables: {
+        GOOS: this.ctx.defaultConfig.platform.goos,
+        GOARCH: this.ctx.defaultConfig.platform.goarch,
+        BINDIR: 'pgobuild-out/bin',
+        GENDIR: 'pgobuild-out/bin',
+      },
     });
     if (!expanded.ok) {
       const span = cmdAttr?.span ?? target.span;

@@ -343,10 +343,25 @@ export async function assemblePackage(
   let embed: GoSources['embed'];
   if (patterns.length > 0) {
     const available: string[] = [];
+    // Generated files (a genrule's outs, a rule's files) by their path in the package.
+    const generated = new Map<string, SourceFile>();
     for (const t of [target, ...embedTargets]) {
       const listed = packageFileList(t, 'embedsrcs');
       if (!listed.ok) return listed;
-      for (const e of listed.value) available.push(e.rel);
+      for (const e of listed.value) {
+        const made = await reader.generated?.(t, e.rel, e.span);
+        if (made === undefined) {
+          available.push(e.rel);
+          continue;
+        }
+        if (!made.ok) return made;
+        const outDir = `pgobuild-out/bin/${t.pkg === '' ? '' : `${t.pkg}/`}`;
+        for (const f of made.value) {
+          const rel = f.display.startsWith(outDir) ? f.display.slice(outDir.length) : f.name;
+          available.push(rel);
+          generated.set(rel, { name: rel, absPath: f.absPath, digest: f.digest });
+        }
+      }
     }
     const resolved = resolveEmbedPatterns([...new Set(patterns.map((p) => p.pattern))], available);
     if (!resolved.ok) {
@@ -385,6 +400,11 @@ export async function assemblePackage(
     }
     const embedFiles: SourceFile[] = [];
     for (const rel of resolved.value.files) {
+      const made = generated.get(rel);
+      if (made !== undefined) {
+        embedFiles.push(made);
+        continue;
+      }
       const display = target.pkg === '' ? rel : `${target.pkg}/${rel}`;
       const file = await reader.read(display);
       if (!file.ok) return err(readFailure(file.failure, target.span, display));

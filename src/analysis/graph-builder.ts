@@ -98,7 +98,14 @@ export class GraphBuilder {
       this.links,
     );
     this.genrules = new GenruleNodes(this.ctx, this.links);
-    this.userRules = new UserRuleNodes(this.ctx, this.genrules, this.resolver, this.compiles);
+    this.userRules = new UserRuleNodes(
+      this.ctx,
+      this.genrules,
+      this.resolver,
+      this.compiles,
+      this.links,
+      this.tests,
+    );
     this.genrules.userRuleFiles = (pkg, name) => this.userRules.filesNamed(pkg, name);
     reader.generated = async (target, rel, span) =>
       (await this.genrules.generatedSources(target, rel, span)) ??
@@ -160,13 +167,10 @@ export class GraphBuilder {
       testRun: tests,
       commandTags: this.ctx.options.tags,
       lookup: this.lookup,
-      resolver: this.resolver,
-      compiles: this.compiles,
-      links: this.links,
-      tests: this.tests,
       genrules: this.genrules,
       userRules: this.userRules,
     };
+    this.userRules.command = rc;
     const roots: string[] = [];
     const failures: AnalysisFailure[] = [];
     try {

@@ -18,7 +18,7 @@ import { type GraphContext, buildContextOf, isStandardImport, warnOnce } from '.
 import { internalImportAllowed, internalImportMessage } from './internal-imports';
 import { ModuleResolution } from './module-resolution';
 import type { ResolvedPackage } from './resolved-package';
-import { type DeclaredTarget, listAttr } from './rule-api';
+import { type DeclaredTarget, listAttr, providesGoArchive } from './rule-api';
 import type { TargetLookup } from './target-lookup';
 
 /** A dep of a target, by the import path it provides. */
@@ -287,7 +287,7 @@ export class ImportResolver {
           failures.push(found.failure);
           continue;
         }
-        if (found.value.rule.name !== 'go_library') {
+        if (!providesGoArchive(found.value.rule)) {
           failures.push({
             reason: 'wrong-target-kind',
             message: `${shortLabel(found.value)} is a ${found.value.rule.name}`,

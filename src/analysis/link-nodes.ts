@@ -14,6 +14,7 @@ import { type ReadSource, lineOf } from './go-package';
 import { type GraphContext, tagsOf } from './graph-context';
 import type { ImportResolver } from './import-resolution';
 import { binaryLinkopts } from './link-options';
+import type { ResolvedPackage } from './resolved-package';
 import type { DeclaredTarget } from './rule-api';
 import type { UserCompileNodes } from './user-compile-nodes';
 
@@ -58,6 +59,18 @@ export class LinkNodes {
     config: Configuration,
     asTool = false,
   ): Promise<Result<string, AnalysisFailure[]>> {
+    const pkg = await this.mainPackage(target, config);
+    if (!pkg.ok) return pkg;
+    const main = await this.compiles.compileNode(pkg.value, config);
+    if (!main.ok) return main;
+    return this.binaryLink(target, pkg.value, main.value, config, asTool);
+  }
+
+  /** A go_binary's package in `config`, which must be package main. */
+  async mainPackage(
+    target: DeclaredTarget,
+    config: Configuration,
+  ): Promise<Result<ResolvedPackage, AnalysisFailure[]>> {
     const pkg = await this.resolver.resolve(target, config.tags);
     if (!pkg.ok) return pkg;
     if (pkg.value.sources.packageName !== 'main') {
@@ -72,26 +85,35 @@ export class LinkNodes {
         }),
       ]);
     }
-    const main = await this.compiles.compileNode(pkg.value, config);
-    if (!main.ok) return main;
-    const id = `link:${pkg.value.label}@${config.id}${asTool ? ' tool' : ''}`;
+    return pkg;
+  }
+
+  /** The link of a go_binary whose main package `pkg` is compiled by node `mainNodeId`. */
+  async binaryLink(
+    target: DeclaredTarget,
+    pkg: ResolvedPackage,
+    mainNodeId: string,
+    config: Configuration,
+    asTool = false,
+  ): Promise<Result<string, AnalysisFailure[]>> {
+    const id = `link:${pkg.label}@${config.id}${asTool ? ' tool' : ''}`;
     if (this.ctx.nodes.has(id)) return ok(id);
     if (config.pgo !== undefined) {
       const neutralized = pgoNeutralizedWarning(this.ctx.options.gcflags, target, config.pgo.file);
       if (neutralized !== undefined) this.ctx.warnings.push(neutralized);
     }
-    const mod = pkg.value.module;
-    const directives = pkg.value.sources.goFiles.flatMap((f) => (f.info as GoFileInfo).goDebug);
+    const mod = pkg.module;
+    const directives = pkg.sources.goFiles.flatMap((f) => (f.info as GoFileInfo).goDebug);
     const defaults = this.defaultGodebugFor(target, mod, directives);
     if (!defaults.ok) return defaults;
     return this.linkNode({
       target,
       id,
       config,
-      mainImportPath: pkg.value.importPath,
-      mainNodeId: main.value,
+      mainImportPath: pkg.importPath,
+      mainNodeId,
       module: mod,
-      buildInfoPath: pkg.value.importPath,
+      buildInfoPath: pkg.importPath,
       defaultGodebug: defaults.value,
       xDefsPackage: 'main',
       stripDebug: false,

@@ -16,16 +16,14 @@ import { type Diagnostic, type Result, type SourceSpan, err, ok, unreachable } f
 import { buildFileOf, glob, nearestName, parseLabel } from '../workspace';
 import { type AnalysisFailure, diagnosticFailure } from './failure';
 import {
-  ATTR_TYPE_OF_KIND,
-  type AttrSpec,
   type AttrValue,
   type DeclaredTarget,
   type RuleDefinition,
   type UserRuleDefinition,
+  attrSpecsOf,
 } from './rule-api';
 import { RULES_GO_DEF_BZL, desugarRulesGo } from './rules-go-compat';
 import type { TsRuleFiles } from './ts-rule-files';
-import type { Rule } from '../rules';
 
 /** A package whose BUILD file has been evaluated. */
 export interface LoadedPackage {
@@ -202,7 +200,7 @@ export class PackageLoader {
       const definition: UserRuleDefinition = {
         name,
         doc: rule.doc ?? '',
-        attrs: attrSpecs(rule),
+        attrs: attrSpecsOf(rule),
         implementation: (target, rc) => rc.userRules.rootNode(target),
         user: { rule, file: loaded.value },
       };
@@ -332,16 +330,6 @@ export class PackageLoader {
       return ok({ kind: 'list', items: files.value, frozen: false });
     });
   }
-}
-
-/** The attribute specs BUILD calls are checked against, from a TypeScript rule's `attr.*`. */
-function attrSpecs(rule: Rule): Record<string, AttrSpec> {
-  return Object.fromEntries(
-    Object.entries(rule.attrs).map(([name, a]) => [
-      name,
-      { type: ATTR_TYPE_OF_KIND[a.kind], mandatory: a.mandatory, doc: a.doc ?? '' },
-    ]),
-  );
 }
 
 function builtin(

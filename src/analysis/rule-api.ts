@@ -1,4 +1,4 @@
-import type { AttrKind, Rule } from '../rules';
+import type { AttrKind, Attrs, Rule } from '../rules';
 import type { SourceSpan } from '../util';
 import type { RuleImplementation } from './target-roots';
 import type { RuleFile } from './ts-rule-files';
@@ -73,6 +73,8 @@ export interface RuleDefinition {
   readonly attrs: Readonly<Record<string, AttrSpec>>;
   /** What a target of the rule becomes in the action graph. */
   readonly implementation: RuleImplementation;
+  /** A rule written on the public API (`rules/go.ts`), run as TypeScript rules are. */
+  readonly api?: Rule;
   readonly user?: undefined;
 }
 
@@ -88,6 +90,28 @@ export interface UserRuleDefinition {
   /** Runs the rule's TypeScript implementation ({@link UserRuleNodes}). */
   readonly implementation: RuleImplementation;
   readonly user: { readonly rule: Rule; readonly file: RuleFile };
+  readonly api?: undefined;
+}
+
+/** The public-API rule of a target's rule (a TypeScript rule's, or a built-in one's), if any. */
+export function apiRuleOf(rule: RuleDefinition | UserRuleDefinition): Rule | undefined {
+  return rule.user?.rule ?? rule.api;
+}
+
+/** Whether targets of `rule` are Go packages other Go targets may list in `deps`. */
+export function providesGoArchive(rule: RuleDefinition | UserRuleDefinition): boolean {
+  return apiRuleOf(rule)?.provides?.includes('GoArchiveInfo') === true;
+}
+
+/** Whether targets of `rule` are tests (`rule({ test: true })`: go_test), which `test` runs. */
+export function isTestRule(rule: RuleDefinition | UserRuleDefinition): boolean {
+  return apiRuleOf(rule)?.test === true;
+}
+
+/** Whether targets of `rule` are programs (a genrule's or a rule's tools run them). */
+export function isExecutableRule(rule: RuleDefinition | UserRuleDefinition): boolean {
+  const r = apiRuleOf(rule);
+  return r?.executable === true && r.test !== true;
 }
 
 /** A target as declared in a BUILD file, after attribute checking. */
@@ -127,4 +151,30 @@ export function dictAttr(
 ): readonly { readonly key: string; readonly value: string; readonly span: SourceSpan }[] {
   const v = t.attrs.get(name);
   return v?.type === 'string_dict' ? v.value : [];
+}
+
+/** The attribute specs BUILD calls are checked against, from a public-API rule's `attr.*`. */
+export function attrSpecsOf(rule: Rule): Record<string, AttrSpec> {
+  return Object.fromEntries(
+    Object.entries(rule.attrs).map(([name, a]) => [
+      name,
+      { type: ATTR_TYPE_OF_KIND[a.kind], mandatory: a.mandatory, doc: a.doc ?? '' },
+    ]),
+  );
+}
+
+/**
+ * A built-in rule written on the public API (`rules/go.ts`): BUILD files call it as `name`, and
+ * its targets run through the same runner as TypeScript rules' ({@link UserRuleNodes}).
+ */
+export function builtinRule<A extends Attrs>(name: RuleKind, rule: Rule<A>): RuleDefinition {
+  // The runner hands an implementation the ctx its attrs describe, as for a rule file's rules.
+  const untyped = rule as unknown as Rule;
+  return {
+    name,
+    doc: untyped.doc ?? '',
+    attrs: attrSpecsOf(untyped),
+    implementation: (target, rc) => rc.userRules.rootNode(target),
+    api: untyped,
+  };
 }

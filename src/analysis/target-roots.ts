@@ -1,15 +1,12 @@
-import { type Result, err } from '../util';
+import type * as api from '../rules';
+import { type Result, err, ok, unreachable } from '../util';
 import type { TestRunOptions } from './build-graph';
 import type { Configuration } from './configuration';
 import type { AnalysisFailure } from './failure';
 import type { GenruleNodes } from './genrule-nodes';
-import type { ImportResolver } from './import-resolution';
-import type { LinkNodes } from './link-nodes';
 import { gotagsTransition } from './gotags';
 import { type DeclaredTarget, listAttr } from './rule-api';
 import type { TargetLookup } from './target-lookup';
-import type { TestNodes } from './test-nodes';
-import type { UserCompileNodes } from './user-compile-nodes';
 import type { UserRuleNodes } from './user-rule-nodes';
 
 /** How a configuration is chosen for a binary (PGO resolution plugs in here). */
@@ -17,7 +14,11 @@ export type ConfigForBinary = (
   binary: DeclaredTarget,
 ) => Promise<Result<Configuration, AnalysisFailure>>;
 
-/** What the root of a requested target is built with: the graph's parts and the command's choices. */
+/**
+ * What the root of a requested target is built with: the command's choices (the configurations
+ * transitions start from, how tests run) and the runners of the rules (rules on the public API,
+ * Go's included, through {@link UserRuleNodes}; genrule's).
+ */
 export interface RootContext {
   /** The configuration of libraries and of tests whose package has no profile. */
   readonly defaultConfig: Configuration;
@@ -27,10 +28,6 @@ export interface RootContext {
   /** `--gotags`, which a binary's or test's `gotags` attribute adds to. */
   readonly commandTags: readonly string[];
   readonly lookup: TargetLookup;
-  readonly resolver: ImportResolver;
-  readonly compiles: UserCompileNodes;
-  readonly links: LinkNodes;
-  readonly tests: TestNodes;
   readonly genrules: GenruleNodes;
   readonly userRules: UserRuleNodes;
 }
@@ -67,4 +64,27 @@ export async function testConfiguration(
     }
   }
   return gotagsTransition(target, config, rc.commandTags);
+}
+
+/**
+ * The configuration a rule's transition (its `cfg`) gives a target: go_binary's (its profile,
+ * then its `gotags`), go_test's ({@link testConfiguration}), or, without one, the command's.
+ */
+export async function transitionConfig(
+  target: DeclaredTarget,
+  transition: api.Transition | undefined,
+  rc: RootContext,
+): Promise<Result<Configuration, AnalysisFailure[]>> {
+  if (transition === undefined) return ok(rc.defaultConfig);
+  switch (transition.name) {
+    case 'go_binary': {
+      const profiled = await rc.configFor(target);
+      if (!profiled.ok) return err([profiled.failure]);
+      return gotagsTransition(target, profiled.value, rc.commandTags);
+    }
+    case 'go_test':
+      return testConfiguration(target, rc);
+    default:
+      return unreachable(transition.name);
+  }
 }

@@ -2,7 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type Result, type SourceSpan, err, ok } from '../util';
 import { labelOf, parseLabel } from '../workspace';
+import type { SourceFile } from '../go/compile-action';
 import { type AnalysisFailure, diagnosticFailure } from './failure';
+import type { GeneratedSources } from './go-package';
 import type { PackageLoader } from './package-loader';
 import { type DeclaredTarget, listAttr } from './rule-api';
 
@@ -10,15 +12,19 @@ import { type DeclaredTarget, listAttr } from './rule-api';
  * The files a go_test's `data` attribute names (rules_go's attribute: files the test reads at run
  * time), workspace-relative and sorted. Each entry is a file label (`x.json`, `:x.json`,
  * `testdata/x.json`, `//other/pkg:file.txt`) or a directory, which stands for every file under
- * it. A missing file, a label of another repository or a label naming a rule target is an error
- * at the entry in the BUILD file: only source files can be data today.
+ * it; or a genrule (or a rule's target) or one of its outs, made during analysis and placed at
+ * its path in the package (`<package>/<out>`), as Bazel places runfiles. A missing file, a label
+ * of another repository or a label naming another kind of target is an error at the entry in the
+ * BUILD file.
  */
 export async function testDataFiles(
   target: DeclaredTarget,
   root: string,
   loader: PackageLoader,
-): Promise<Result<string[], AnalysisFailure[]>> {
+  generated?: GeneratedSources,
+): Promise<Result<{ readonly files: string[]; readonly made: SourceFile[] }, AnalysisFailure[]>> {
   const out = new Set<string>();
+  const made = new Map<string, SourceFile>();
   const failures: AnalysisFailure[] = [];
   const fail = (span: SourceSpan, message: string): void => {
     failures.push(
@@ -49,6 +55,23 @@ export async function testDataFiles(
       parts.value.pkg === '' ? parts.value.name : `${parts.value.pkg}/${parts.value.name}`;
     const pkg = await loader.load(parts.value.pkg);
     const rule = pkg.ok ? pkg.value?.targets.get(parts.value.name) : undefined;
+    const outputs = await generated?.(
+      { ...target, pkg: parts.value.pkg },
+      parts.value.name,
+      entry.span,
+    );
+    if (outputs !== undefined) {
+      if (!outputs.ok) {
+        failures.push(outputs.failure);
+        continue;
+      }
+      const outDir = `pgobuild-out/bin/`;
+      for (const f of outputs.value) {
+        const at = f.display.startsWith(outDir) ? f.display.slice(outDir.length) : f.display;
+        made.set(at, { name: at, absPath: f.absPath, digest: f.digest });
+      }
+      continue;
+    }
     if (rule !== undefined) {
       fail(
         entry.span,
@@ -71,7 +94,10 @@ export async function testDataFiles(
       );
   }
   if (failures.length > 0) return err(failures);
-  return ok([...out].sort());
+  return ok({
+    files: [...out].filter((f) => !made.has(f)).sort(),
+    made: [...made.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+  });
 }
 
 /** Regular files under a workspace-relative directory (symlinks to files included), sorted. */

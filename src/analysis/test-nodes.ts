@@ -244,10 +244,22 @@ export class TestNodes {
         for (const s of listAttr(t, attr))
           names.add(`${t.pkg === '' ? '' : `${t.pkg}/`}${s.value.replace(/^:/, '')}`);
     for (const rel of this.testdataFiles(target.pkg)) names.add(rel);
-    const data = await testDataFiles(target, this.ctx.root, this.ctx.loader);
+    const data = await testDataFiles(
+      target,
+      this.ctx.root,
+      this.ctx.loader,
+      this.ctx.reader.generated,
+    );
     if (!data.ok) return data;
-    for (const rel of data.value) names.add(rel);
-    for (const display of [...names].sort()) {
+    for (const rel of data.value.files) names.add(rel);
+    // Generated data (a genrule's outs) at their paths in the package, among the others.
+    const made = new Map(data.value.made.map((f) => [f.name, f]));
+    for (const display of [...new Set([...names, ...made.keys()])].sort()) {
+      const generated = made.get(display);
+      if (generated !== undefined) {
+        dataFiles.push({ ...generated, name: path.posix.relative(target.pkg, display) });
+        continue;
+      }
       const f = await this.ctx.reader.read(display);
       if (f.ok)
         dataFiles.push({

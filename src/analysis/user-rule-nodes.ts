@@ -4,6 +4,7 @@ import * as api from '../rules';
 import { type Result, type SourceSpan, err, ok, unreachable } from '../util';
 import { labelOf, parseLabel, shortLabel } from '../workspace';
 import type { GenericActionNode, GenericInput } from './build-graph';
+import type { Configuration } from './configuration';
 import { type AnalysisFailure, type AnalysisReason, diagnosticFailure } from './failure';
 import {
   GENRULE_ENV,
@@ -15,13 +16,37 @@ import {
   sourceFileInput,
 } from './genrule-nodes';
 import type { ReadSource } from './go-package';
+import { GoAnalysisFailures, GoToolchain } from './go-toolchain';
 import type { GraphContext } from './graph-context';
 import type { ImportResolver } from './import-resolution';
-import type { AttrValue, DeclaredTarget, UserRuleDefinition } from './rule-api';
+import type { LinkNodes } from './link-nodes';
+import {
+  type AttrValue,
+  type DeclaredTarget,
+  apiRuleOf,
+  isExecutableRule,
+  providesGoArchive,
+} from './rule-api';
+import { type RootContext, transitionConfig } from './target-roots';
+import type { TestNodes } from './test-nodes';
 import type { UserCompileNodes } from './user-compile-nodes';
 
 /** The program `ctx.actions.write` runs to place its content (no shell, no quoting). */
 const WRITE_TOOL = '/usr/bin/install';
+
+/**
+ * The attributes of a rule with the Go toolchain that `go(ctx)` reads, as go build reads a
+ * package (imports choose among deps, module packages, generated sources, data directories):
+ * they are not resolved into `ctx.attr`.
+ */
+const GO_PACKAGE_ATTRS: ReadonlySet<string> = new Set([
+  'srcs',
+  'deps',
+  'embed',
+  'embedsrcs',
+  'data',
+  'pgoprofile',
+]);
 
 /** A mnemonic names a kind of action in progress lines, events and `explain`. */
 const MNEMONIC = /^[A-Z][A-Za-z0-9]{0,39}$/;
@@ -35,6 +60,8 @@ export interface UserRuleTarget {
   readonly nodes: readonly GenericActionNode[];
   /** The user-rule targets whose files its actions read (their nodes join the graph with its). */
   readonly uses: readonly string[];
+  /** The Go node the target stands for (its compile, link or test run), when it declared one. */
+  readonly goRoot?: string;
 }
 
 /** A file as the API shows it, and how an action gets it. */
@@ -71,17 +98,38 @@ export class UserRuleNodes {
     private readonly genrules: GenruleNodes,
     private readonly resolver: ImportResolver,
     private readonly compiles: UserCompileNodes,
+    private readonly links: LinkNodes,
+    private readonly tests: TestNodes,
   ) {}
 
+  private rc: RootContext | undefined;
+
   /**
-   * The root node of a user-rule target: its first action; undefined when it declares none (it
-   * only gives files of the workspace, as a filegroup).
+   * The command's choices (configurations, tests), set before any rule runs. Another analysis
+   * with other choices (pgo doctor's build without profiles) analyses every target afresh:
+   * a target's configuration, so its nodes, depend on them.
+   */
+  get command(): RootContext | undefined {
+    return this.rc;
+  }
+  set command(rc: RootContext | undefined) {
+    if (rc === this.rc) return;
+    this.rc = rc;
+    this.targets.clear();
+    this.done.clear();
+    this.used.clear();
+  }
+
+  /**
+   * The root node of a target of a rule on the public API (a TypeScript rule's, go_library's…):
+   * the Go node it stands for (a compile, a link, a test run), else its first action; undefined
+   * when it declares none (it only gives files of the workspace, as a filegroup).
    */
   async rootNode(target: DeclaredTarget): Promise<Result<string | undefined, AnalysisFailure[]>> {
     const analysed = await this.analyse(target);
     if (!analysed.ok) return analysed;
     this.use(labelOf(target));
-    return ok(analysed.value.nodes[0]?.id);
+    return ok(analysed.value.goRoot ?? analysed.value.nodes[0]?.id);
   }
 
   /**
@@ -151,9 +199,13 @@ export class UserRuleNodes {
       named !== undefined
         ? [named]
         : // Which files a target declares is its implementation's answer: run them (not the
-          // targets being analysed, which cannot read their own outputs).
+          // targets being analysed, which cannot read their own outputs, nor those of rules with
+          // the Go toolchain, whose Go actions join the graph when they run: their files are
+          // named by the target's label).
           [...loaded.value.targets.values()].filter(
-            (t) => !(this.building.getStore() ?? []).includes(labelOf(t)),
+            (t) =>
+              !(this.building.getStore() ?? []).includes(labelOf(t)) &&
+              apiRuleOf(t.rule)?.toolchains?.includes('go') !== true,
           );
     for (const t of candidates) {
       if (t.rule.user === undefined) continue;
@@ -217,8 +269,13 @@ export class UserRuleNodes {
   }
 
   private async run(target: DeclaredTarget): Promise<Result<UserRuleTarget, AnalysisFailure[]>> {
-    const rule = target.rule as UserRuleDefinition;
-    const { rule: definition, file: ruleFile } = rule.user;
+    const rule = target.rule;
+    const definition = apiRuleOf(rule);
+    if (definition === undefined) throw new Error(`bug: ${rule.name} is not a public-API rule`);
+    const ruleFile = rule.user?.file;
+    const config = await this.configurationOf(target, definition.cfg);
+    if (!config.ok) return config;
+    const goToolchain = definition.toolchains?.includes('go') === true;
     const owner = shortLabel(target);
     const ruleDir = ruleDirOf(target.pkg);
     const attrs: Record<string, unknown> = { name: target.name };
@@ -230,11 +287,17 @@ export class UserRuleNodes {
 
     for (const [name, spec] of Object.entries(definition.attrs)) {
       const value = target.attrs.get(name);
-      if (spec.kind === 'label' || spec.kind === 'labelList') {
+      if (
+        (spec.kind === 'label' || spec.kind === 'labelList') &&
+        goToolchain &&
+        GO_PACKAGE_ATTRS.has(name)
+      ) {
+        // go(ctx) reads it.
+      } else if (spec.kind === 'label' || spec.kind === 'labelList') {
         const written = labelsOf(value, spec, target.span);
         const resolved: api.Target[] = [];
         for (const { label, span } of written) {
-          const t = await this.targetOf(target, name, spec, label, span, uses);
+          const t = await this.targetOf(target, name, spec, label, span, uses, config.value);
           if (!t.ok) {
             failures.push(...t.failure);
             continue;
@@ -255,12 +318,17 @@ export class UserRuleNodes {
     const declared = new Map<string, api.File>();
     const producers = new Map<string, string>();
     const nodes: GenericActionNode[] = [];
-    const ruleInput: GenericInput = {
-      kind: 'file',
-      path: ruleFile.file,
-      absPath: ruleFile.absPath,
-      digest: ruleFile.digest,
-    };
+    const ruleInputs: GenericInput[] =
+      ruleFile === undefined
+        ? []
+        : [
+            {
+              kind: 'file',
+              path: ruleFile.file,
+              absPath: ruleFile.absPath,
+              digest: ruleFile.digest,
+            },
+          ];
     const inputOf = (f: api.File, what: string): GenericInput => {
       const ref = refs.get(f);
       if (ref?.input !== undefined) return ref.input;
@@ -300,7 +368,7 @@ export class UserRuleNodes {
         description,
         argv,
         env,
-        inputs: dedupe([ruleInput, ...inputs]),
+        inputs: dedupe([...ruleInputs, ...inputs]),
         outputs: outs,
         placeAt: outs,
       });
@@ -368,19 +436,39 @@ export class UserRuleNodes {
         );
       },
     };
+    const toolchain = goToolchain
+      ? new GoToolchain(
+          {
+            resolver: this.resolver,
+            compiles: this.compiles,
+            links: this.links,
+            tests: this.tests,
+          },
+          target,
+          config.value,
+          definition.executable === true && definition.test !== true,
+          this.command?.testRun,
+          (file, nodeId) =>
+            refs.set(file, { file, input: { kind: 'node-output', path: file.path, nodeId } }),
+        )
+      : undefined;
     const context = Object.freeze({
       label: labelOf(target),
       attr: Object.freeze(attrs),
       files: Object.freeze(files),
       file: Object.freeze(single),
       actions: Object.freeze(actions),
+      toolchains: Object.freeze(toolchain === undefined ? {} : { go: toolchain }),
     }) as unknown as api.RuleContext<api.Attrs>;
 
     let providers: readonly api.Provider[];
     try {
-      providers = definition.implementation(context);
+      providers = await definition.implementation(context);
     } catch (e) {
-      return err([implementationFailure(target, ruleFile.absPath, ruleFile.file, e)]);
+      if (e instanceof GoAnalysisFailures) return err(e.failures);
+      // A built-in rule's exception is a bug in pgobuild (the command's boundary reports it).
+      if (ruleFile === undefined) throw e;
+      return err([implementationFailure(target, ruleFile, e)]);
     }
     if (!Array.isArray(providers))
       return err([
@@ -407,15 +495,36 @@ export class UserRuleNodes {
       for (const f of defaultInfo?.files ?? [...declared.values()])
         outFiles.push({ file: f, input: inputOf(f, 'DefaultInfo: file') });
     } catch (e) {
-      return err([implementationFailure(target, ruleFile.absPath, ruleFile.file, e)]);
+      return err([implementationFailure(target, ruleFile, e)]);
     }
+    const missing = definition.provides?.find((p) => !providers.some((q) => q.provider === p));
+    if (missing !== undefined)
+      return err([
+        failure(
+          'bad-attribute',
+          target.span,
+          `${owner}: ${rule.name} declares provides: ['${missing}'] but its implementation returned none`,
+        ),
+      ]);
     const goArchive = providers.find((p): p is api.GoArchiveInfo => p.provider === 'GoArchiveInfo');
     return ok({
       files: outFiles,
       ...(goArchive !== undefined ? { goArchive } : {}),
       nodes,
       uses: [...uses],
+      ...(toolchain?.root !== undefined ? { goRoot: toolchain.root } : {}),
     });
+  }
+
+  /** The configuration a target of a rule with `cfg` (or without) is built in. */
+  private async configurationOf(
+    target: DeclaredTarget,
+    cfg: api.Transition | undefined,
+  ): Promise<Result<Configuration, AnalysisFailure[]>> {
+    if (cfg === undefined) return ok(this.command?.defaultConfig ?? this.ctx.defaultConfig);
+    if (this.command === undefined)
+      throw new Error(`bug: ${labelOf(target)} analysed outside a command`);
+    return transitionConfig(target, cfg, this.command);
   }
 
   /** What one label of a label attribute stands for. */
@@ -426,6 +535,8 @@ export class UserRuleNodes {
     text: string,
     span: SourceSpan,
     uses: Set<string>,
+    /** The configuration of the rule whose attribute this is. */
+    config: Configuration,
   ): Promise<Result<{ target: api.Target; refs: FileRef[] }, AnalysisFailure[]>> {
     const parts = parseLabel(text, target.pkg);
     if (!parts.ok) return err([failure('bad-label', span, parts.failure.message)]);
@@ -466,15 +577,15 @@ export class UserRuleNodes {
         ),
       );
     }
-    if (dep?.rule.name === 'go_binary') {
+    if (dep !== undefined && isExecutableRule(dep.rule)) {
       const tool = await this.genrules.hostTool(dep);
       if (!tool.ok) return tool;
       return made(generated([tool.value.path], [tool.value]));
     }
-    if (dep?.rule.name === 'go_library') {
-      const pkgInfo = await this.resolver.resolve(dep);
+    if (dep !== undefined && providesGoArchive(dep.rule)) {
+      const pkgInfo = await this.resolver.resolve(dep, config.tags);
       if (!pkgInfo.ok) return pkgInfo;
-      const compiled = await this.compiles.compileNode(pkgInfo.value, this.ctx.defaultConfig);
+      const compiled = await this.compiles.compileNode(pkgInfo.value, config);
       if (!compiled.ok) return compiled;
       const p = path.posix.join('pgobuild-out', 'pkg', dep.pkg, `${dep.name}.a`);
       const refs = generated([p], [{ kind: 'node-output', path: p, nodeId: compiled.value }]);
@@ -625,19 +736,21 @@ function outProblem(name: string): string | undefined {
  */
 function implementationFailure(
   target: DeclaredTarget,
-  absPath: string,
-  file: string,
+  ruleFile: { readonly absPath: string; readonly file: string } | undefined,
   e: unknown,
 ): AnalysisFailure {
   const message = e instanceof Error ? e.message : String(e);
   const stack = e instanceof Error ? (e.stack ?? '') : '';
-  const at = new RegExp(`${absPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:(\\d+):(\\d+)`).exec(
-    stack,
-  );
+  const at =
+    ruleFile === undefined
+      ? null
+      : new RegExp(`${ruleFile.absPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:(\\d+):(\\d+)`).exec(
+          stack,
+        );
   const span: SourceSpan =
-    at === null
+    at === null || ruleFile === undefined
       ? target.span
-      : { file, line: Number(at[1]), col: Number(at[2]), endCol: Number(at[2]) + 1 };
+      : { file: ruleFile.file, line: Number(at[1]), col: Number(at[2]), endCol: Number(at[2]) + 1 };
   return failure(
     'bad-attribute',
     span,

@@ -14,6 +14,7 @@ import {
   SourceScanCache,
   type TestRunOptions,
   expandPatterns,
+  isTestRule,
 } from '../analysis';
 import { DiskCache } from '../cache';
 import type { RemoteBackedCache, RemoteCacheOptions } from '../cache/remote';
@@ -199,7 +200,7 @@ const openedWith = new WeakMap<Session, SessionOptions>();
 
 /**
  * Expands patterns and builds the action graph (binaries in their own PGO configuration); with
- * `tests` (the `test` command), only go_test targets, each with a node that runs it so.
+ * `tests` (the `test` command), only test targets (go_test's, a test rule's), each with a node that runs it so.
  */
 export async function analyze(
   session: Session,
@@ -219,7 +220,7 @@ export async function analyze(
   );
   if (!targets.ok) return targets;
   const selected =
-    tests !== undefined ? targets.value.filter((t) => t.rule.name === 'go_test') : targets.value;
+    tests !== undefined ? targets.value.filter((t) => isTestRule(t.rule)) : targets.value;
   const graph = await session.graphBuilder.build(selected, (b) => session.pgo.configFor(b), tests);
   if (!graph.ok) return graph;
   return ok({ targets: selected, graph: graph.value });

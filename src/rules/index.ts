@@ -186,6 +186,87 @@ type SingleLabelAttrNames<A extends Attrs> = {
   [K in keyof A]: A[K]['kind'] extends 'label' ? K : never;
 }[keyof A];
 
+/**
+ * A configuration transition (Bazel's `cfg`): the configuration a rule's target, and everything
+ * it compiles, is built in. Without one a target is built in the command's configuration.
+ */
+export interface Transition {
+  readonly kind: 'pgobuild.transition';
+  /**
+   * `go_binary`: the target's own profile (its `pgo`/`pgoprofile` attributes, else `default.pgo`
+   * beside it) and its `gotags` added to `--gotags`, as rules_go's `go_transition`.
+   * `go_test`: as `go test`, the profile of the main package under test (its `embed`), if it
+   * has one, then its `gotags`.
+   */
+  readonly name: 'go_binary' | 'go_test';
+}
+
+/** go_binary's transition: see {@link Transition}. */
+export const goBinaryTransition: Transition = Object.freeze({
+  kind: 'pgobuild.transition',
+  name: 'go_binary',
+});
+
+/** go_test's transition: see {@link Transition}. */
+export const goTestTransition: Transition = Object.freeze({
+  kind: 'pgobuild.transition',
+  name: 'go_test',
+});
+
+/** The configuration a rule's Go actions are declared in. */
+export interface GoConfiguration {
+  readonly goos: string;
+  readonly goarch: string;
+  /** The raw profile's workspace path when the configuration compiles with PGO. */
+  readonly pgo?: string;
+  /** Build tags of a `gotags` transition (undefined: the command's `--gotags`). */
+  readonly tags?: readonly string[];
+}
+
+/**
+ * The Go toolchain, as rules_go's `go_context(ctx)`: it declares the Go actions of a target whose
+ * rule names the `go` toolchain, in the rule's configuration. It reads the target's Go package
+ * attributes as rules_go's `library_to_source` does: `srcs` (.go/.s/.h files, generated ones
+ * included), `deps` (targets that provide {@link GoArchiveInfo}; imports choose among them, the
+ * standard library and the module packages of the build list), `embed`, `embedsrcs`,
+ * `importpath`, `gc_goopts`, and for links `x_defs`, `gc_linkopts`, for tests `data`.
+ * Each method declares its actions once per (target, configuration) and returns what they make.
+ */
+export interface GoContext {
+  readonly configuration: GoConfiguration;
+  /**
+   * Compiles the target's package and, first, every package it imports (rules_go's
+   * `go.archive`): the archive and the import path its dependents import it by. In an
+   * `executable` rule the package must be `main`.
+   */
+  compile(): Promise<GoArchiveInfo>;
+  /**
+   * Links a main package's archive (from {@link compile}) with everything it imports into the
+   * executable `pgobuild-out/bin/<package>/<name>` (rules_go's `go.binary`).
+   */
+  link(args: { readonly archive: GoArchiveInfo }): Promise<File>;
+  /**
+   * Builds the target's test binary as `go test` does (the package under test, its `embed`,
+   * recompiled with the internal _test.go files, the external test package, a generated test
+   * main) and, under `pgobuild test`, the action that runs it with its `data`.
+   */
+  test(): Promise<{ readonly executable: File }>;
+}
+
+/**
+ * The rule's Go toolchain (rules_go's `go_context(ctx)`); the rule must declare
+ * `toolchains: ['go']`.
+ */
+export function go(ctx: { readonly toolchains: { readonly go?: GoContext } }): GoContext {
+  const toolchain = ctx.toolchains.go;
+  if (toolchain === undefined)
+    throw new Error("go(ctx): the rule does not declare toolchains: ['go']");
+  return toolchain;
+}
+
+/** The toolchains a rule may declare (Bazel's `toolchains = [...]`). */
+export type ToolchainName = 'go';
+
 /** What an implementation receives. */
 export interface RuleContext<A extends Attrs> {
   /** `//pkg:name`. */
@@ -196,26 +277,48 @@ export interface RuleContext<A extends Attrs> {
   /** The one file of each single-label attribute (Bazel's `ctx.file`), when it has exactly one. */
   readonly file: { readonly [K in SingleLabelAttrNames<A>]: File | undefined };
   readonly actions: Actions;
+  /** The toolchains the rule declares: `ctx.toolchains.go` (or `go(ctx)`) for `['go']`. */
+  readonly toolchains: { readonly go?: GoContext };
+}
+
+/** An implementation: declares actions, returns providers (it may await the Go toolchain). */
+export type Implementation<A extends Attrs> = (
+  ctx: RuleContext<A>,
+) => readonly Provider[] | Promise<readonly Provider[]>;
+
+/** What `rule()` takes besides `attrs` and `implementation` (Bazel's `rule()` parameters). */
+export interface RuleOptions {
+  readonly doc?: string;
+  /** `['go']`: the implementation uses {@link go}. */
+  readonly toolchains?: readonly ToolchainName[];
+  /** The rule's incoming transition (Bazel's `cfg`). */
+  readonly cfg?: Transition;
+  /**
+   * The providers every target returns (Bazel's `provides`): a rule that provides
+   * `GoArchiveInfo` is a Go package other Go targets may list in `deps`.
+   */
+  readonly provides?: readonly Provider['provider'][];
+  /** The target is a program (Bazel's `executable`): a tool other rules may run. */
+  readonly executable?: boolean;
+  /** The target is a test (Bazel's `test`). */
+  readonly test?: boolean;
 }
 
 /** A rule, as `rule()` returns it: BUILD files call it by the name it is exported as. */
-export interface Rule<A extends Attrs = Attrs> {
+export interface Rule<A extends Attrs = Attrs> extends RuleOptions {
   readonly kind: 'pgobuild.rule';
   readonly attrs: A;
-  readonly implementation: (ctx: RuleContext<A>) => readonly Provider[];
-  readonly doc?: string;
+  readonly implementation: Implementation<A>;
 }
 
 /** Declares a rule (Bazel's `rule(implementation = …, attrs = {…})`). */
-export function rule<A extends Attrs>(def: {
-  readonly attrs: A;
-  readonly implementation: (ctx: RuleContext<A>) => readonly Provider[];
-  readonly doc?: string;
-}): Rule<A> {
+export function rule<A extends Attrs>(
+  def: RuleOptions & { readonly attrs: A; readonly implementation: Implementation<A> },
+): Rule<A> {
   return Object.freeze({
+    ...def,
     kind: 'pgobuild.rule',
     attrs: def.attrs,
     implementation: def.implementation,
-    ...(def.doc !== undefined ? { doc: def.doc } : {}),
   });
 }

@@ -10,6 +10,7 @@ const ctx: GenruleCmdContext = {
   srcs: ['pkg/in.txt'],
   outs: ['pgobuild-out/bin/pkg/out.txt'],
   ruleDir: 'pgobuild-out/bin/pkg',
+  makeVariables: { GOOS: 'linux', GOARCH: 'arm64', BINDIR: 'pgobuild-out/bin' },
 };
 
 function expand(cmd: string, c: GenruleCmdContext = ctx): string {
@@ -39,11 +40,26 @@ describe("genrule's cmd substitutions", () => {
     expect(expand('no substitution')).toBe('no substitution');
   });
 
+  test('$(rootpath) is a path relative to the output root; make variables', () => {
+    expect(expand('$(rootpath //tools:gen) $(rootpaths :pair) $(rootpath :in.txt)')).toBe(
+      'tools/gen pkg/a pkg/b pkg/in.txt',
+    );
+    expect(expand('echo $(GOOS)/$(GOARCH) > $(BINDIR)/x')).toBe(
+      'echo linux/arm64 > pgobuild-out/bin/x',
+    );
+    expect(() => expand('$(rootpath :pair)')).toThrow(
+      "label ':pair' in $(rootpath) expands to 2 files; use $(rootpaths :pair)",
+    );
+    expect(() => expand('$(GOARM)')).toThrow(
+      'unknown variable $(GOARM): expected one of $(SRCS), $(OUTS), $(RULEDIR), $(@D), $(GOOS), $(GOARCH), $(BINDIR)',
+    );
+  });
+
   test('errors say where, in the string, the bad substitution is', () => {
     expect(problem('echo $(FOO) x')).toEqual({ offset: 5, length: 6 });
     expect(problem('a $(location :nope)')).toEqual({ offset: 2, length: 17 });
     expect(problem('$(location :pair)')).toEqual({ offset: 0, length: 17 });
-    expect(problem('$(rootpath :in.txt)')).toEqual({ offset: 0, length: 19 });
+    expect(problem('$(dirname :in.txt)')).toEqual({ offset: 0, length: 18 });
     expect(problem('echo $HOME')).toEqual({ offset: 5, length: 2 });
     expect(problem('echo $(SRCS')).toEqual({ offset: 5, length: 6 });
     expect(problem('trailing $')).toEqual({ offset: 9, length: 1 });
