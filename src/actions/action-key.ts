@@ -9,7 +9,9 @@ export type ActionKey = string & { readonly __brand: 'ActionKey' };
  * changes, so old cache entries can never be mistaken for new ones.
  */
 // 2: write-file and ar-append steps became content inputs and builder spawns; tools are inputs.
-export const ACTION_KEY_SCHEMA = 2;
+// 3: compiles write export data and a link object (`-linkobj`); importers' compiles read the
+//    export data, links the link objects (early cutoff, src/go/compile-action.ts).
+export const ACTION_KEY_SCHEMA = 3;
 
 /**
  * The documented, ordered record an action key hashes (docs/DESIGN.md "Action keys"). Field order is

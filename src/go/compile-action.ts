@@ -37,8 +37,11 @@ export interface CompileUnit {
   };
   /** Imports whose written path differs from the resolved one (`importmap raw=resolved`). */
   readonly importMap: readonly (readonly [string, string])[];
-  /** Direct dependencies (plus `runtime` for a main package) and their compiled archives. */
-  readonly deps: readonly { readonly importPath: string; readonly archive: Digest }[];
+  /**
+   * Direct dependencies (plus `runtime` for a main package) and the digests of their export data:
+   * all a compile reads of a dependency (see {@link compileAction}).
+   */
+  readonly deps: readonly { readonly importPath: string; readonly exportData: Digest }[];
   /** `-lang` value without the `go` prefix, or undefined to omit the flag (Go ≤ 1.22 outside modules). */
   readonly lang?: string;
   /** The PGO profile to pass with `-pgoprofile`, if the configuration has one. */
@@ -93,18 +96,37 @@ function asmCompilingRuntime121(importPath: string): boolean {
   );
 }
 
+/** The export data a compile writes (`-o`): what its importers' compiles read. */
+export const COMPILE_EXPORT_DATA = `${EXEC_ROOT.objdir}/_pkg_.x`;
+/** The link object a compile writes (`-linkobj`, assembly objects appended): what links read. */
+export const COMPILE_LINK_OBJECT = `${EXEC_ROOT.objdir}/_pkg_.a`;
+
 /** True when the package's compile appends assembly objects, so its action runs the builder. */
 export function compileNeedsBuilder(unit: Pick<CompileUnit, 'sFiles'>): boolean {
   return unit.sFiles.length > 0;
 }
 
 /**
- * Builds the compile action of one package exactly as cmd/go runs it under `-trimpath`
- * (reference §7.1–§7.8): optional `asm -gensymabis`, `compile -pack`, one `asm` per `.s` file and
- * appending their objects to the archive (the builder's `pack r`, cmd/go's in-process pack). The
- * output is `_obj/_pkg_.a`. Every program is a declared input: the SDK's compile and asm, and
- * `builder` (required exactly when {@link compileNeedsBuilder}). importcfg, embedcfg, the empty
- * go_asm.h and generated Go files are `content` inputs.
+ * Builds the compile action of one package as cmd/go runs it under `-trimpath` (reference
+ * §7.1–§7.8): optional `asm -gensymabis`, `compile -pack`, one `asm` per `.s` file and appending
+ * their objects to the link object (the builder's `pack r`, cmd/go's in-process pack). Every
+ * program is a declared input: the SDK's compile and asm, and `builder` (required exactly when
+ * {@link compileNeedsBuilder}). importcfg, embedcfg, the empty go_asm.h and generated Go files
+ * are `content` inputs.
+ *
+ * Early cutoff: unlike cmd/go, the compile also passes `-linkobj` (as rules_go does), so it writes
+ * two files instead of one archive: the export data ({@link COMPILE_EXPORT_DATA}, an archive of
+ * the `__.PKGDEF` member) and the link object ({@link COMPILE_LINK_OBJECT}, of the `_go_.o`
+ * member, to which the assembly objects are appended). Each member is byte for byte the one the
+ * same compile writes into its single archive without `-linkobj` (gc/obj.go `dumpobj`: the flag
+ * changes only where the two members go). An importer's compile reads nothing of a dependency but
+ * its `__.PKGDEF` (noder/import.go `readImportFile`; types, inline bodies, escape tags and the
+ * linker fingerprint are all in it, and it is self-contained, so only direct dependencies are
+ * listed), so its importcfg names the export data and its key holds the export data's digest: a
+ * body edit that leaves the export data unchanged (a function that is not inlinable) reruns that
+ * package's compile and the links, no importer's. The linker skips `__.PKGDEF` ("absent in
+ * -linkobj builds anyway", cmd/link ld/lib.go `loadobjfile`), so it reads the same objects as
+ * from cmd/go's archive and links the same machine code.
  */
 export function compileAction(
   unit: CompileUnit,
@@ -115,7 +137,6 @@ export function compileAction(
   builder?: Builder,
 ): Action {
   const objdir = EXEC_ROOT.objdir;
-  const archive = `${objdir}/_pkg_.a`;
   const pkgDir = inExecRoot(unit.dir);
   // -trimpath applies the first rewrite whose prefix matches: the object directory, which lies
   // inside the package directory of a package in the workspace root, must then come first.
@@ -142,8 +163,8 @@ export function compileAction(
     addFile(inPackageDir(unit.dir, f.name), f);
   for (const dep of unit.deps)
     inputs.push({
-      path: EXEC_ROOT.archive(dep.importPath),
-      digest: dep.archive,
+      path: EXEC_ROOT.exportData(dep.importPath),
+      digest: dep.exportData,
       source: { kind: 'cas' },
     });
   if (unit.profile !== undefined)
@@ -194,7 +215,7 @@ export function compileAction(
   let importcfg = '# import config\n';
   for (const [raw, resolved] of unit.importMap) importcfg += `importmap ${raw}=${resolved}\n`;
   for (const dep of unit.deps)
-    importcfg += `packagefile ${dep.importPath}=${inExecRoot(EXEC_ROOT.archive(dep.importPath))}\n`;
+    importcfg += `packagefile ${dep.importPath}=${inExecRoot(EXEC_ROOT.exportData(dep.importPath))}\n`;
   inputs.push(contentInput(`${objdir}/importcfg`, importcfg));
   if (unit.embed !== undefined)
     inputs.push(contentInput(`${objdir}/embedcfg`, embedcfg(unit.embed, pkgDir)));
@@ -202,7 +223,9 @@ export function compileAction(
   const argv: string[] = [
     compileTool.argv0,
     '-o',
-    inExecRoot(archive),
+    inExecRoot(COMPILE_EXPORT_DATA),
+    '-linkobj',
+    inExecRoot(COMPILE_LINK_OBJECT),
     '-trimpath',
     trimpath,
     '-p',
@@ -241,7 +264,7 @@ export function compileAction(
     }
     if (builder !== undefined) {
       inputs.push(builder.input);
-      steps.push(packStep(builder, archive, objects));
+      steps.push(packStep(builder, COMPILE_LINK_OBJECT, objects));
     }
   }
 
@@ -251,7 +274,7 @@ export function compileAction(
     steps,
     env: { GOROOT: inExecRoot(EXEC_ROOT.goroot), ...platformEnv(platform) },
     inputs,
-    outputs: [archive],
+    outputs: [COMPILE_EXPORT_DATA, COMPILE_LINK_OBJECT],
   };
 }
 

@@ -7,8 +7,10 @@ export const EXEC_ROOT = {
   goroot: 'external/go_sdk',
   /** Per-action object directory (cmd/go's `$WORK/bNNN/`); rewritten away by -trimpath. */
   objdir: '_obj',
-  /** Compiled dependency archives: `pkg/<import path>.a`. */
+  /** A dependency's link object (`compile -linkobj`, assembly appended), as links read it. */
   archive: (importPath: string): string => `_pkg/${importPath}.a`,
+  /** A dependency's export data (`compile -o`), as the compiles of its importers read it. */
+  exportData: (importPath: string): string => `_pkg/${importPath}.x`,
   /** The preprocessed (or, for Go ≤ 1.22, raw) PGO profile of the configuration. */
   profile: '_pgo/profile',
 } as const;

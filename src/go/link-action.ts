@@ -10,8 +10,9 @@ import { declaredTool } from './sdk-tools';
 export interface LinkUnit {
   /** Import path of the main package (listed under it, not as `main`, in importcfg.link). */
   readonly mainImportPath: string;
+  /** The main package's link object (`compile -linkobj`; the linker skips export data anyway). */
   readonly mainArchive: Digest;
-  /** Every transitive dependency archive, runtime's included. */
+  /** Every transitive dependency's link object, runtime's included. */
   readonly deps: readonly { readonly importPath: string; readonly archive: Digest }[];
   readonly buildInfo: BuildInfo;
   readonly defaultGodebug: string;

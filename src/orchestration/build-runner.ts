@@ -22,7 +22,12 @@ import {
   builderInput,
   builderSources,
 } from '../go/builder-action';
-import { compileAction, compileNeedsBuilder } from '../go/compile-action';
+import {
+  COMPILE_EXPORT_DATA,
+  COMPILE_LINK_OBJECT,
+  compileAction,
+  compileNeedsBuilder,
+} from '../go/compile-action';
 import type { SourceFile } from '../go/compile-action';
 import { LINK_OUTPUT, linkAction } from '../go/link-action';
 import { testRunAction } from '../go/test-run-action';
@@ -32,10 +37,15 @@ import { genericAction } from './generic-action';
 import { type ExplainLog, summarizeKey } from './explain-log';
 import { storeOutputs } from './store-outputs';
 
-/** What a finished node produced: its main output blob (archive, binary, test log). */
+/**
+ * What a finished node produced: its main output blob (a compile's export data, a binary, a test
+ * log).
+ */
 export interface NodeValue {
   readonly digest: Digest;
   readonly size: number;
+  /** A compile's link object (its main output is the export data its importers' compiles read). */
+  readonly linkObject?: BlobRef;
   /** Every declared output by exec-root path (generic actions, whose outputs others read). */
   readonly outputs?: ReadonlyMap<string, BlobRef>;
 }
@@ -300,14 +310,23 @@ export class BuildRunner {
     if (!outcome.ok) return outcome;
     const { result } = outcome.value;
     if (node.kind === 'generic') return this.genericValue(node, result);
-    const main = node.kind === 'test-run' ? result.stdout : result.outputs[0];
-    if (main === undefined)
+    const outputAt = (rel: string): BlobRef | undefined =>
+      result.outputs.find((o) => o.path === rel);
+    const main =
+      node.kind === 'test-run'
+        ? result.stdout
+        : node.kind === 'compile'
+          ? outputAt(COMPILE_EXPORT_DATA)
+          : result.outputs[0];
+    const linkObject = node.kind === 'compile' ? outputAt(COMPILE_LINK_OBJECT) : undefined;
+    if (main === undefined || (node.kind === 'compile' && linkObject === undefined))
       return err({
         reason: 'missing-output',
         message: `${node.id}: no output recorded`,
         output: '',
       });
     this.producers.set(main.digest, node.id);
+    if (linkObject !== undefined) this.producers.set(linkObject.digest, node.id);
     if (node.kind === 'compile' && result.stdout !== undefined) {
       // Executed or cached alike, as cmd/go replays a compile's output from its cache.
       const printed = await this.opts.cache.getBlob(result.stdout.digest, result.stdout.size);
@@ -335,7 +354,13 @@ export class BuildRunner {
         output: Buffer.from(log).toString('utf8'),
       });
     }
-    return ok({ digest: main.digest, size: main.size });
+    return ok({
+      digest: main.digest,
+      size: main.size,
+      ...(linkObject !== undefined
+        ? { linkObject: { digest: linkObject.digest, size: linkObject.size } }
+        : {}),
+    });
   }
 
   /**
@@ -432,14 +457,22 @@ export class BuildRunner {
       if (v === undefined) throw new Error(`bug: dependency ${id} of ${node.id} has no value`);
       return v;
     };
+    const linkObject = (id: string): Digest => {
+      const blob = value(id).linkObject;
+      if (blob === undefined) throw new Error(`bug: dependency ${id} of ${node.id} is no compile`);
+      return blob.digest;
+    };
     switch (node.kind) {
+      // Early cutoff (see compileAction): a compile's key holds its dependencies' export data
+      // digests, a link's their link objects' digests. A recompile that reproduces the same export
+      // data reruns no importer's compile, only the links that take its new link object.
       case 'compile':
         return compileAction(
           {
             ...node.unit,
             deps: node.deps.map((d) => ({
               importPath: d.importPath,
-              archive: value(d.nodeId).digest,
+              exportData: value(d.nodeId).digest,
             })),
             profile: node.config.pgo?.compilerInput,
           },
@@ -453,10 +486,10 @@ export class BuildRunner {
         return linkAction(
           {
             mainImportPath: node.mainImportPath,
-            mainArchive: value(node.mainNodeId).digest,
+            mainArchive: linkObject(node.mainNodeId),
             deps: node.deps.map((d) => ({
               importPath: d.importPath,
-              archive: value(d.nodeId).digest,
+              archive: linkObject(d.nodeId),
             })),
             buildInfo: node.buildInfo,
             defaultGodebug: node.defaultGodebug,

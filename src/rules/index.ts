@@ -121,7 +121,8 @@ export function DefaultInfo(fields: { readonly files: readonly File[] }): Defaul
 
 /**
  * `GoArchiveInfo`: a compiled Go package, what go_library targets give: its import path and
- * its archive (the export data and object code `compile -pack` writes).
+ * its archive: the export data `compile -o` writes (an archive of `__.PKGDEF`, what importers'
+ * compiles read; the object code goes to a separate link object, `-linkobj`).
  */
 export interface GoArchiveInfo extends ProviderInstance<'GoArchiveInfo'> {
   readonly importPath: string;

@@ -25,9 +25,11 @@ import { REPO } from './harness';
  * The golden action keys of the example monorepo: a refactoring of analysis (issue 9, the
  * GraphBuilder split) must leave every node and every action key byte-identical. Analysis only,
  * no compile: a dependency's output digest is stood in for by a digest of the dependency's own
- * key, so an action's key here is a function of everything its real key is a function of
- * (its own record, and its dependencies' keys, which determine their outputs). The builder
- * (the GoBuilder action compiles with assembly run) is keyed the same way, listed as `builder`.
+ * key (and of which output it is: a compile's export data, which its importers' compiles read, or
+ * its link object, which links read), so an action's key here is a function of everything its
+ * real key is a function of (its own record, and its dependencies' keys, which determine their
+ * outputs). The builder (the GoBuilder action compiles with assembly run) is keyed the same way,
+ * listed as `builder`.
  *
  * `UPDATE_ACTION_KEYS=1 npx jest test/e2e/action-keys.test.ts` rewrites the golden file.
  */
@@ -46,10 +48,13 @@ interface Golden {
   readonly actions: readonly KeyedAction[];
 }
 
+/** Which output of a dependency an action reads (a compile's two; the main one of the others). */
+type DepOutput = 'main' | 'link-object';
+
 /** The action of a node, derived as BuildRunner.actionFor derives it, from stand-in dep digests. */
 function actionOf(
   node: BuildNode,
-  depDigest: (id: string) => Digest,
+  depDigest: (id: string, output?: DepOutput) => Digest,
   sdk: Parameters<typeof compileAction>[1],
   includeFiles: Parameters<typeof compileAction>[4],
   builder: Builder,
@@ -59,7 +64,10 @@ function actionOf(
       return compileAction(
         {
           ...node.unit,
-          deps: node.deps.map((d) => ({ importPath: d.importPath, archive: depDigest(d.nodeId) })),
+          deps: node.deps.map((d) => ({
+            importPath: d.importPath,
+            exportData: depDigest(d.nodeId),
+          })),
           profile: node.config.pgo?.compilerInput,
         },
         sdk,
@@ -72,8 +80,11 @@ function actionOf(
       return linkAction(
         {
           mainImportPath: node.mainImportPath,
-          mainArchive: depDigest(node.mainNodeId),
-          deps: node.deps.map((d) => ({ importPath: d.importPath, archive: depDigest(d.nodeId) })),
+          mainArchive: depDigest(node.mainNodeId, 'link-object'),
+          deps: node.deps.map((d) => ({
+            importPath: d.importPath,
+            archive: depDigest(d.nodeId, 'link-object'),
+          })),
           buildInfo: node.buildInfo,
           defaultGodebug: node.defaultGodebug,
           stripDebug: node.stripDebug,
@@ -121,8 +132,10 @@ async function keyedActions(
   if (!analysed.ok) throw new Error(JSON.stringify(analysed.failure, undefined, 2));
   const graph: BuildGraph = analysed.value.graph;
   const sdk = session.value.sdk;
-  const standIn = (key: string): Digest =>
-    createHash('sha256').update(`output of ${key}`).digest('hex') as Digest;
+  const standIn = (key: string, output: DepOutput = 'main'): Digest =>
+    createHash('sha256')
+      .update(output === 'main' ? `output of ${key}` : `${output} of ${key}`)
+      .digest('hex') as Digest;
   const goBuilder = builderAction(
     await builderSources(session.value.digester),
     sdk,
@@ -139,7 +152,7 @@ async function keyedActions(
     for (const dep of nodeDeps(node)) keyOf(dep);
     const action = actionOf(
       node,
-      (dep) => standIn(keyOf(dep)),
+      (dep, output) => standIn(keyOf(dep), output),
       sdk,
       session.value.includeFiles,
       builder,

@@ -48,7 +48,7 @@ function actionOf(node: BuildNode): Action {
       return compileAction(
         {
           ...node.unit,
-          deps: node.deps.map((d) => ({ importPath: d.importPath, archive: DEP })),
+          deps: node.deps.map((d) => ({ importPath: d.importPath, exportData: DEP })),
           profile: node.config.pgo?.compilerInput,
         },
         session.sdk,
