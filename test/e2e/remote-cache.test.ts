@@ -219,7 +219,9 @@ describe('remote cache on a real bazel-remote', () => {
     const primed = pgobuild(ws, ['build', '//...', `--remote_cache=${stoppable.httpUrl}`], {
       cache: copyOfWarmCache(),
     });
-    expect(remoteSummary(primed).uploadedResults).toBeGreaterThan(3);
+    // The variant changes one embedded file; with early cutoff (-linkobj) only the embedding
+    // package's compile and the links behind it run and upload, as few as three results.
+    expect(remoteSummary(primed).uploadedResults).toBeGreaterThanOrEqual(3);
     const expected = BINARIES.map((rel) => sha(bin(ws, rel)));
 
     // The proxy forwards the first requests (some action hits), then kills bazel-remote and goes.
