@@ -9,10 +9,9 @@
  * variable). Prints each round and the medians of BENCH_RUNS (default 7) rounds as JSON; writes
  * nothing under bench/. Without arguments it measures this clone's bin/pgobuild.js.
  *
- * bench/run.ts's examples-edit-body-wide row differs: each of its runs starts from fresh caches
- * and original sources, adds an exported function to the same file first, and so measures the
- * first body edit, which also declares a package-level variable and moves the added function's
- * declaration: both change htmlutil's export data, so every importer recompiles there.
+ * bench/run.ts's examples-edit-body-wide row measures the same in-place edit, inside the loop
+ * of bench/edit-loop.ts (after adding an exported function to the same file), from fresh caches
+ * on each of its runs.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -86,7 +85,7 @@ function main(): void {
   for (const v of variants) {
     build(v, patterns); // cold
     edit(v);
-    build(v, patterns); // the first edit declares the counter variable
+    build(v, patterns); // the first edit inserts the counter line and declares the variable
   }
   for (let i = 0; i < RUNS; i++) {
     const order = variants.map((_, k) => variants[(k + i) % variants.length] as Variant);

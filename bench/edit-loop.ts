@@ -25,8 +25,12 @@ export const EDIT_LOOP_KEYS = ['leaf', 'after', 'wide', 'bodyLeaf', 'bodyWide'] 
  * - `leaf`: a function added to a package imported by one binary (its export data changes);
  * - `after`: the null build right after that rebuild;
  * - `wide`: a function added to the most widely imported package;
- * - `bodyLeaf`, `bodyWide`: a statement added to a function body in each (same API).
+ * - `bodyLeaf`, `bodyWide`: a statement added to a function body in each, in place (same API,
+ *   no declaration moves).
  *
+ * The first body edit of a file inserts a line and declares a counter (see
+ * {@link editFunctionBody}); it is made together with that file's added function, a step whose
+ * export data changes anyway, so that the body steps measure the in-place edit of a warm loop.
  * `tag` makes the added functions' names unique per run.
  */
 export function editLoopRun(
@@ -36,9 +40,11 @@ export function editLoopRun(
   go: () => { ms: number },
   record: (key: (typeof EDIT_LOOP_KEYS)[number], ours: OurRun, go: { ms: number }) => void,
 ): void {
+  editFunctionBody(files.leaf.file, files.leaf.signature);
   addExportedFunction(files.leaf.file, `L${tag}`);
   record('leaf', build(), go());
   record('after', build(), go());
+  editFunctionBody(files.wide.file, files.wide.signature);
   addExportedFunction(files.wide.file, `W${tag}`);
   record('wide', build(), go());
   editFunctionBody(files.leaf.file, files.leaf.signature);

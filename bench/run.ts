@@ -153,12 +153,12 @@ function editLoopRows(
     ),
     measure(
       `${prefix}-edit-body-leaf${suffix}`,
-      `rebuild after editing a function body in ${what.leaf} (same API)${what.via}`,
+      `rebuild after editing a function body in ${what.leaf} in place (same API, no line moves)${what.via}`,
       'bodyLeaf',
     ),
     measure(
       `${prefix}-edit-body-wide${suffix}`,
-      `rebuild after editing a function body in ${what.wide} (same API)${what.via}`,
+      `rebuild after editing a function body in ${what.wide} in place (same API, no line moves)${what.via}`,
       'bodyWide',
     ),
   ];
