@@ -39,6 +39,19 @@ export interface DiskCacheOptions {
   readonly onEvent?: CacheEventSink;
 }
 
+/**
+ * The longest a size estimate is trusted before {@link DiskCache.collectGarbageIfDue} rescans the
+ * cache: estimates miss writes whose processes raced on the state file (and writes by older
+ * pgobuilds), and a rescan is what corrects them.
+ */
+export const GC_RESCAN_INTERVAL_MS = 60 * 60 * 1000;
+
+/** `<root>/v1/gc-state.json`: the cache's total entry bytes as last estimated, and when it was scanned. */
+interface GcState {
+  readonly scannedAtMs: number;
+  readonly bytes: number;
+}
+
 /** What {@link DiskCache.collectGarbage} removed. */
 export interface GarbageCollection {
   /** Bytes of CAS blobs and AC records deleted. */
@@ -65,6 +78,24 @@ interface Commit {
   readonly verified?: Digest;
 }
 
+/** The verification memo of each cache directory this process opened (see {@link memoOf}). */
+const MEMOS = new Map<string, VerifiedMemo>();
+
+/**
+ * One memo per cache directory and process, shared by every {@link DiskCache} opened on it: the
+ * server opens one per command, and without this each edit-rebuild would rehash every blob its
+ * link reads. Sharing keeps the guarantee, which is per file state, not per instance: a memo entry
+ * holds only while the blob's device, inode, size, mtime and ctime are those that were hashed.
+ */
+function memoOf(base: string): VerifiedMemo {
+  let memo = MEMOS.get(base);
+  if (memo === undefined) {
+    memo = new VerifiedMemo();
+    MEMOS.set(base, memo);
+  }
+  return memo;
+}
+
 /** Every entry is read-only; the CAS relies on files changing only by being replaced. */
 const ENTRY_MODE = 0o444;
 const EXECUTABLE_BLOB_MODE = 0o555;
@@ -87,16 +118,19 @@ export class DiskCache implements ActionCache {
   readonly layout: DiskLayout;
   private readonly onEvent: CacheEventSink;
   private readonly counters = new CacheCounters();
-  private readonly memo = new VerifiedMemo();
+  private readonly memo: VerifiedMemo;
   /** Total entry bytes at the last scan; undefined until the first {@link sizeBytes}. */
   private sizeAtScan: number | undefined;
   /** Bytes this instance added (or removed) since that scan. */
   private sizeDelta = 0;
+  /** Bytes this instance added (or removed) not yet added to the state file's estimate. */
+  private unrecordedDelta = 0;
 
   /** `root` is the cache root (the `v1` tree is created beneath it on first write). */
   constructor(root: string, opts: DiskCacheOptions = {}) {
     this.layout = new DiskLayout(root);
     this.onEvent = opts.onEvent ?? (() => undefined);
+    this.memo = memoOf(this.layout.base);
   }
 
   /** @inheritdoc */
@@ -412,6 +446,81 @@ export class DiskCache implements ActionCache {
   }
 
   /**
+   * What a build runs after writing to the cache: stale temp files are always removed, and a full
+   * {@link collectGarbage} (a scan of every entry) runs only when it is due: when the estimated
+   * size (the state file's, kept by every process that writes, plus what this instance wrote
+   * since it last recorded) exceeds `maxBytes`, when there is no estimate, or when the last scan
+   * is older than {@link GC_RESCAN_INTERVAL_MS}. Otherwise the estimate is updated, which costs a
+   * file read and an atomic write instead of an `lstat` of every entry. Returns what the full
+   * collection removed, or undefined when none was due. A read-only cache keeps no state and is
+   * scanned every time.
+   */
+  async collectGarbageIfDue(
+    maxBytes: number,
+    now: number = Date.now(),
+  ): Promise<GarbageCollection | undefined> {
+    const state = await this.readGcState();
+    const estimate = state === undefined ? undefined : state.bytes + this.unrecordedDelta;
+    if (
+      state === undefined ||
+      estimate === undefined ||
+      estimate > maxBytes ||
+      now - state.scannedAtMs > GC_RESCAN_INTERVAL_MS ||
+      now < state.scannedAtMs
+    ) {
+      const gc = await this.collectGarbage(maxBytes);
+      this.unrecordedDelta = 0;
+      await this.writeGcState({ scannedAtMs: now, bytes: this.sizeAtScan ?? 0 });
+      return gc;
+    }
+    await this.removeStaleTempFiles();
+    this.unrecordedDelta = 0;
+    await this.writeGcState({ scannedAtMs: state.scannedAtMs, bytes: Math.max(0, estimate) });
+    return undefined;
+  }
+
+  private get gcStatePath(): string {
+    return path.join(this.layout.base, 'gc-state.json');
+  }
+
+  /** The state file, or undefined when it is missing or not what this version writes. */
+  private async readGcState(): Promise<GcState | undefined> {
+    let text: string;
+    try {
+      text = await fs.readFile(this.gcStatePath, 'utf8');
+    } catch (e) {
+      if (isErrno(e, 'ENOENT') || isErrno(e, 'ENOTDIR')) return undefined;
+      throw e;
+    }
+    try {
+      const value: unknown = JSON.parse(text);
+      if (typeof value !== 'object' || value === null) return undefined;
+      const { scannedAtMs, bytes } = value as Record<string, unknown>;
+      if (!Number.isSafeInteger(scannedAtMs) || !Number.isSafeInteger(bytes)) return undefined;
+      return { scannedAtMs: scannedAtMs as number, bytes: bytes as number };
+    } catch {
+      return undefined; // a damaged state file only costs a rescan
+    }
+  }
+
+  /** Best effort: a read-only or vanished cache directory keeps no state. */
+  private async writeGcState(state: GcState): Promise<void> {
+    try {
+      await replaceFileAtomically(this.gcStatePath, 0o644, async (tmp) => {
+        await fs.writeFile(tmp, `${JSON.stringify(state)}\n`, { flag: 'wx' });
+        return true;
+      });
+    } catch (e) {
+      if (!['ENOENT', 'EPERM', 'EACCES', 'EROFS'].some((code) => isErrno(e, code))) throw e;
+    }
+  }
+
+  private grew(bytes: number): void {
+    this.sizeDelta += bytes;
+    this.unrecordedDelta += bytes;
+  }
+
+  /**
    * Deletes temp files left by killed writers: those whose writer process on this host no longer
    * exists, and any not modified for `olderThanMs` (writers on other hosts sharing the directory
    * are judged by age alone, as a concurrent build may still be writing). Returns how many.
@@ -446,7 +555,7 @@ export class DiskCache implements ActionCache {
       const written = await fs.stat(tmp, { bigint: true });
       const previous = await lstatIfExists(dest);
       await renameCreatingParent(tmp, dest);
-      this.sizeDelta += Number(written.size) - Number(previous?.size ?? 0n);
+      this.grew(Number(written.size) - Number(previous?.size ?? 0n));
       if (verified !== undefined) {
         const placed = await lstatIfExists(dest);
         // Only if a concurrent writer did not replace it in between.
@@ -474,7 +583,7 @@ export class DiskCache implements ActionCache {
       if (isErrno(e, 'EXDEV')) return false;
       throw e;
     }
-    this.sizeDelta += Number(before.size) - Number(previous?.size ?? 0n);
+    this.grew(Number(before.size) - Number(previous?.size ?? 0n));
     if (verified !== undefined) {
       const placed = await lstatIfExists(dest);
       // rename and chmod change only ctime; an unchanged mtime means the hashed bytes are there.
@@ -599,7 +708,7 @@ export class DiskCache implements ActionCache {
     // A concurrent writer may have already replaced the bad file with a good one: keep that.
     if (now !== undefined && now.ino === seen.ino && now.dev === seen.dev) {
       await fs.rm(event.path, { force: true, recursive: now.isDirectory() });
-      this.sizeDelta -= Number(now.size);
+      this.grew(-Number(now.size));
     }
     this.onEvent(event);
   }

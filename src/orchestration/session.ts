@@ -240,7 +240,7 @@ export async function execute(
   await explain.save();
   await session.digester.save();
   await session.scanCache.save();
-  if (summary.executed > 0) await session.cache.collectGarbage(opts.maxCacheBytes);
+  if (summary.executed > 0) await session.cache.collectGarbageIfDue(opts.maxCacheBytes);
   return summary;
 }
 

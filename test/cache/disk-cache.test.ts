@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CacheEvent } from '../../src/cache';
 import { DiskCache, defaultDiskCacheRoot } from '../../src/cache';
+import { GC_RESCAN_INTERVAL_MS } from '../../src/cache/disk-cache';
 import type { Digest } from '../../src/util/digest';
 import { sha256 } from '../../src/util/digest';
 import { testBytes, testKey } from './test-data';
@@ -93,14 +94,34 @@ describe('layout', () => {
 describe('verification', () => {
   test('a blob verified in this process is not rehashed while its file is unchanged', async () => {
     const bytes = testBytes(50_000);
-    const digest = await open().putBlob(bytes);
-    const cache = open(); // a fresh process-level memo
+    const digest = sha256(bytes);
+    const cache = open();
+    // Written by another process: this one has never hashed it.
+    const blob = cache.layout.blobPath(digest);
+    await fs.mkdir(path.dirname(blob), { recursive: true });
+    await fs.writeFile(blob, bytes, { mode: 0o444 });
     await cache.getBlob(digest);
     expect(cache.stats().bytesHashed).toBe(50_000);
     await cache.getBlob(digest);
     await cache.verifiedPath(digest, true);
     expect(await cache.materialize(digest, path.join(root, 'out'), false)).toBe(true);
     expect(cache.stats()).toMatchObject({ bytesHashed: 50_000, bytesRead: 200_000 });
+  });
+
+  test("the next command's cache on the same directory (a server's) trusts what this process verified, and still catches an edit", async () => {
+    const bytes = testBytes(50_000, 9);
+    const digest = await open().putBlob(bytes);
+    const next = open();
+    expect(await next.verifiedPath(digest)).toBeDefined();
+    expect(next.stats().bytesHashed).toBe(0);
+    const blob = next.layout.blobPath(digest);
+    const before = await fs.stat(blob);
+    await flipByte(blob, 100);
+    await fs.utimes(blob, before.atime, before.mtime);
+    const third = open();
+    expect(await third.verifiedPath(digest)).toBeUndefined();
+    expect(third.stats().bytesHashed).toBe(50_000);
+    expect(events.map((e) => e.kind)).toEqual(['corrupt-entry']);
   });
 
   test.each(['getBlob', 'materialize', 'verifiedPath'] as const)(
@@ -468,5 +489,80 @@ describe('size and garbage collection', () => {
     await setAge(stale, 3 * 3600);
     expect((await cache.collectGarbage(1e9)).removedTempFiles).toBe(1);
     expect(await fs.readdir(cache.layout.tmpDir)).toEqual(['fresh.tmp']);
+  });
+});
+
+describe('garbage collection after a build (collectGarbageIfDue)', () => {
+  const statePath = (): string => path.join(root, 'v1', 'gc-state.json');
+  const readState = async (): Promise<{ scannedAtMs: number; bytes: number }> =>
+    JSON.parse(await fs.readFile(statePath(), 'utf8')) as { scannedAtMs: number; bytes: number };
+
+  test('the first call scans; later ones within the bound only update the estimate', async () => {
+    const cache = open();
+    await cache.putBlob(testBytes(1000, 1));
+    const t0 = Date.now();
+    expect(await cache.collectGarbageIfDue(1e9, t0)).toEqual({
+      removedBytes: 0,
+      removedEntries: 0,
+      removedTempFiles: 0,
+    });
+    expect(await readState()).toEqual({ scannedAtMs: t0, bytes: 1000 });
+
+    await cache.putBlob(testBytes(500, 2));
+    expect(await cache.collectGarbageIfDue(1e9, t0 + 1000)).toBeUndefined();
+    expect(await readState()).toEqual({ scannedAtMs: t0, bytes: 1500 });
+    // Nothing new written: the estimate stays.
+    expect(await cache.collectGarbageIfDue(1e9, t0 + 2000)).toBeUndefined();
+    expect(await readState()).toEqual({ scannedAtMs: t0, bytes: 1500 });
+  });
+
+  test("another process's writes count: an estimate over the bound evicts", async () => {
+    const first = open();
+    const a = await first.putBlob(testBytes(1000, 1));
+    await setAge(first.layout.blobPath(a), 100);
+    const t0 = Date.now();
+    await first.collectGarbageIfDue(1e9, t0);
+
+    const second = open(); // another process: it knows only the state file
+    const b = await second.putBlob(testBytes(1000, 2));
+    // 2000 bytes estimated against a bound of 1500: a scan, and the older blob goes.
+    expect(await second.collectGarbageIfDue(1500, t0 + 1000)).toEqual({
+      removedBytes: 1000,
+      removedEntries: 1,
+      removedTempFiles: 0,
+    });
+    expect(await second.hasBlob(a)).toBe(false);
+    expect(await second.hasBlob(b)).toBe(true);
+    expect(await readState()).toEqual({ scannedAtMs: t0 + 1000, bytes: 1000 });
+  });
+
+  test('an old estimate, a damaged state file or a clock gone back means a rescan', async () => {
+    const cache = open();
+    await cache.putBlob(testBytes(1000, 1));
+    const t0 = Date.now();
+    await cache.collectGarbageIfDue(1e9, t0);
+    // Bytes written behind the estimate's back (a lost update): the rescan finds them.
+    await fs.writeFile(statePath(), JSON.stringify({ scannedAtMs: t0, bytes: 10 }));
+    expect(await cache.collectGarbageIfDue(1e9, t0 + GC_RESCAN_INTERVAL_MS - 1)).toBeUndefined();
+    expect((await readState()).bytes).toBe(10);
+    expect(await cache.collectGarbageIfDue(1e9, t0 + GC_RESCAN_INTERVAL_MS + 1)).toBeDefined();
+    expect(await readState()).toEqual({ scannedAtMs: t0 + GC_RESCAN_INTERVAL_MS + 1, bytes: 1000 });
+
+    await fs.writeFile(statePath(), '{"scannedAtMs": "yesterday"');
+    expect(await cache.collectGarbageIfDue(1e9, t0)).toBeDefined();
+    expect(await cache.collectGarbageIfDue(1e9, t0 - 1)).toBeDefined();
+    expect(await readState()).toEqual({ scannedAtMs: t0 - 1, bytes: 1000 });
+  });
+
+  test('stale temp files are removed even when no scan is due', async () => {
+    const cache = open();
+    await cache.putBlob(Buffer.from('x'));
+    const t0 = Date.now();
+    await cache.collectGarbageIfDue(1e9, t0);
+    const stale = path.join(cache.layout.tmpDir, 'stale.tmp');
+    await fs.writeFile(stale, 'old partial');
+    await setAge(stale, 3 * 3600);
+    expect(await cache.collectGarbageIfDue(1e9, t0 + 1000)).toBeUndefined();
+    expect(await exists(stale)).toBe(false);
   });
 });
