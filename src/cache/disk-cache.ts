@@ -460,13 +460,13 @@ export class DiskCache implements ActionCache {
     now: number = Date.now(),
   ): Promise<GarbageCollection | undefined> {
     const state = await this.readGcState();
-    const estimate = state === undefined ? undefined : state.bytes + this.unrecordedDelta;
+    const estimate = (state?.bytes ?? 0) + this.unrecordedDelta;
+    const scannedAtMs = state?.scannedAtMs ?? -Infinity;
+    // A clock gone back (scannedAtMs in the future) cannot date the estimate: rescan.
     if (
       state === undefined ||
-      estimate === undefined ||
       estimate > maxBytes ||
-      now - state.scannedAtMs > GC_RESCAN_INTERVAL_MS ||
-      now < state.scannedAtMs
+      !(now >= scannedAtMs && now - scannedAtMs <= GC_RESCAN_INTERVAL_MS)
     ) {
       const gc = await this.collectGarbage(maxBytes);
       this.unrecordedDelta = 0;
@@ -475,7 +475,7 @@ export class DiskCache implements ActionCache {
     }
     await this.removeStaleTempFiles();
     this.unrecordedDelta = 0;
-    await this.writeGcState({ scannedAtMs: state.scannedAtMs, bytes: Math.max(0, estimate) });
+    await this.writeGcState({ scannedAtMs, bytes: Math.max(0, estimate) });
     return undefined;
   }
 
