@@ -24,7 +24,7 @@ import {
   uniqueTempName,
 } from './file-io';
 import { LRU_TOUCH_GRANULARITY_MS, planLruEviction } from './lru-eviction';
-import { VerifiedMemo } from './verified-memo';
+import { RecordMemo, VerifiedMemo } from './verified-memo';
 
 /** Temp files older than this are leftovers of a killed writer; younger ones may be in use. */
 export const STALE_TEMP_AGE_MS = 60 * 60 * 1000;
@@ -78,22 +78,29 @@ interface Commit {
   readonly verified?: Digest;
 }
 
-/** The verification memo of each cache directory this process opened (see {@link memoOf}). */
-const MEMOS = new Map<string, VerifiedMemo>();
+/** What this process knows of the blobs and records of one cache directory. */
+interface Memos {
+  readonly blobs: VerifiedMemo;
+  readonly records: RecordMemo;
+}
+
+/** The memos of each cache directory this process opened (see {@link memosOf}). */
+const MEMOS = new Map<string, Memos>();
 
 /**
- * One memo per cache directory and process, shared by every {@link DiskCache} opened on it: the
- * server opens one per command, and without this each edit-rebuild would rehash every blob its
- * link reads. Sharing keeps the guarantee, which is per file state, not per instance: a memo entry
- * holds only while the blob's device, inode, size, mtime and ctime are those that were hashed.
+ * One set of memos per cache directory and process, shared by every {@link DiskCache} opened on
+ * it: the server opens one per command, and without this each edit-rebuild would rehash every
+ * blob its link reads and decode every record again. Sharing keeps the guarantee, which is per
+ * file state, not per instance: an entry holds only while the file's device, inode, size, mtime
+ * and ctime are those that were hashed or decoded.
  */
-function memoOf(base: string): VerifiedMemo {
-  let memo = MEMOS.get(base);
-  if (memo === undefined) {
-    memo = new VerifiedMemo();
-    MEMOS.set(base, memo);
+function memosOf(base: string): Memos {
+  let memos = MEMOS.get(base);
+  if (memos === undefined) {
+    memos = { blobs: new VerifiedMemo(), records: new RecordMemo() };
+    MEMOS.set(base, memos);
   }
-  return memo;
+  return memos;
 }
 
 /** Every entry is read-only; the CAS relies on files changing only by being replaced. */
@@ -119,6 +126,7 @@ export class DiskCache implements ActionCache {
   private readonly onEvent: CacheEventSink;
   private readonly counters = new CacheCounters();
   private readonly memo: VerifiedMemo;
+  private readonly records: RecordMemo;
   /** Total entry bytes at the last scan; undefined until the first {@link sizeBytes}. */
   private sizeAtScan: number | undefined;
   /** Bytes this instance added (or removed) since that scan. */
@@ -130,7 +138,9 @@ export class DiskCache implements ActionCache {
   constructor(root: string, opts: DiskCacheOptions = {}) {
     this.layout = new DiskLayout(root);
     this.onEvent = opts.onEvent ?? (() => undefined);
-    this.memo = memoOf(this.layout.base);
+    const memos = memosOf(this.layout.base);
+    this.memo = memos.blobs;
+    this.records = memos.records;
   }
 
   /** @inheritdoc */
@@ -363,16 +373,23 @@ export class DiskCache implements ActionCache {
     const st = fsSync.lstatSync(p, { bigint: true, throwIfNoEntry: false });
     if (st === undefined) return this.actionMiss();
     if (!st.isFile()) return await this.actionCorrupt(key, p, st, 'not a regular file');
-    let bytes: Buffer;
-    try {
-      bytes = fsSync.readFileSync(p);
-    } catch (e) {
-      if (isErrno(e, 'ENOENT')) return this.actionMiss();
-      throw e;
+    let result = this.records.get(key, st);
+    if (result === undefined) {
+      let bytes: Buffer;
+      try {
+        bytes = fsSync.readFileSync(p);
+      } catch (e) {
+        if (isErrno(e, 'ENOENT')) return this.actionMiss();
+        throw e;
+      }
+      const decoded = decodeActionRecord(bytes, key);
+      if (!decoded.ok) return this.actionCorrupt(key, p, st, decoded.failure.detail);
+      result = decoded.value;
+      // Bytes read from a file replaced or edited since the lstat are remembered under the
+      // earlier state, which the path no longer has: the next lookup reads again.
+      this.records.remember(key, st, result);
     }
-    const decoded = decodeActionRecord(bytes, key);
-    if (!decoded.ok) return this.actionCorrupt(key, p, st, decoded.failure.detail);
-    const refs = referencedBlobs(decoded.value);
+    const refs = referencedBlobs(result);
     // Completeness: an entry whose outputs were evicted is useless. Stat only; reads hash later.
     const stale: { path: string; digest?: Digest }[] = [];
     if (isStale(st)) stale.push({ path: p });
@@ -387,7 +404,7 @@ export class DiskCache implements ActionCache {
     // within the last LRU_TOUCH_GRANULARITY_MS is recent enough: skip rewriting its mtime.
     await Promise.all(stale.map((e) => this.touch(e.path, e.digest)));
     this.counters.actionHits++;
-    return decoded.value;
+    return result;
   }
 
   /** @inheritdoc Throws on a malformed result (a bug in the caller). */

@@ -1,5 +1,7 @@
 import type { BigIntStats } from 'node:fs';
+import type { ActionKey } from '../actions/action-key';
 import type { Digest } from '../util/digest';
+import type { ActionResult } from './action-result';
 
 /**
  * Remembers which blob files this process has already hashed and found intact, so repeated reads
@@ -24,6 +26,35 @@ export class VerifiedMemo {
   /** Forgets `digest` (its file was evicted or found corrupt). */
   forget(digest: Digest): void {
     this.seen.delete(digest);
+  }
+}
+
+/** At most this many decoded records are kept; past it the memo starts over (a rare reread). */
+const MAX_RECORDS = 200_000;
+
+/**
+ * Remembers the action records this process has read, decoded and validated, with the state of
+ * their files (as {@link VerifiedMemo} does for blobs): while a record's file keeps the same
+ * identity and timestamps it holds the same bytes, so a warm server's next build answers its
+ * hundreds of cached actions with one `lstat` each instead of reading and decoding every record.
+ * A record that is replaced, edited or touched for LRU is read again.
+ */
+export class RecordMemo {
+  private readonly seen = new Map<
+    ActionKey,
+    { readonly at: string; readonly result: ActionResult }
+  >();
+
+  /** The decoded record, if the file described by `stats` is the one that was decoded. */
+  get(key: ActionKey, stats: BigIntStats): ActionResult | undefined {
+    const known = this.seen.get(key);
+    return known !== undefined && known.at === fingerprint(stats) ? known.result : undefined;
+  }
+
+  /** Records that the file described by `stats` decodes to `result`. */
+  remember(key: ActionKey, stats: BigIntStats, result: ActionResult): void {
+    if (this.seen.size >= MAX_RECORDS) this.seen.clear();
+    this.seen.set(key, { at: fingerprint(stats), result });
   }
 }
 

@@ -247,6 +247,29 @@ describe('verification', () => {
     ]);
   });
 
+  test('a record decoded by an earlier instance of this process and then edited, mtime restored, is caught', async () => {
+    const d = await open().putBlob(Buffer.from('out'));
+    const key = testKey('memo');
+    const result = {
+      outputs: [{ path: 'o', digest: d, size: 3, executable: false }],
+      exitCode: 0,
+    };
+    await open().putAction(key, result);
+    const record = open().layout.actionPath(key);
+    expect(await open().getAction(key)).toEqual(result);
+    // The server's next command: another instance on the same directory.
+    expect(await open().getAction(key)).toEqual(result);
+
+    const text = await fs.readFile(record, 'utf8');
+    const before = await fs.stat(record);
+    await fs.chmod(record, 0o644);
+    await fs.writeFile(record, text.replace('"exitCode":0', '"exitCode":7'));
+    await fs.chmod(record, 0o444);
+    await fs.utimes(record, before.atime, before.mtime);
+    expect(await open().getAction(key)).toBeUndefined();
+    expect(events.map((e) => [e.what, e.id])).toEqual([['action', key]]);
+  });
+
   test('an action whose blob was deleted is a plain miss; the record stays', async () => {
     const cache = open();
     const d = await cache.putBlob(Buffer.from('gone soon'));
