@@ -206,17 +206,22 @@ export function replayIfUpToDate(
   return true;
 }
 
+/**
+ * Whether every recorded input still has its signature. The directory listings come first: they
+ * hold the workspace's sources (each file's stat signature), where an edit is, while the recorded
+ * files are mostly the SDK's (thousands of standard-library files) that rarely change.
+ */
 function unchanged(recording: Recording): boolean {
-  for (const [file, signature] of Object.entries(recording.files)) {
-    const st = fs.statSync(file, { bigint: true, throwIfNoEntry: false });
-    if ((st === undefined ? '' : statSignature(st)) !== signature) return false;
-  }
   for (const [dir, identity] of Object.entries(recording.identities)) {
     const st = fs.statSync(dir, { bigint: true, throwIfNoEntry: false });
     if (st === undefined || `${st.dev}:${st.ino}` !== identity) return false;
   }
   for (const [dir, signature] of Object.entries(recording.dirs)) {
     if (listDirectory(dir)?.signature !== signature) return false;
+  }
+  for (const [file, signature] of Object.entries(recording.files)) {
+    const st = fs.statSync(file, { bigint: true, throwIfNoEntry: false });
+    if ((st === undefined ? '' : statSignature(st)) !== signature) return false;
   }
   for (const [file, digest] of Object.entries(recording.contents)) {
     let bytes: Buffer;

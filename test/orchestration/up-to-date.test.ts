@@ -87,6 +87,70 @@ describe('a recently modified source in an up-to-date recording', () => {
   });
 });
 
+describe('the up-to-date check after an edit', () => {
+  test("stops at the edited workspace source without statting the SDK's files", () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pgobuild-utd-order-'));
+    const sdk = fs.mkdtempSync(path.join(os.tmpdir(), 'pgobuild-utd-sdk-'));
+    try {
+      fs.mkdirSync(path.join(root, 'cache'));
+      fs.mkdirSync(path.join(root, 'pgobuild-out', '.pgobuild'), { recursive: true });
+      fs.mkdirSync(path.join(root, 'lib'));
+      const source = path.join(root, 'lib', 'lib.go');
+      fs.writeFileSync(source, 'package lib\n');
+      // What the digester read: the SDK's files; the workspace's sources are in the listing of lib/.
+      const stdFiles = ['a.go', 'b.go', 'c.go'].map((f) => path.join(sdk, f));
+      for (const f of stdFiles) fs.writeFileSync(f, 'package fmt\n');
+      const signature = (f: string): string => statSignature(fs.statSync(f, { bigint: true }));
+      const old = new Date(Date.now() - 60_000);
+      for (const f of [...stdFiles, source]) fs.utimesSync(f, old, old);
+      const request = upToDateRequest({ cwd: root, diskCache: path.join(root, 'cache') }, [
+        '//...',
+      ]);
+      const recorded = recordUpToDate(
+        request,
+        {
+          root,
+          startedMs: Date.now(),
+          digested: new Map(stdFiles.map((f) => [f, signature(f)])),
+          contentDigest: () => undefined,
+          files: [],
+          packageDirs: ['lib'],
+          recursiveRoots: [],
+          bzlFiles: [],
+          moduleDirs: [],
+          diskCache: path.join(root, 'cache'),
+        },
+        [],
+        false,
+      );
+      expect(recorded).toBe(true);
+      fs.appendFileSync(source, '// edited\n');
+      // The module object up-to-date.ts reads statSync from (its namespace import binds to it).
+      const realFs = jest.requireActual<typeof fs>('node:fs');
+      const statSync = realFs.statSync;
+      const statted: string[] = [];
+      const spy = jest.spyOn(realFs, 'statSync').mockImplementation(((
+        file: fs.PathLike,
+        opts?: fs.StatSyncOptions,
+      ) => {
+        statted.push(String(file));
+        return statSync(file, opts);
+      }) as typeof fs.statSync);
+      try {
+        expect(replayIfUpToDate(root, request, 2, { emit: () => undefined }, Date.now())).toBe(
+          false,
+        );
+      } finally {
+        spy.mockRestore();
+      }
+      expect(statted.filter((f) => f.startsWith(sdk))).toEqual([]);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+      fs.rmSync(sdk, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the events of a null build right after one that executed actions', () => {
   test('say every action was cached and no process ran, without what only running it emits or places', () => {
     const ran: BuildEvent[] = [
