@@ -1,6 +1,4 @@
-import { type RuleDefinition, builtinRule } from '../src/analysis/rule-api';
 import { DefaultInfo, attr, go, goBinaryTransition, goTestTransition, rule } from '../src/rules';
-import { genrule } from './genrule';
 
 // The Go rules are written on the public rule API (`pgobuild/rules`), as a workspace's own rules
 // are: what they build is what `go(ctx)` (rules_go's go_context) declares, in the configuration
@@ -134,13 +132,3 @@ export const go_test = rule({
     return [DefaultInfo({ files: [executable] })];
   },
 });
-
-/** go_library as BUILD files call it. */
-export const goLibrary: RuleDefinition = builtinRule('go_library', go_library);
-/** go_binary as BUILD files call it. */
-export const goBinary: RuleDefinition = builtinRule('go_binary', go_binary);
-/** go_test as BUILD files call it. */
-export const goTest: RuleDefinition = builtinRule('go_test', go_test);
-
-/** Every built-in rule, in the order they are documented. */
-export const BUILTIN_RULES: readonly RuleDefinition[] = [goLibrary, goBinary, goTest, genrule];

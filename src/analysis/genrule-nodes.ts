@@ -5,13 +5,11 @@ import { scanGoFile } from '../go/scan';
 import { type Result, type SourceSpan, err, ok } from '../util';
 import { labelOf, parseLabel, shortLabel } from '../workspace';
 import type { GenericActionNode, GenericInput } from './build-graph';
-import { configuration } from './configuration';
 import { type AnalysisFailure, type AnalysisReason, diagnosticFailure } from './failure';
 import { expandGenruleCmd } from './genrule-cmd';
 import type { ReadSource } from './go-package';
 import type { GraphContext } from './graph-context';
-import type { LinkNodes } from './link-nodes';
-import { type DeclaredTarget, listAttr, stringAttr } from './rule-api';
+import { type DeclaredTarget, isExecutableRule, listAttr, stringAttr } from './rule-api';
 
 /** Where genrule finds its shell on the host (Bazel's default `--shell_executable`). */
 export const GENRULE_SHELL = '/bin/bash';
@@ -38,9 +36,12 @@ export function ruleDirOf(pkg: string): string {
   return pkg === '' ? 'pgobuild-out/bin' : `pgobuild-out/bin/${pkg}`;
 }
 
-/** Where a go_binary tool is placed in a genrule's exec root (host configuration). */
-function toolPathOf(target: DeclaredTarget): string {
-  return path.posix.join('pgobuild-out', 'host', 'bin', target.pkg, target.name);
+/**
+ * Where the outputs of a target built as a tool (host configuration) are declared: beside, not
+ * over, the same target's outputs in its own configuration. They are not placed in the workspace.
+ */
+export function hostRuleDirOf(pkg: string): string {
+  return pkg === '' ? 'pgobuild-out/host/bin' : `pgobuild-out/host/bin/${pkg}`;
 }
 
 /** The files one `srcs` or `tools` entry stands for. */
@@ -71,6 +72,11 @@ export class GenruleNodes {
     name: string,
   ) => Promise<Result<{ paths: string[]; inputs: GenericInput[] }, AnalysisFailure[]> | undefined>;
   /**
+   * An executable target (a go_binary, a workspace rule's program) built for the host as a tool,
+   * as an input at its exec-root path. Set by graph construction.
+   */
+  hostTool?: (target: DeclaredTarget) => Promise<Result<GenericInput, AnalysisFailure[]>>;
+  /**
    * The genrules whose construction led to the code running now (innermost last). It follows
    * the asynchronous call chain, including through a go_binary tool's packages whose srcs name a
    * genrule out: a genrule reached again on its own chain is a cycle, reported rather than
@@ -78,10 +84,7 @@ export class GenruleNodes {
    */
   private readonly building = new AsyncLocalStorage<readonly string[]>();
 
-  constructor(
-    private readonly ctx: GraphContext,
-    private readonly links: LinkNodes,
-  ) {}
+  constructor(private readonly ctx: GraphContext) {}
 
   /** Ends the call-chain tracking of {@link building} once no construction is under way. */
   endConstruction(): void {
@@ -254,7 +257,9 @@ export class GenruleNodes {
       if (!outs.ok) return outs;
       return ok({ paths: outs.value.map((i) => i.path), inputs: outs.value });
     }
-    if (rule?.rule.name === 'go_binary' && attr === 'tools') {
+    if (rule !== undefined && attr === 'tools' && isExecutableRule(rule.rule)) {
+      if (this.hostTool === undefined)
+        throw new Error('bug: genrule tools need graph construction');
       const tool = await this.hostTool(rule);
       if (!tool.ok) return tool;
       return ok({ paths: [tool.value.path], inputs: [tool.value] });
@@ -275,7 +280,7 @@ export class GenruleNodes {
           'wrong-target-kind',
           span,
           attr === 'tools'
-            ? `tools: ${shortLabel(rule)} is a ${rule.rule.name}; a tool is a go_binary, a genrule or a file`
+            ? `tools: ${shortLabel(rule)} is a ${rule.rule.name}; a tool is a go_binary (or another executable rule's target), a genrule or a file`
             : `srcs: ${shortLabel(rule)} is a ${rule.rule.name}; genrule srcs are files or genrules`,
         ),
       ]);
@@ -310,19 +315,6 @@ export class GenruleNodes {
         generatedInput(node.value, `${ruleDirOf(rule.pkg)}/${o.value}`, attr),
       ),
     );
-  }
-
-  /** A go_binary built for the host with PGO off, as a tool input at its exec-root path. */
-  async hostTool(rule: DeclaredTarget): Promise<Result<GenericInput, AnalysisFailure[]>> {
-    const host = configuration(this.ctx.defaultConfig.platform);
-    const link = await this.links.binaryNode(rule, host, true);
-    if (!link.ok) return link;
-    return ok({
-      kind: 'node-output',
-      path: toolPathOf(rule),
-      nodeId: link.value,
-      executable: true,
-    });
   }
 }
 

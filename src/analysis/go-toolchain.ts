@@ -57,6 +57,11 @@ export class GoToolchain implements api.GoContext {
     private readonly testRun: TestRunOptions | undefined,
     /** Records the node that makes a file this toolchain returns. */
     private readonly produced: (file: api.File, nodeId: string) => void,
+    /**
+     * The target is a tool another action runs (host configuration): its executable goes to
+     * `pgobuild-out/host/bin/<package>/<name>` and is not placed in the workspace.
+     */
+    private readonly asTool = false,
   ) {
     const p = config.platform;
     this.configuration = Object.freeze({
@@ -96,9 +101,17 @@ export class GoToolchain implements api.GoContext {
     if (compiled.pkg.sources.packageName !== 'main')
       throw new Error(`link: ${compiled.pkg.importPath} is not package main`);
     const { target, config } = this;
-    const link = await this.parts.links.binaryLink(target, compiled.pkg, compiled.nodeId, config);
+    const link = await this.parts.links.binaryLink(
+      target,
+      compiled.pkg,
+      compiled.nodeId,
+      config,
+      this.asTool,
+    );
     if (!link.ok) throw new GoAnalysisFailures(link.failure);
-    const exe = this.file(path.posix.join('pgobuild-out', 'bin', target.pkg, target.name));
+    const exe = this.file(
+      path.posix.join('pgobuild-out', this.asTool ? 'host/bin' : 'bin', target.pkg, target.name),
+    );
     this.produced(exe, link.value);
     this.root = link.value;
     return exe;
@@ -124,7 +137,7 @@ export class GoToolchain implements api.GoContext {
   private file(p: string): api.File {
     return Object.freeze({
       path: p,
-      shortPath: p.replace(/^pgobuild-out\/(bin|pkg)\//, ''),
+      shortPath: p.replace(/^pgobuild-out\/(host\/bin|bin|pkg)\//, ''),
       basename: path.posix.basename(p),
       isSource: false,
       owner: labelOf(this.target),

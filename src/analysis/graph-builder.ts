@@ -97,7 +97,7 @@ export class GraphBuilder {
       this.compiles,
       this.links,
     );
-    this.genrules = new GenruleNodes(this.ctx, this.links);
+    this.genrules = new GenruleNodes(this.ctx);
     this.userRules = new UserRuleNodes(
       this.ctx,
       this.genrules,
@@ -107,6 +107,7 @@ export class GraphBuilder {
       this.tests,
     );
     this.genrules.userRuleFiles = (pkg, name) => this.userRules.filesNamed(pkg, name);
+    this.genrules.hostTool = (target) => this.userRules.hostTool(target);
     reader.generated = async (target, rel, span) =>
       (await this.genrules.generatedSources(target, rel, span)) ??
       this.userRules.generatedSources(target, rel, span);

@@ -108,6 +108,20 @@ export function isTestRule(rule: RuleDefinition | UserRuleDefinition): boolean {
   return apiRuleOf(rule)?.test === true;
 }
 
+/** Whether `rule` declares the Go toolchain (`toolchains: ['go']`): its targets are Go packages. */
+export function usesGoToolchain(rule: RuleDefinition | UserRuleDefinition): boolean {
+  return apiRuleOf(rule)?.toolchains?.includes('go') === true;
+}
+
+/**
+ * Whether targets of `rule` are Go programs built with their own profile (`cfg:
+ * goBinaryTransition`, as go_binary): what `pgo doctor` examines, and where a test of their main
+ * package takes its profile from, as `go test` does.
+ */
+export function isGoBinaryRule(rule: RuleDefinition | UserRuleDefinition): boolean {
+  return isExecutableRule(rule) && apiRuleOf(rule)?.cfg?.name === 'go_binary';
+}
+
 /** Whether targets of `rule` are programs (a genrule's or a rule's tools run them). */
 export function isExecutableRule(rule: RuleDefinition | UserRuleDefinition): boolean {
   const r = apiRuleOf(rule);

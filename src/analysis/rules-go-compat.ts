@@ -1,6 +1,12 @@
 import { type Diagnostic, type Result, type SourceSpan, err, ok } from '../util';
 import { parseLabel } from '../workspace';
-import type { AttrValue, DeclaredTarget } from './rule-api';
+import {
+  type AttrValue,
+  type DeclaredTarget,
+  isTestRule,
+  providesGoArchive,
+  usesGoToolchain,
+} from './rule-api';
 
 /**
  * The .bzl files that define rules_go's rules, under the repository names rules_go has had
@@ -13,22 +19,30 @@ export const RULES_GO_DEF_BZL: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Rewrites rules_go spellings into pgobuild's, as the package's targets are loaded:
+ * Rewrites rules_go spellings into pgobuild's, as the package's targets are loaded, for targets
+ * of rules with the Go toolchain (go_library, go_binary, a workspace's own Go rules; other rules'
+ * attributes mean what their rule says):
  *
- * - a `go_binary` or `go_library` with `embed = [":lib"]` takes the embedded go_library's `srcs`,
+ * - a non-test target with `embed = [":lib"]` takes the embedded library's `srcs`,
  *   `deps` and `embedsrcs` (and its `importpath` when it has none), as rules_go does; so graph
  *   construction sees a go_binary with sources (Gazelle writes a main package as a `<dir>_lib`
  *   go_library plus a go_binary that embeds it);
  * - `pgoprofile = "file.pprof"` (a label relative to the package) becomes `pgo = ":file.pprof"`.
  *
  * Embedding is resolved within the package (rules_go users embed a library of the same package);
- * an embed of another package, of a missing target or of a non-library is an error at the label.
+ * an embed of another package, of a missing target or of a target that provides no
+ * GoArchiveInfo is an error at the label. A test's `embed` is the package under test, which
+ * test analysis reads.
  */
 export function desugarRulesGo(
   targets: ReadonlyMap<string, DeclaredTarget>,
 ): Result<Map<string, DeclaredTarget>, Diagnostic> {
   const out = new Map<string, DeclaredTarget>();
   for (const [name, target] of targets) {
+    if (!usesGoToolchain(target.rule)) {
+      out.set(name, target);
+      continue;
+    }
     let attrs = new Map(target.attrs);
     const profile = attrs.get('pgoprofile');
     if (profile !== undefined && profile.type === 'label') {
@@ -39,7 +53,7 @@ export function desugarRulesGo(
       attrs.delete('pgoprofile');
       attrs.set('pgo', { type: 'string', value, span: profile.span });
     }
-    if (target.rule.name !== 'go_test') {
+    if (!isTestRule(target.rule)) {
       const embedded = embeddedLibraries(target, targets);
       if (!embedded.ok) return embedded;
       attrs = mergeEmbedded(attrs, embedded.value);
@@ -71,7 +85,7 @@ function embeddedLibraries(
       return err(
         diagnostic(e.span, `embedded target '${e.value}' is not declared in this package`),
       );
-    if (lib.rule.name !== 'go_library' || lib === target)
+    if (!providesGoArchive(lib.rule) || lib === target)
       return err(
         diagnostic(
           e.span,

@@ -5,7 +5,7 @@ import { labelOf, nearestName, parseLabel, shortLabel } from '../workspace';
 import type { AnalysisFailure } from './failure';
 import type { GraphContext } from './graph-context';
 import { noModuleMessage } from './module-packages';
-import { type DeclaredTarget, listAttr } from './rule-api';
+import { type DeclaredTarget, isGoBinaryRule, listAttr, providesGoArchive } from './rule-api';
 
 /**
  * Finds the targets labels name (workspace targets from BUILD files, module packages as implicit
@@ -54,19 +54,20 @@ export class TargetLookup {
   }
 
   /**
-   * The go_binary whose main package a test's embedded target is: the target itself, or (as
-   * Gazelle lays out a command) the go_binary of the same package that embeds this go_library,
-   * recognised by containing all of its sources.
+   * The Go program (a go_binary, or a target of any rule with go_binary's transition) whose main
+   * package a test's embedded target is: the target itself, or (as Gazelle lays out a command)
+   * the program of the same package that embeds this library, recognised by containing all of
+   * its sources.
    */
   async binaryOf(underTest: DeclaredTarget): Promise<DeclaredTarget | undefined> {
-    if (underTest.rule.name === 'go_binary') return underTest;
-    if (underTest.rule.name !== 'go_library' || underTest.repo !== undefined) return undefined;
+    if (isGoBinaryRule(underTest.rule)) return underTest;
+    if (!providesGoArchive(underTest.rule) || underTest.repo !== undefined) return undefined;
     const libSrcs = listAttr(underTest, 'srcs').map((s) => s.value);
     if (libSrcs.length === 0) return undefined;
     const pkg = await this.ctx.loader.load(underTest.pkg);
     if (!pkg.ok || pkg.value === undefined) return undefined;
     return [...pkg.value.targets.values()].find((t) => {
-      if (t.rule.name !== 'go_binary') return false;
+      if (!isGoBinaryRule(t.rule)) return false;
       const srcs = new Set(listAttr(t, 'srcs').map((s) => s.value));
       return libSrcs.every((s) => srcs.has(s));
     });
@@ -87,7 +88,7 @@ export class TargetLookup {
     const pkg = [modDir, rel].filter((s) => s !== '').join('/');
     const loaded = await this.ctx.loader.load(pkg);
     if (!loaded.ok || loaded.value === undefined) return '';
-    const lib = [...loaded.value.targets.values()].find((t) => t.rule.name === 'go_library');
+    const lib = [...loaded.value.targets.values()].find((t) => providesGoArchive(t.rule));
     return lib === undefined ? '' : `; add "${shortLabel(lib)}" to deps`;
   }
 
@@ -105,7 +106,7 @@ export class TargetLookup {
       const pkg = [modDir, rel].filter((s) => s !== '').join('/');
       const loaded = await this.ctx.loader.load(pkg);
       if (!loaded.ok || loaded.value === undefined) return '';
-      const lib = [...loaded.value.targets.values()].find((t) => t.rule.name === 'go_library');
+      const lib = [...loaded.value.targets.values()].find((t) => providesGoArchive(t.rule));
       return lib === undefined ? '' : `; add "${shortLabel(lib)}" to deps`;
     }
     return `; add "${modulePackageLabel(mod.path, importPath)}" to deps (module ${mod.path} ${mod.version ?? ''})`;

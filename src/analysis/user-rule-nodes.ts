@@ -4,12 +4,13 @@ import * as api from '../rules';
 import { type Result, type SourceSpan, err, ok, unreachable } from '../util';
 import { labelOf, parseLabel, shortLabel } from '../workspace';
 import type { GenericActionNode, GenericInput } from './build-graph';
-import type { Configuration } from './configuration';
+import { type Configuration, configuration } from './configuration';
 import { type AnalysisFailure, type AnalysisReason, diagnosticFailure } from './failure';
 import {
   GENRULE_ENV,
   type GenruleNodes,
   HOST_TOOLS,
+  hostRuleDirOf,
   packagePathProblem,
   readGenerated,
   ruleDirOf,
@@ -26,6 +27,7 @@ import {
   apiRuleOf,
   isExecutableRule,
   providesGoArchive,
+  usesGoToolchain,
 } from './rule-api';
 import { type RootContext, transitionConfig } from './target-roots';
 import type { TestNodes } from './test-nodes';
@@ -47,6 +49,11 @@ const GO_PACKAGE_ATTRS: ReadonlySet<string> = new Set([
   'data',
   'pgoprofile',
 ]);
+
+/** The key of a target analysed as a tool (host configuration), beside its label's. */
+function toolKey(label: string): string {
+  return `${label} tool`;
+}
 
 /** A mnemonic names a kind of action in progress lines, events and `explain`. */
 const MNEMONIC = /^[A-Z][A-Za-z0-9]{0,39}$/;
@@ -152,9 +159,16 @@ export class UserRuleNodes {
     this.building.disable();
   }
 
-  /** The target after its implementation ran (once per command). */
-  analyse(target: DeclaredTarget): Promise<Result<UserRuleTarget, AnalysisFailure[]>> {
+  /**
+   * The target after its implementation ran (once per command and role): in its own
+   * configuration, or `asTool`, built for the host (see {@link hostTool}).
+   */
+  analyse(
+    target: DeclaredTarget,
+    asTool = false,
+  ): Promise<Result<UserRuleTarget, AnalysisFailure[]>> {
     const label = labelOf(target);
+    const key = asTool ? toolKey(label) : label;
     const chain = this.building.getStore() ?? [];
     if (chain.includes(label))
       return Promise.resolve(
@@ -166,18 +180,46 @@ export class UserRuleNodes {
           ),
         ]),
       );
-    let pending = this.targets.get(label);
+    let pending = this.targets.get(key);
     if (pending === undefined) {
       const inner = [...chain, label];
       pending = this.building
-        .run(inner, () => this.run(target))
+        .run(inner, () => this.run(target, asTool))
         .then((r) => {
-          this.done.set(label, r);
+          this.done.set(key, r);
           return r;
         });
-      this.targets.set(label, pending);
+      this.targets.set(key, pending);
     }
     return pending;
+  }
+
+  /**
+   * An executable target as a tool that another target's action runs (a genrule's `tools`, a
+   * label attribute of a rule): analysed in the host configuration, without its rule's
+   * transition (PGO off, no gotags), as Bazel builds tools in the exec configuration, with its
+   * outputs under `pgobuild-out/host/bin/`; the tool is its first DefaultInfo file. Its nodes
+   * join the graph now, or, with `uses`, with the user-rule target being analysed.
+   */
+  async hostTool(
+    target: DeclaredTarget,
+    uses?: Set<string>,
+  ): Promise<Result<GenericInput, AnalysisFailure[]>> {
+    const analysed = await this.analyse(target, true);
+    if (!analysed.ok) return analysed;
+    const program = analysed.value.files[0]?.input;
+    if (program === undefined)
+      return err([
+        failure(
+          'wrong-target-kind',
+          target.span,
+          `${shortLabel(target)} gives no file to run as a tool: its first DefaultInfo file is what runs`,
+        ),
+      ]);
+    const key = toolKey(labelOf(target));
+    if (uses !== undefined) uses.add(key);
+    else this.use(key);
+    return ok(program.kind === 'node-output' ? { ...program, executable: true } : program);
   }
 
   /**
@@ -204,8 +246,7 @@ export class UserRuleNodes {
           // named by the target's label).
           [...loaded.value.targets.values()].filter(
             (t) =>
-              !(this.building.getStore() ?? []).includes(labelOf(t)) &&
-              apiRuleOf(t.rule)?.toolchains?.includes('go') !== true,
+              !(this.building.getStore() ?? []).includes(labelOf(t)) && !usesGoToolchain(t.rule),
           );
     for (const t of candidates) {
       if (t.rule.user === undefined) continue;
@@ -268,16 +309,21 @@ export class UserRuleNodes {
     return ok(files);
   }
 
-  private async run(target: DeclaredTarget): Promise<Result<UserRuleTarget, AnalysisFailure[]>> {
+  private async run(
+    target: DeclaredTarget,
+    asTool: boolean,
+  ): Promise<Result<UserRuleTarget, AnalysisFailure[]>> {
     const rule = target.rule;
     const definition = apiRuleOf(rule);
     if (definition === undefined) throw new Error(`bug: ${rule.name} is not a public-API rule`);
     const ruleFile = rule.user?.file;
-    const config = await this.configurationOf(target, definition.cfg);
+    const config = asTool
+      ? ok(configuration(this.ctx.defaultConfig.platform))
+      : await this.configurationOf(target, definition.cfg);
     if (!config.ok) return config;
-    const goToolchain = definition.toolchains?.includes('go') === true;
+    const goToolchain = usesGoToolchain(rule);
     const owner = shortLabel(target);
-    const ruleDir = ruleDirOf(target.pkg);
+    const ruleDir = asTool ? hostRuleDirOf(target.pkg) : ruleDirOf(target.pkg);
     const attrs: Record<string, unknown> = { name: target.name };
     const files: Record<string, readonly api.File[]> = {};
     const single: Record<string, api.File | undefined> = {};
@@ -358,7 +404,7 @@ export class UserRuleNodes {
         outs.push(o.path);
       }
       if (outs.length === 0) throw new RuleError('an action must declare at least one output');
-      const id = `rule:${labelOf(target)}#${nodes.length}`;
+      const id = `rule:${asTool ? toolKey(labelOf(target)) : labelOf(target)}#${nodes.length}`;
       for (const o of outs) producers.set(o, id);
       nodes.push({
         kind: 'generic',
@@ -370,7 +416,8 @@ export class UserRuleNodes {
         env,
         inputs: dedupe([...ruleInputs, ...inputs]),
         outputs: outs,
-        placeAt: outs,
+        // A tool's outputs stay in the cache: the workspace gets the target's own.
+        placeAt: asTool ? [] : outs,
       });
     };
     const actions: api.Actions = {
@@ -450,6 +497,7 @@ export class UserRuleNodes {
           this.command?.testRun,
           (file, nodeId) =>
             refs.set(file, { file, input: { kind: 'node-output', path: file.path, nodeId } }),
+          asTool,
         )
       : undefined;
     const context = Object.freeze({
@@ -561,6 +609,12 @@ export class UserRuleNodes {
     const generated = (paths: readonly string[], inputs: readonly GenericInput[]): FileRef[] =>
       paths.map((p, i) => ({ file: outputFile(p, label), input: inputs[i] }));
 
+    // A program (go_binary, a workspace rule's executable target) is a tool: built for the host.
+    if (dep !== undefined && isExecutableRule(dep.rule)) {
+      const tool = await this.hostTool(dep, uses);
+      if (!tool.ok) return tool;
+      return made(generated([tool.value.path], [tool.value]));
+    }
     if (dep?.rule.user !== undefined) {
       const analysed = await this.analyse(dep);
       if (!analysed.ok) return analysed;
@@ -576,11 +630,6 @@ export class UserRuleNodes {
           outs.value,
         ),
       );
-    }
-    if (dep !== undefined && isExecutableRule(dep.rule)) {
-      const tool = await this.genrules.hostTool(dep);
-      if (!tool.ok) return tool;
-      return made(generated([tool.value.path], [tool.value]));
     }
     if (dep !== undefined && providesGoArchive(dep.rule)) {
       const pkgInfo = await this.resolver.resolve(dep, config.tags);

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import type { LinkNode } from '../analysis/build-graph';
 import { neutralizingFlags } from '../analysis/gc-goopts';
+import { isGoBinaryRule } from '../analysis/rule-api';
 import { analyze, openSession, reportFailures } from '../orchestration';
 import {
   decodeProfile,
@@ -120,10 +121,12 @@ export async function runDoctorCommand(
   if (
     targets.length !== 1 ||
     declared === undefined ||
-    declared.rule.name !== 'go_binary' ||
+    !isGoBinaryRule(declared.rule) ||
     link === undefined
   ) {
-    process.stderr.write(`pgobuild: pgo doctor needs one go_binary target, got ${target}\n`);
+    process.stderr.write(
+      `pgobuild: pgo doctor needs one go_binary target (or a target of a rule with goBinaryTransition), got ${target}\n`,
+    );
     return 2;
   }
   const rungs: RungReport[] = [];

@@ -25,7 +25,7 @@ import { loadStdlib } from '../go/stdlib';
 import { ModuleFetcher } from '../modules';
 import { FileDigester } from '../hashing';
 import { type Result, err, formatDiagnostic, isProcessAlive, ok } from '../util';
-import { BUILTIN_RULES } from '../../rules/go';
+import { BUILTIN_RULES } from '../analysis/builtin-rules';
 import { TsRuleFiles } from '../analysis/ts-rule-files';
 import { findWorkspaceRoot, workspaceRelative } from '../workspace';
 import { BuildRunner, type RunSummary } from './build-runner';

@@ -2,7 +2,7 @@ import { configuration } from '../../src/analysis/configuration';
 import { gotagsTransition } from '../../src/analysis/gotags';
 import type { DeclaredTarget } from '../../src/analysis/rule-api';
 import { defaultPlatform } from '../../src/go/platform';
-import { goBinary } from '../../rules/go';
+import { goBinary } from '../../src/analysis/builtin-rules';
 
 const span = { file: 'cmd/x/BUILD', line: 4, col: 5, endCol: 9 };
 

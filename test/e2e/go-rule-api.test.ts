@@ -84,7 +84,23 @@ go_program(
     srcs = ["main.go"],
     deps = ["//msg"],
 )
+
+go_test(
+    name = "prog_test",
+    srcs = ["main_test.go"],
+    embed = [":prog"],
+)
 `,
+  // The user rule's program as a genrule tool, and as the main package a test embeds.
+  'use/BUILD': `genrule(
+    name = "said",
+    outs = ["said.txt"],
+    cmd = "$(execpath //app:prog) 2> $@",
+    tools = ["//app:prog"],
+)
+`,
+  'app/main_test.go':
+    'package main\n\nimport "testing"\n\nfunc TestText(t *testing.T) { main() }\n',
   'bad/BUILD': `load("//tools/rules:go.ts", "liar", "no_toolchain")
 
 liar(name = "liar")
@@ -152,6 +168,40 @@ describe('go(ctx): the Go toolchain of the rule API', () => {
     expect({ code: r.code, stderr: r.stderr }).toMatchObject({ code: 0 });
     expect(actions(r, 'executed', 'GoCompile')).toEqual([]);
     expect(actions(r, 'cached', 'GoCompile')).toEqual(['//msg']);
+  }, 600000);
+
+  it("a user rule's program is a genrule tool built for the host, PGO off, by its implementation", () => {
+    const r = pgobuild(ws, ['build', '//use:said'], { cache });
+    expect({ code: r.code, stderr: r.stderr }).toMatchObject({ code: 0 });
+    expect(fs.readFileSync(path.join(ws, 'pgobuild-out/bin/use/said.txt'), 'utf8').trim()).toBe(
+      'from a rule',
+    );
+    // The host configuration has no profile: //msg and //app compile without one, and the
+    // tool's outputs (its link and the configuration file its rule writes) stay in the cache.
+    const compiles = [...actions(r, 'executed', 'GoCompile'), ...actions(r, 'cached', 'GoCompile')];
+    expect(compiles.filter((d) => /^\/\/(msg|app)\b/.test(d))).toEqual(['//app:prog', '//msg']);
+    expect(actions(r, 'executed', 'FileWrite')).toEqual(['//app:prog app/prog.config.json']);
+    expect(fs.existsSync(path.join(ws, 'pgobuild-out/host'))).toBe(false);
+  }, 600000);
+
+  it("a test of a user rule's program takes the program's profile, as go test does for a main package", () => {
+    const r = pgobuild(ws, ['build', '//app:prog_test'], { cache });
+    expect({ code: r.code, stderr: r.stderr }).toMatchObject({ code: 0 });
+    const compiles = [...actions(r, 'executed', 'GoCompile'), ...actions(r, 'cached', 'GoCompile')];
+    const ours = compiles.filter((d) => /^\/\/(msg|app)\b/.test(d));
+    expect(ours.length).toBeGreaterThan(0);
+    for (const d of ours) expect(d).toMatch(/pgo/);
+  }, 600000);
+
+  it('pgo doctor examines a target of a user rule with the go_binary transition', () => {
+    const r = pgobuild(ws, ['pgo', 'doctor', '//app:prog', '--inline_diff=workspace'], { cache });
+    const line = r.stdout.split('\n').find((l) => l.includes('"command":"pgo doctor"'));
+    expect({ code: r.code, stderr: r.stderr, report: line !== undefined }).toMatchObject({
+      code: 0,
+      report: true,
+    });
+    const report = JSON.parse(line as string) as { rungs: { rung: string; evidence: string }[] };
+    expect(report.rungs.find((x) => x.rung === 'profile')?.evidence).toContain('app/default.pgo');
   }, 600000);
 
   it('a rule that breaks the contract of provides or of go(ctx) is an error at its target', () => {

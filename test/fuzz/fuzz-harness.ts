@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PackageLoader } from '../../src/analysis';
 import { preprocessProfileBytes } from '../../src/pprof';
-import { BUILTIN_RULES } from '../../rules/go';
+import { BUILTIN_RULES } from '../../src/analysis/builtin-rules';
 import { REPO } from '../e2e/harness';
 
 /** A small deterministic PRNG (mulberry32), so a seed reproduces a whole run. */

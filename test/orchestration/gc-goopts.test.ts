@@ -5,7 +5,7 @@ import {
   pgoNeutralizedWarning,
 } from '../../src/analysis/gc-goopts';
 import type { DeclaredTarget } from '../../src/analysis/rule-api';
-import { goBinary } from '../../rules/go';
+import { goBinary } from '../../src/analysis/builtin-rules';
 import { buildSettings } from '../../src/go/build-info';
 
 const span = (line: number, col: number) => ({ file: 'cmd/x/BUILD', line, col, endCol: col + 4 });

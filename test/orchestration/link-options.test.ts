@@ -2,7 +2,7 @@ import * as os from 'node:os';
 import { binaryLinkopts, stampValue } from '../../src/analysis/link-options';
 import type { DeclaredTarget } from '../../src/analysis/rule-api';
 import { workspaceStatus } from '../../src/orchestration/workspace-status';
-import { goBinary } from '../../rules/go';
+import { goBinary } from '../../src/analysis/builtin-rules';
 
 const span = { file: 'cmd/x/BUILD', line: 4, col: 5, endCol: 9 };
 

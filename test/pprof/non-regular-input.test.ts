@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PackageLoader } from '../../src/analysis';
 import { runPreprocessCommand } from '../../src/pprof';
-import { BUILTIN_RULES } from '../../rules/go';
+import { BUILTIN_RULES } from '../../src/analysis/builtin-rules';
 
 /** Collects what a command writes to a stream. */
 function sink(): NodeJS.WritableStream & { text: string } {

@@ -6,7 +6,7 @@ import {
   parseQuery,
 } from '../../src/query';
 import { type Result, err, ok } from '../../src/util';
-import { goBinary, goLibrary } from '../../rules/go';
+import { goBinary, goLibrary } from '../../src/analysis/builtin-rules';
 
 describe('parseQuery', () => {
   it('parses patterns, deps, rdeps and kind, nested', () => {
