@@ -319,8 +319,10 @@ export class DiskCache implements ActionCache {
     const p = this.layout.blobPath(digest);
     // The common case, every input of every action: a blob this instance has verified (or
     // written) and left as it was. One lstat proves it (same inode, size and timestamps); only
-    // other blobs are opened and hashed.
-    const seen = await lstatIfExists(p);
+    // other blobs are opened and hashed. Synchronous, as in getAction: a link checks a hundred
+    // inputs, and a round trip through the thread pool each would wait on the event loop, busy
+    // with the build's other lookups.
+    const seen = lstatSyncIfExists(p);
     if (
       seen !== undefined &&
       seen.isFile() &&
@@ -756,6 +758,15 @@ export class DiskCache implements ActionCache {
       }
     }
     return entries;
+  }
+}
+
+function lstatSyncIfExists(p: string): BigIntStats | undefined {
+  try {
+    return fsSync.lstatSync(p, { bigint: true, throwIfNoEntry: false });
+  } catch (e) {
+    if (isErrno(e, 'ENOTDIR')) return undefined;
+    throw e;
   }
 }
 

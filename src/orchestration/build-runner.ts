@@ -231,6 +231,7 @@ export class BuildRunner {
     const scheduler = new Scheduler<NodeValue, NodeFailure>({
       keepGoing: this.opts.keepGoing,
       signal: this.opts.signal,
+      preferred: this.lastExecuted(nodes),
     });
     const jobs = selected.map((node) => ({
       id: node.id,
@@ -291,6 +292,24 @@ export class BuildRunner {
       }
     }
     return outcomes;
+  }
+
+  /**
+   * The nodes that the latest build that executed actions executed (the explain log keeps them
+   * through null builds), with everything they depend on. The scheduler starts them first: in an edit loop the same packages change again, so this
+   * is the path to the actions that will miss the cache, which then run while the thousand cache
+   * hits around them are still being looked up.
+   */
+  private lastExecuted(nodes: ReadonlyMap<string, BuildNode>): ReadonlySet<string> {
+    const preferred = new Set<string>();
+    const pending = [...this.opts.explain.recentlyExecuted()];
+    for (let id = pending.pop(); id !== undefined; id = pending.pop()) {
+      const node = nodes.get(id);
+      if (node === undefined || preferred.has(id)) continue;
+      preferred.add(id);
+      pending.push(...nodeDeps(node));
+    }
+    return preferred;
   }
 
   private async runNode(

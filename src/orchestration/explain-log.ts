@@ -37,6 +37,11 @@ interface LastBuildFile {
   readonly entries: Record<string, ExplainEntry>;
   /** Key of each node in its latest run, to tell whether `records` needs updating. */
   readonly keys: Record<string, string>;
+  /**
+   * The nodes the latest build that executed any action executed (kept through null builds, and
+   * through a replay settling the entries): where the next edit most likely is.
+   */
+  readonly recentlyExecuted?: readonly string[];
 }
 
 /** Key summaries per node across builds: large, read and written only when some key changed. */
@@ -62,18 +67,29 @@ export class ExplainLog {
     private readonly dir: string,
     private readonly previousEntries: Record<string, ExplainEntry>,
     private readonly keys: Record<string, string>,
+    private readonly previouslyExecuted: readonly string[],
   ) {}
 
   /** Opens the log of a workspace (empty if absent or from another version). */
   static async open(root: string): Promise<ExplainLog> {
     const dir = path.join(root, 'pgobuild-out', '.pgobuild');
     const last = await readJson<LastBuildFile>(path.join(dir, 'last-build.json'));
-    return new ExplainLog(dir, last?.entries ?? {}, last?.keys ?? {});
+    return new ExplainLog(
+      dir,
+      last?.entries ?? {},
+      last?.keys ?? {},
+      last === undefined ? [] : recentlyExecutedOf(last),
+    );
   }
 
   /** The entries of the last build, by node id. */
   entries(): Readonly<Record<string, ExplainEntry>> {
     return this.previousEntries;
+  }
+
+  /** The nodes the latest build that executed actions executed (see {@link LastBuildFile}). */
+  recentlyExecuted(): readonly string[] {
+    return this.previouslyExecuted;
   }
 
   /** Starts recording a new build. */
@@ -123,10 +139,14 @@ export class ExplainLog {
   /** Writes the log atomically. */
   async save(): Promise<void> {
     await fsp.mkdir(this.dir, { recursive: true });
+    const executed = Object.keys(this.entries_).filter(
+      (id) => this.entries_[id]?.status === 'executed',
+    );
     const last: LastBuildFile = {
       version: EXPLAIN_LOG_VERSION,
       entries: this.entries_,
       keys: this.keys,
+      recentlyExecuted: executed.length > 0 ? executed : this.previouslyExecuted,
     };
     await writeJsonAtomically(path.join(this.dir, 'last-build.json'), last);
     if (this.recordsChanged && this.records !== undefined) {
@@ -153,7 +173,16 @@ export function settleExplainLog(root: string): void {
   const entries: Record<string, ExplainEntry> = {};
   for (const [id, e] of Object.entries(last.entries))
     entries[id] = { ...e, status: 'cached', reasons: [] };
-  writeFileAtomicallySync(file, JSON.stringify({ ...last, entries }));
+  const settled: LastBuildFile = { ...last, entries, recentlyExecuted: recentlyExecutedOf(last) };
+  writeFileAtomicallySync(file, JSON.stringify(settled));
+}
+
+/** A log's executed nodes, else those it carried over from an earlier build. */
+function recentlyExecutedOf(last: LastBuildFile): readonly string[] {
+  const executed = Object.keys(last.entries).filter(
+    (id) => last.entries[id]?.status === 'executed',
+  );
+  return executed.length > 0 ? executed : (last.recentlyExecuted ?? []);
 }
 
 async function readJson<T extends { version: number }>(file: string): Promise<T | undefined> {

@@ -316,4 +316,43 @@ describe('Scheduler graph validation', () => {
     const outcomes = await scheduler(false).run(jobs);
     expect(countOutcomes(outcomes).done).toBe(5000);
   });
+
+  it('starts preferred jobs first, and keeps few others in flight until they have all started', async () => {
+    const started: string[] = [];
+    const cached = (id: string, deps: string[] = []): Job<string, Failure> =>
+      job(id, deps, async () => {
+        started.push(id);
+        return ok(id);
+      });
+    // Fifty cache hits, and the chain to the action an edit changed (its dependencies first).
+    const others = Array.from({ length: 50 }, (_, i) => cached(`n${i}`));
+    const chain = [cached('p1'), cached('p2', ['p1']), cached('p3', ['p2'])];
+    const s = new Scheduler<string, Failure>({
+      keepGoing: false,
+      signal: new AbortController().signal,
+      preferred: new Set(['p1', 'p2', 'p3']),
+    });
+    const outcomes = await s.run([...others, ...chain]);
+    expect(countOutcomes(outcomes).done).toBe(53);
+    expect(started[0]).toBe('p1');
+    // Each level of the chain waits for one round of what is in flight: four others, not fifty.
+    expect(started.indexOf('p3')).toBeLessThan(15);
+  });
+
+  it('lets the event loop run while a long stretch of jobs settles in microtasks', async () => {
+    let settled = 0;
+    const busy = (id: string): Job<string, Failure> =>
+      job(id, [], async () => {
+        // A cache hit costs CPU, not I/O: its promise resolves without the event loop.
+        const until = performance.now() + 0.02;
+        while (performance.now() < until);
+        settled++;
+        return ok(id);
+      });
+    let settledWhenIoRan: number | undefined;
+    setImmediate(() => (settledWhenIoRan = settled));
+    await scheduler(false).run(Array.from({ length: 2000 }, (_, i) => busy(`b${i}`)));
+    expect(settled).toBe(2000);
+    expect(settledWhenIoRan).toBeLessThan(2000);
+  });
 });
