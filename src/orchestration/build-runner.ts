@@ -296,9 +296,9 @@ export class BuildRunner {
 
   /**
    * The nodes that the latest build that executed actions executed (the explain log keeps them
-   * through null builds), with everything they depend on. The scheduler starts them first: in an edit loop the same packages change again, so this
-   * is the path to the actions that will miss the cache, which then run while the thousand cache
-   * hits around them are still being looked up.
+   * through null builds), with everything they depend on. The scheduler starts them first: in an
+   * edit loop the same packages change again, so this is the path to the actions that will miss
+   * the cache, which then run while the thousand cache hits around them are still looked up.
    */
   private lastExecuted(nodes: ReadonlyMap<string, BuildNode>): ReadonlySet<string> {
     const preferred = new Set<string>();

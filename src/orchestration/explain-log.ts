@@ -139,14 +139,14 @@ export class ExplainLog {
   /** Writes the log atomically. */
   async save(): Promise<void> {
     await fsp.mkdir(this.dir, { recursive: true });
-    const executed = Object.keys(this.entries_).filter(
-      (id) => this.entries_[id]?.status === 'executed',
-    );
     const last: LastBuildFile = {
       version: EXPLAIN_LOG_VERSION,
       entries: this.entries_,
       keys: this.keys,
-      recentlyExecuted: executed.length > 0 ? executed : this.previouslyExecuted,
+      recentlyExecuted: recentlyExecutedOf({
+        entries: this.entries_,
+        recentlyExecuted: this.previouslyExecuted,
+      }),
     };
     await writeJsonAtomically(path.join(this.dir, 'last-build.json'), last);
     if (this.recordsChanged && this.records !== undefined) {
@@ -178,7 +178,9 @@ export function settleExplainLog(root: string): void {
 }
 
 /** A log's executed nodes, else those it carried over from an earlier build. */
-function recentlyExecutedOf(last: LastBuildFile): readonly string[] {
+function recentlyExecutedOf(
+  last: Pick<LastBuildFile, 'entries' | 'recentlyExecuted'>,
+): readonly string[] {
   const executed = Object.keys(last.entries).filter(
     (id) => last.entries[id]?.status === 'executed',
   );
