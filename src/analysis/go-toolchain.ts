@@ -4,6 +4,7 @@ import { labelOf } from '../workspace';
 import type { TestRunOptions } from './build-graph';
 import type { Configuration } from './configuration';
 import type { AnalysisFailure } from './failure';
+import { hostRuleDirOf, ruleDirOf } from './genrule-nodes';
 import type { ImportResolver } from './import-resolution';
 import type { LinkNodes } from './link-nodes';
 import type { ResolvedPackage } from './resolved-package';
@@ -109,9 +110,8 @@ export class GoToolchain implements api.GoContext {
       this.asTool,
     );
     if (!link.ok) throw new GoAnalysisFailures(link.failure);
-    const exe = this.file(
-      path.posix.join('pgobuild-out', this.asTool ? 'host/bin' : 'bin', target.pkg, target.name),
-    );
+    const dir = this.asTool ? hostRuleDirOf(target.pkg) : ruleDirOf(target.pkg);
+    const exe = this.file(`${dir}/${target.name}`);
     this.produced(exe, link.value);
     this.root = link.value;
     return exe;
@@ -121,9 +121,7 @@ export class GoToolchain implements api.GoContext {
     const { target, config } = this;
     const link = await this.parts.tests.testBinaryNode(target, config);
     if (!link.ok) throw new GoAnalysisFailures(link.failure);
-    const exe = this.file(
-      path.posix.join('pgobuild-out', 'bin', target.pkg, `${target.name}.test`),
-    );
+    const exe = this.file(`${ruleDirOf(target.pkg)}/${target.name}.test`);
     this.produced(exe, link.value);
     this.root = link.value;
     if (this.testRun !== undefined) {

@@ -17,9 +17,10 @@ import { statSignature } from '../../src/util/stat-signature';
  * their stat signature alone is not trusted, so the recording keeps the digest the build used
  * and a replay compares the file's contents. The e2e suite cannot make a same-tick write (the
  * kernel changes ctime with it), so these tests give the recording a digest that differs from
- * the file's contents, as such a write would leave it.
+ * the file's contents, as such a write would leave it. And the order of the check: after an
+ * edit, the edited source is found before the SDK's thousands of files are looked at.
  */
-describe('a recently modified source in an up-to-date recording', () => {
+describe('a workspace source in an up-to-date recording', () => {
   const sha = (text: string): string => createHash('sha256').update(text).digest('hex');
   let root: string;
   let source: string;
@@ -50,7 +51,10 @@ describe('a recently modified source in an up-to-date recording', () => {
   afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
   /** What a build that read lib/lib.go (as `usedDigest`) just now depended on. */
-  const inputs = (usedDigest: string | undefined): UpToDateInputs => ({
+  const inputs = (
+    usedDigest: string | undefined,
+    more: Partial<UpToDateInputs> = {},
+  ): UpToDateInputs => ({
     root,
     startedMs: Date.now(),
     digested: new Map([[source, statSignature(fs.statSync(source, { bigint: true }))]]),
@@ -61,6 +65,7 @@ describe('a recently modified source in an up-to-date recording', () => {
     bzlFiles: [],
     moduleDirs: [],
     diskCache: path.join(root, 'cache'),
+    ...more,
   });
   const replay = (): boolean => {
     const seen: BuildEvent[] = [];
@@ -85,45 +90,19 @@ describe('a recently modified source in an up-to-date recording', () => {
     expect(recordUpToDate(request, inputs(undefined), events, false)).toBe(false);
     expect(replay()).toBe(false);
   });
-});
 
-describe('the up-to-date check after an edit', () => {
-  test("stops at the edited workspace source without statting the SDK's files", () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pgobuild-utd-order-'));
+  test("once edited, stops the check at it without statting the SDK's files", () => {
     const sdk = fs.mkdtempSync(path.join(os.tmpdir(), 'pgobuild-utd-sdk-'));
     try {
-      fs.mkdirSync(path.join(root, 'cache'));
-      fs.mkdirSync(path.join(root, 'pgobuild-out', '.pgobuild'), { recursive: true });
-      fs.mkdirSync(path.join(root, 'lib'));
-      const source = path.join(root, 'lib', 'lib.go');
-      fs.writeFileSync(source, 'package lib\n');
-      // What the digester read: the SDK's files; the workspace's sources are in the listing of lib/.
+      // What the digester read: the SDK's files; lib/lib.go is in the listing of lib/.
       const stdFiles = ['a.go', 'b.go', 'c.go'].map((f) => path.join(sdk, f));
       for (const f of stdFiles) fs.writeFileSync(f, 'package fmt\n');
-      const signature = (f: string): string => statSignature(fs.statSync(f, { bigint: true }));
       const old = new Date(Date.now() - 60_000);
       for (const f of [...stdFiles, source]) fs.utimesSync(f, old, old);
-      const request = upToDateRequest({ cwd: root, diskCache: path.join(root, 'cache') }, [
-        '//...',
-      ]);
-      const recorded = recordUpToDate(
-        request,
-        {
-          root,
-          startedMs: Date.now(),
-          digested: new Map(stdFiles.map((f) => [f, signature(f)])),
-          contentDigest: () => undefined,
-          files: [],
-          packageDirs: ['lib'],
-          recursiveRoots: [],
-          bzlFiles: [],
-          moduleDirs: [],
-          diskCache: path.join(root, 'cache'),
-        },
-        [],
-        false,
+      const digested = new Map(
+        stdFiles.map((f) => [f, statSignature(fs.statSync(f, { bigint: true }))]),
       );
-      expect(recorded).toBe(true);
+      expect(recordUpToDate(request, inputs(undefined, { digested }), events, false)).toBe(true);
       fs.appendFileSync(source, '// edited\n');
       // The module object up-to-date.ts reads statSync from (its namespace import binds to it).
       const realFs = jest.requireActual<typeof fs>('node:fs');
@@ -137,15 +116,12 @@ describe('the up-to-date check after an edit', () => {
         return statSync(file, opts);
       }) as typeof fs.statSync);
       try {
-        expect(replayIfUpToDate(root, request, 2, { emit: () => undefined }, Date.now())).toBe(
-          false,
-        );
+        expect(replay()).toBe(false);
       } finally {
         spy.mockRestore();
       }
       expect(statted.filter((f) => f.startsWith(sdk))).toEqual([]);
     } finally {
-      fs.rmSync(root, { recursive: true, force: true });
       fs.rmSync(sdk, { recursive: true, force: true });
     }
   });
