@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { forgetUpToDate } from '../src/orchestration/up-to-date';
 import { run, sleepMs } from './common';
 import { addExportedFunction, editFunctionBody } from './edits';
 
@@ -51,6 +52,19 @@ export function editLoopRun(
   record('bodyLeaf', build(), go());
   editFunctionBody(files.wide.file, files.wide.signature);
   record('bodyWide', build(), go());
+}
+
+/**
+ * A null build that analyses the workspace at `ws`: the up-to-date recording the previous build
+ * left (a build that executed actions records what the next one would do) is dropped first, as
+ * any other command would drop it. Without this it would time a replay, as
+ * {@link repeatedNullBuild} does.
+ */
+export function fullAnalysisNullBuild(ws: string, build: () => OurRun): OurRun {
+  forgetUpToDate(ws);
+  const r = build();
+  if (r.replayed) throw new Error(`${ws}: the full-analysis null build was answered by a replay`);
+  return r;
 }
 
 /**

@@ -36,6 +36,7 @@ import {
   type EditedFile,
   type OurRun,
   editLoopRun,
+  fullAnalysisNullBuild,
   repeatedNullBuild,
   restorer,
   serverPeakRssKiB,
@@ -45,7 +46,6 @@ import { measureHashing } from './hashing';
 import { type BlogPgoGain, type PgoGain, measureBlogPgoGain, measurePgoGain } from './pgo-gain';
 import { measurePreprocessing } from './profiles';
 import { type RemoteScenario, measureRemote, remoteSection } from './remote';
-import { forgetUpToDate } from '../src/orchestration/up-to-date';
 import { verdict } from './targets';
 
 const RESULTS = path.join(REPO, 'bench', 'results');
@@ -309,18 +309,6 @@ function withRss(rowsOf: Measurement[], rssKiB: number): Measurement[] {
 }
 
 /** Copies WORKSPACE and examples/ into ws, as the examples benchmarks do. */
-/**
- * A null build that analyses the workspace: the up-to-date recording the previous build left (a
- * build that executed actions records what the next one would do) is dropped first, as any other
- * command would drop it. Without this, the row would time a replay, which `rep` measures.
- */
-function fullAnalysisNullBuild(ws: string, build: () => OurRun): OurRun {
-  forgetUpToDate(ws);
-  const r = build();
-  if (r.replayed) throw new Error('bench: the full-analysis null build was answered by a replay');
-  return r;
-}
-
 function copyExamples(ws: string): void {
   fs.mkdirSync(ws, { recursive: true });
   fs.copyFileSync(path.join(REPO, 'WORKSPACE'), path.join(ws, 'WORKSPACE'));

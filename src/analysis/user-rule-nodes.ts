@@ -50,9 +50,12 @@ const GO_PACKAGE_ATTRS: ReadonlySet<string> = new Set([
   'pgoprofile',
 ]);
 
-/** The key of a target analysed as a tool (host configuration), beside its label's. */
-function toolKey(label: string): string {
-  return `${label} tool`;
+/**
+ * The key a target's analysis is kept under: its label, or, analysed as a tool (host
+ * configuration), its label marked as such.
+ */
+function analysisKey(target: DeclaredTarget, asTool: boolean): string {
+  return asTool ? `${labelOf(target)} tool` : labelOf(target);
 }
 
 /** A mnemonic names a kind of action in progress lines, events and `explain`. */
@@ -168,7 +171,7 @@ export class UserRuleNodes {
     asTool = false,
   ): Promise<Result<UserRuleTarget, AnalysisFailure[]>> {
     const label = labelOf(target);
-    const key = asTool ? toolKey(label) : label;
+    const key = analysisKey(target, asTool);
     const chain = this.building.getStore() ?? [];
     if (chain.includes(label))
       return Promise.resolve(
@@ -216,7 +219,7 @@ export class UserRuleNodes {
           `${shortLabel(target)} gives no file to run as a tool: its first DefaultInfo file is what runs`,
         ),
       ]);
-    const key = toolKey(labelOf(target));
+    const key = analysisKey(target, true);
     if (uses !== undefined) uses.add(key);
     else this.use(key);
     return ok(program.kind === 'node-output' ? { ...program, executable: true } : program);
@@ -404,7 +407,7 @@ export class UserRuleNodes {
         outs.push(o.path);
       }
       if (outs.length === 0) throw new RuleError('an action must declare at least one output');
-      const id = `rule:${asTool ? toolKey(labelOf(target)) : labelOf(target)}#${nodes.length}`;
+      const id = `rule:${analysisKey(target, asTool)}#${nodes.length}`;
       for (const o of outs) producers.set(o, id);
       nodes.push({
         kind: 'generic',
