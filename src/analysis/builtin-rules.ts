@@ -1,9 +1,10 @@
-import { genrule } from '../../rules/genrule';
+import { genrule as genruleRule } from '../../rules/genrule';
 import { go_binary, go_library, go_test } from '../../rules/go';
 import { type RuleDefinition, builtinRule } from './rule-api';
 
-// The rules every BUILD file can call without a load(). The Go rules are `rule()` values of the
-// public API (rules/go.ts imports nothing else); they get the names BUILD files call them by here.
+// The rules every BUILD file can call without a load(). They are `rule()` values of the public
+// API (rules/go.ts and rules/genrule.ts import nothing else); they get the names BUILD files call
+// them by here.
 
 /** go_library as BUILD files call it. */
 export const goLibrary: RuleDefinition = builtinRule('go_library', go_library);
@@ -11,6 +12,9 @@ export const goLibrary: RuleDefinition = builtinRule('go_library', go_library);
 export const goBinary: RuleDefinition = builtinRule('go_binary', go_binary);
 /** go_test as BUILD files call it. */
 export const goTest: RuleDefinition = builtinRule('go_test', go_test);
+
+/** genrule as BUILD files call it. */
+export const genrule: RuleDefinition = builtinRule('genrule', genruleRule);
 
 /** Every built-in rule, in the order they are documented. */
 export const BUILTIN_RULES: readonly RuleDefinition[] = [goLibrary, goBinary, goTest, genrule];

@@ -4,7 +4,7 @@ import { labelOf } from '../workspace';
 import type { TestRunOptions } from './build-graph';
 import type { Configuration } from './configuration';
 import type { AnalysisFailure } from './failure';
-import { hostRuleDirOf, ruleDirOf } from './genrule-nodes';
+import { hostRuleDirOf, ruleDirOf } from './generic-action-files';
 import type { ImportResolver } from './import-resolution';
 import type { LinkNodes } from './link-nodes';
 import type { ResolvedPackage } from './resolved-package';

@@ -4,7 +4,6 @@ import { type Diagnostic, type Result, err, ok } from '../util';
 import type { BuildGraph, StdContext, TestRunOptions } from './build-graph';
 import type { Configuration } from './configuration';
 import type { AnalysisFailure } from './failure';
-import { GenruleNodes } from './genrule-nodes';
 import { SourceReader } from './go-package';
 import { type GraphContext, type NodeProducer, buildContextOf } from './graph-context';
 import { ImportResolver } from './import-resolution';
@@ -33,8 +32,8 @@ export type { NodeProducer, ProducedOutput } from './graph-context';
  * The work is done by its parts, which share one {@link GraphContext}: {@link TargetLookup}
  * (labels to targets), {@link ImportResolver} (targets to packages), {@link StdNodes} and
  * {@link UserCompileNodes} (compiles), {@link LinkNodes} (binaries), {@link TestNodes} (tests);
- * each requested target's root comes from its rule's implementation (rules/go.ts, rules/genrule.ts,
- * or a TypeScript rule's, {@link UserRuleNodes}).
+ * each requested target's root comes from its rule's implementation (rules/go.ts, rules/genrule.ts
+ * or a TypeScript rule's, all run by {@link UserRuleNodes}).
  */
 export class GraphBuilder {
   private readonly ctx: GraphContext;
@@ -43,7 +42,6 @@ export class GraphBuilder {
   private readonly compiles: UserCompileNodes;
   private readonly links: LinkNodes;
   private readonly tests: TestNodes;
-  private readonly genrules: GenruleNodes;
   private readonly userRules: UserRuleNodes;
   readonly warnings: Diagnostic[] = [];
   /** Packages of required modules (implicit `@repo//dir:name` targets). */
@@ -97,20 +95,14 @@ export class GraphBuilder {
       this.compiles,
       this.links,
     );
-    this.genrules = new GenruleNodes(this.ctx);
     this.userRules = new UserRuleNodes(
       this.ctx,
-      this.genrules,
       this.resolver,
       this.compiles,
       this.links,
       this.tests,
     );
-    this.genrules.userRuleFiles = (pkg, name) => this.userRules.filesNamed(pkg, name);
-    this.genrules.hostTool = (target) => this.userRules.hostTool(target);
-    reader.generated = async (target, rel, span) =>
-      (await this.genrules.generatedSources(target, rel, span)) ??
-      this.userRules.generatedSources(target, rel, span);
+    reader.generated = (target, rel, span) => this.userRules.generatedSources(target, rel, span);
   }
 
   /** `--gc_goopts`: flags for every compile (set by the session before analysis). */
@@ -146,7 +138,7 @@ export class GraphBuilder {
   }
 
   /**
-   * How analysis runs a genrule whose output is a Go source (set by the session of a command that
+   * How analysis runs the action making a generated Go source (a genrule's, another rule's) (set by the session of a command that
    * runs actions; without it such a source is an analysis error).
    */
   set nodeProducer(produce: NodeProducer | undefined) {
@@ -168,7 +160,6 @@ export class GraphBuilder {
       testRun: tests,
       commandTags: this.ctx.options.tags,
       lookup: this.lookup,
-      genrules: this.genrules,
       userRules: this.userRules,
     };
     this.userRules.command = rc;
@@ -184,11 +175,10 @@ export class GraphBuilder {
         else failures.push(...result.failure.filter((f) => !failures.includes(f)));
       }
     } finally {
-      // The cycle checks of genrules and TypeScript rules follow call chains with
+      // The cycle check of rules on the public API follows call chains with
       // AsyncLocalStorage, whose hooks, once a chain was entered, cost every promise of the
       // process until disabled: the runner's thousands of actions, and every later command of
       // a warm server. A later build() enters a chain again, which enables them again.
-      this.genrules.endConstruction();
       this.userRules.endConstruction();
     }
     if (failures.length > 0) return err(failures);

@@ -20,6 +20,8 @@ export const ATTR_TYPE_OF_KIND: { readonly [K in AttrKind]: AttrType } = {
   labelList: 'label_list',
   stringList: 'string_list',
   stringDict: 'string_dict',
+  output: 'string',
+  outputList: 'string_list',
 };
 
 /** One attribute of a rule. */

@@ -3,7 +3,6 @@ import { type Result, err, ok, unreachable } from '../util';
 import type { TestRunOptions } from './build-graph';
 import type { Configuration } from './configuration';
 import type { AnalysisFailure } from './failure';
-import type { GenruleNodes } from './genrule-nodes';
 import { gotagsTransition } from './gotags';
 import { type DeclaredTarget, listAttr } from './rule-api';
 import type { TargetLookup } from './target-lookup';
@@ -16,8 +15,8 @@ export type ConfigForBinary = (
 
 /**
  * What the root of a requested target is built with: the command's choices (the configurations
- * transitions start from, how tests run) and the runners of the rules (rules on the public API,
- * Go's included, through {@link UserRuleNodes}; genrule's).
+ * transitions start from, how tests run) and the runner of the rules on the public API (the
+ * built-in ones and TypeScript rules: {@link UserRuleNodes}).
  */
 export interface RootContext {
   /** The configuration of libraries and of tests whose package has no profile. */
@@ -28,7 +27,6 @@ export interface RootContext {
   /** `--gotags`, which a binary's or test's `gotags` attribute adds to. */
   readonly commandTags: readonly string[];
   readonly lookup: TargetLookup;
-  readonly genrules: GenruleNodes;
   readonly userRules: UserRuleNodes;
 }
 
@@ -36,8 +34,8 @@ export interface RootContext {
  * A rule's implementation inside analysis: builds the node a requested target stands for (a
  * library's compile, a binary's link, a test's run, a generic action), and everything it needs;
  * undefined for a target that declares no action (a TypeScript rule giving source files only).
- * Every rule has one (rules/go.ts, rules/genrule.ts, TypeScript rules through
- * {@link UserRuleNodes}), so analysis dispatches on none of their names.
+ * Every rule is on the public API (rules/go.ts, rules/genrule.ts, TypeScript rules), run by
+ * {@link UserRuleNodes}, so analysis dispatches on none of their names.
  */
 export type RuleImplementation = (
   target: DeclaredTarget,

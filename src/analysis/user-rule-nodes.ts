@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as api from '../rules';
 import { type Result, type SourceSpan, err, ok, unreachable } from '../util';
@@ -7,20 +8,20 @@ import type { GenericActionNode, GenericInput } from './build-graph';
 import { type Configuration, configuration } from './configuration';
 import { type AnalysisFailure, type AnalysisReason, diagnosticFailure } from './failure';
 import {
-  GENRULE_ENV,
-  type GenruleNodes,
+  ACTION_ENV,
   HOST_TOOLS,
   hostRuleDirOf,
   packagePathProblem,
   readGenerated,
   ruleDirOf,
   sourceFileInput,
-} from './genrule-nodes';
+} from './generic-action-files';
 import type { ReadSource } from './go-package';
 import { GoAnalysisFailures, GoToolchain } from './go-toolchain';
 import type { GraphContext } from './graph-context';
 import type { ImportResolver } from './import-resolution';
 import type { LinkNodes } from './link-nodes';
+import { type ExpansionProblem, expandMakeVariables, problemSpan } from './make-variables';
 import {
   type AttrValue,
   type DeclaredTarget,
@@ -105,7 +106,6 @@ export class UserRuleNodes {
 
   constructor(
     private readonly ctx: GraphContext,
-    private readonly genrules: GenruleNodes,
     private readonly resolver: ImportResolver,
     private readonly compiles: UserCompileNodes,
     private readonly links: LinkNodes,
@@ -239,20 +239,32 @@ export class UserRuleNodes {
     const loaded = await this.ctx.loader.load(pkg);
     if (!loaded.ok || loaded.value === undefined) return undefined;
     const ruleDir = ruleDirOf(pkg);
+    const targets = [...loaded.value.targets.values()];
     const named = loaded.value.targets.get(name);
+    const predeclaring =
+      named === undefined
+        ? targets.find((t) => outputNames(t).some((o) => o.value === name))
+        : undefined;
+    const owner = named ?? predeclaring;
+    // A source file of the package is what its name stands for, unless a target or an output
+    // attribute claims the name: no rule needs to run to know it.
+    if (owner === undefined && isFile(path.join(this.ctx.root, pkg, name))) return undefined;
     const candidates =
-      named !== undefined
-        ? [named]
-        : // Which files a target declares is its implementation's answer: run them (not the
-          // targets being analysed, which cannot read their own outputs, nor those of rules with
-          // the Go toolchain, whose Go actions join the graph when they run: their files are
-          // named by the target's label).
-          [...loaded.value.targets.values()].filter(
+      owner !== undefined
+        ? [owner]
+        : // Which files a TypeScript rule's target declares is otherwise its implementation's
+          // answer: run them (not the targets being analysed, which cannot read their own
+          // outputs, nor those of rules with the Go toolchain, whose Go actions join the graph
+          // when they run: their files are named by the target's label). Built-in rules declare
+          // no other files than their output attributes' (genrule's outs).
+          targets.filter(
             (t) =>
-              !(this.building.getStore() ?? []).includes(labelOf(t)) && !usesGoToolchain(t.rule),
+              t.rule.user !== undefined &&
+              !(this.building.getStore() ?? []).includes(labelOf(t)) &&
+              !usesGoToolchain(t.rule),
           );
     for (const t of candidates) {
-      if (t.rule.user === undefined) continue;
+      if (!runsForFiles(t.rule)) continue;
       const analysed = await this.analyse(t);
       if (!analysed.ok) return analysed;
       const refs =
@@ -330,9 +342,30 @@ export class UserRuleNodes {
     const attrs: Record<string, unknown> = { name: target.name };
     const files: Record<string, readonly api.File[]> = {};
     const single: Record<string, api.File | undefined> = {};
+    const outputs: Record<string, api.File | readonly api.File[] | undefined> = {};
     const refs = new Map<api.File, FileRef>();
+    /** The paths each label of the label attributes stands for, for `$(location …)`. */
+    const locations = new Map<string, readonly string[]>();
     const uses = new Set<string>();
     const failures: AnalysisFailure[] = [];
+    // The files the target makes: its output attributes' now, then the implementation's.
+    const declared = new Map<string, api.File>();
+    /** Declares output `name` of the target, or says why it cannot be one. */
+    const declare = (name: string): api.File | string => {
+      const problem = outProblem(name);
+      if (problem !== undefined) return problem;
+      const p = `${ruleDir}/${name}`;
+      if (declared.has(p)) return `'${name}' is declared twice`;
+      const f: api.File = Object.freeze({
+        path: p,
+        shortPath: target.pkg === '' ? name : `${target.pkg}/${name}`,
+        basename: path.posix.basename(name),
+        isSource: false,
+        owner: labelOf(target),
+      });
+      declared.set(p, f);
+      return f;
+    };
 
     for (const [name, spec] of Object.entries(definition.attrs)) {
       const value = target.attrs.get(name);
@@ -353,10 +386,25 @@ export class UserRuleNodes {
           }
           for (const r of t.value.refs) refs.set(r.file, r);
           resolved.push(t.value.target);
+          locations.set(
+            t.value.target.label,
+            t.value.target.files.map((f) => f.path),
+          );
         }
         attrs[name] = spec.kind === 'label' ? resolved[0] : resolved;
         files[name] = resolved.flatMap((t) => t.files);
         if (spec.kind === 'label') single[name] = resolved[0]?.files[0];
+      } else if (spec.kind === 'output' || spec.kind === 'outputList') {
+        // Predeclared outputs: declared before the implementation runs, which must write them.
+        attrs[name] = plainValue(value, spec);
+        const made: api.File[] = [];
+        for (const entry of namesWritten(value)) {
+          const f = declare(entry.value);
+          if (typeof f === 'string')
+            failures.push(failure('bad-attribute', entry.span, `${name}: ${f}`));
+          else made.push(f);
+        }
+        outputs[name] = spec.kind === 'output' ? made[0] : Object.freeze(made);
       } else {
         attrs[name] = plainValue(value, spec);
       }
@@ -364,7 +412,6 @@ export class UserRuleNodes {
     if (failures.length > 0) return err(failures);
 
     // What the implementation declares; checked and turned into nodes once it returns.
-    const declared = new Map<string, api.File>();
     const producers = new Map<string, string>();
     const nodes: GenericActionNode[] = [];
     const ruleInputs: GenericInput[] =
@@ -425,18 +472,8 @@ export class UserRuleNodes {
     };
     const actions: api.Actions = {
       declareFile: (name) => {
-        const problem = outProblem(name);
-        if (problem !== undefined) throw new RuleError(`declareFile: ${problem}`);
-        const p = `${ruleDir}/${name}`;
-        if (declared.has(p)) throw new RuleError(`declareFile: '${name}' is declared twice`);
-        const f: api.File = Object.freeze({
-          path: p,
-          shortPath: target.pkg === '' ? name : `${target.pkg}/${name}`,
-          basename: path.posix.basename(name),
-          isSource: false,
-          owner: labelOf(target),
-        });
-        declared.set(p, f);
+        const f = declare(name);
+        if (typeof f === 'string') throw new RuleError(`declareFile: ${f}`);
         return f;
       },
       write: (file, content, opts) => {
@@ -450,7 +487,7 @@ export class UserRuleNodes {
             { kind: 'content', path: staged, content },
           ],
           [file],
-          GENRULE_ENV,
+          ACTION_ENV,
           'FileWrite',
           `${owner} ${file.shortPath}`,
         );
@@ -474,13 +511,17 @@ export class UserRuleNodes {
           program = tool.path;
         }
         for (const f of args.inputs ?? []) inputs.push(inputOf(f, 'run: input'));
+        for (const f of args.tools ?? []) {
+          const tool = inputOf(f, 'run: tool');
+          inputs.push(tool.kind === 'node-output' ? { ...tool, executable: true } : tool);
+        }
         for (const a of args.arguments ?? [])
           if (typeof a !== 'string') throw new RuleError('run: arguments must be strings');
         addNode(
           [`\${EXECROOT}/${program}`, ...(args.arguments ?? [])],
           inputs,
           args.outputs,
-          { ...GENRULE_ENV, ...(args.env ?? {}) },
+          { ...ACTION_ENV, ...(args.env ?? {}) },
           mnemonic,
           args.progressMessage ?? owner,
         );
@@ -503,11 +544,42 @@ export class UserRuleNodes {
           asTool,
         )
       : undefined;
+    const outRoot = asTool ? hostRuleDirOf('') : ruleDirOf('');
+    const makeVariables: api.MakeVariables = Object.freeze({
+      GOOS: config.value.platform.goos,
+      GOARCH: config.value.platform.goarch,
+      BINDIR: outRoot,
+      GENDIR: outRoot,
+    });
+    const labelAttrs = Object.entries(definition.attrs)
+      .filter(([, a]) => a.kind === 'label' || a.kind === 'labelList')
+      .map(([name]) => name);
+    const expand = (
+      attribute: string,
+      text: string,
+      substitutions: Readonly<Record<string, string>> = {},
+    ): string => {
+      if (typeof text !== 'string')
+        throw new RuleError('expandMakeVariables: text must be a string');
+      const expanded = expandMakeVariables(text, {
+        locate: (label) => {
+          const parsed = parseLabel(label, target.pkg);
+          return parsed.ok ? locations.get(labelOf(parsed.value)) : undefined;
+        },
+        labelAttrs,
+        variables: { ...makeVariables, ...substitutions },
+      });
+      if (!expanded.ok) throw new ExpansionFailure(attribute, text, expanded.failure);
+      return expanded.value;
+    };
     const context = Object.freeze({
       label: labelOf(target),
       attr: Object.freeze(attrs),
       files: Object.freeze(files),
       file: Object.freeze(single),
+      outputs: Object.freeze(outputs),
+      var: makeVariables,
+      expandMakeVariables: expand,
       actions: Object.freeze(actions),
       toolchains: Object.freeze(toolchain === undefined ? {} : { go: toolchain }),
     }) as unknown as api.RuleContext<api.Attrs>;
@@ -517,6 +589,12 @@ export class UserRuleNodes {
       providers = await definition.implementation(context);
     } catch (e) {
       if (e instanceof GoAnalysisFailures) return err(e.failures);
+      if (e instanceof ExpansionFailure) return err([e.at(this.ctx.root, target)]);
+      if (e instanceof api.RuleFailure) {
+        const span =
+          (e.attr === undefined ? undefined : target.attrs.get(e.attr)?.span) ?? target.span;
+        return err([failure('bad-attribute', span, `${owner}: ${e.message}`)]);
+      }
       // A built-in rule's exception is a bug in pgobuild (the command's boundary reports it).
       if (ruleFile === undefined) throw e;
       return err([implementationFailure(target, ruleFile, e)]);
@@ -618,21 +696,11 @@ export class UserRuleNodes {
       if (!tool.ok) return tool;
       return made(generated([tool.value.path], [tool.value]));
     }
-    if (dep?.rule.user !== undefined) {
+    if (dep !== undefined && runsForFiles(dep.rule)) {
       const analysed = await this.analyse(dep);
       if (!analysed.ok) return analysed;
       uses.add(labelOf(dep));
       return made([...analysed.value.files], analysed.value.goArchive);
-    }
-    if (dep?.rule.name === 'genrule') {
-      const outs = await this.genrules.outsOf(dep, 'srcs');
-      if (!outs.ok) return outs;
-      return made(
-        generated(
-          outs.value.map((i) => i.path),
-          outs.value,
-        ),
-      );
     }
     if (dep !== undefined && providesGoArchive(dep.rule)) {
       const pkgInfo = await this.resolver.resolve(dep, config.tags);
@@ -698,6 +766,66 @@ export class UserRuleNodes {
 /** An implementation's own error (a thrown {@link RuleError} or a bug in the rule). */
 class RuleError extends Error {}
 
+/** A substitution `ctx.expandMakeVariables` could not expand: an error at the attribute. */
+class ExpansionFailure extends Error {
+  constructor(
+    readonly attribute: string,
+    readonly text: string,
+    readonly problem: ExpansionProblem,
+  ) {
+    super(problem.message);
+  }
+
+  /**
+   * The failure at the attribute's place in `target`'s BUILD file: at the substitution when
+   * `text` is the attribute's value as written on one line, else at the attribute (or target).
+   */
+  at(root: string, target: DeclaredTarget): AnalysisFailure {
+    const written = target.attrs.get(this.attribute);
+    const span =
+      written?.type === 'string' && written.value === this.text
+        ? problemSpan(root, written.span, this.text, this.problem)
+        : (written?.span ?? target.span);
+    return failure(
+      'bad-attribute',
+      span,
+      `${shortLabel(target)}: ${this.attribute}: ${this.problem.message}`,
+    );
+  }
+}
+
+/**
+ * Whether a target of `rule` is analysed, by running its implementation, when another target
+ * names it or its files: every rule's but the built-in Go rules', whose targets other targets
+ * compile from their attributes (as rules_go's GoInfo).
+ */
+function runsForFiles(rule: DeclaredTarget['rule']): boolean {
+  return rule.user !== undefined || !usesGoToolchain(rule);
+}
+
+function isFile(absPath: string): boolean {
+  return fs.statSync(absPath, { throwIfNoEntry: false })?.isFile() === true;
+}
+
+/** The file names written for a target's output attributes (genrule's `outs`), with spans. */
+function outputNames(
+  t: DeclaredTarget,
+): readonly { readonly value: string; readonly span: SourceSpan }[] {
+  const rule = apiRuleOf(t.rule);
+  if (rule === undefined) return [];
+  return Object.entries(rule.attrs)
+    .filter(([, a]) => a.kind === 'output' || a.kind === 'outputList')
+    .flatMap(([name]) => namesWritten(t.attrs.get(name)));
+}
+
+/** The file names an output attribute's value holds, with spans. */
+function namesWritten(
+  value: AttrValue | undefined,
+): readonly { readonly value: string; readonly span: SourceSpan }[] {
+  if (value?.type === 'string') return [{ value: value.value, span: value.span }];
+  return value?.type === 'string_list' ? value.value : [];
+}
+
 /**
  * The labels written for a label attribute, or its default's (whose errors point at the target,
  * `at`, since the BUILD file does not write them).
@@ -724,6 +852,7 @@ function plainValue(value: AttrValue | undefined, spec: api.Attr): unknown {
     if (fallback !== undefined) return fallback;
     switch (spec.kind) {
       case 'string':
+      case 'output':
         return '';
       case 'int':
         return 0;
@@ -731,6 +860,7 @@ function plainValue(value: AttrValue | undefined, spec: api.Attr): unknown {
         return false;
       case 'stringList':
       case 'labelList':
+      case 'outputList':
         return Object.freeze([]);
       case 'stringDict':
         return Object.freeze({});

@@ -26,7 +26,15 @@ export interface File {
 
 /** The kinds of attributes a rule declares, named as Bazel's `attr` module names them. */
 export type AttrKind =
-  'string' | 'int' | 'bool' | 'label' | 'labelList' | 'stringList' | 'stringDict';
+  | 'string'
+  | 'int'
+  | 'bool'
+  | 'label'
+  | 'labelList'
+  | 'stringList'
+  | 'stringDict'
+  | 'output'
+  | 'outputList';
 
 /** What each attribute kind holds in `ctx.attr`. */
 export interface AttrValues {
@@ -37,6 +45,9 @@ export interface AttrValues {
   labelList: readonly Target[];
   stringList: readonly string[];
   stringDict: Readonly<Record<string, string>>;
+  /** An output's file name as written (its {@link File} is in `ctx.outputs`). */
+  output: string;
+  outputList: readonly string[];
 }
 
 /** One declared attribute. */
@@ -48,7 +59,9 @@ export interface Attr<K extends AttrKind = AttrKind> {
     ? string
     : K extends 'labelList'
       ? readonly string[]
-      : AttrValues[K];
+      : K extends 'output' | 'outputList'
+        ? never
+        : AttrValues[K];
   /**
    * For `label`/`labelList`: whether source files may be named (true), only files with these
    * extensions (`['.go', '.txt']`), or only targets (false, the default).
@@ -87,6 +100,12 @@ function makeAttr<K extends AttrKind>(
   });
 }
 
+/** Options of output attributes (Bazel's `attr.output()`: no default). */
+export interface OutputAttrOptions {
+  readonly mandatory?: boolean;
+  readonly doc?: string;
+}
+
 /** Attribute constructors, as Bazel's `attr.string()`, `attr.label_list()`… */
 export const attr = Object.freeze({
   string: (opts: AttrOptions<string> = {}): Attr<'string'> => makeAttr('string', opts),
@@ -99,6 +118,14 @@ export const attr = Object.freeze({
     makeAttr('stringList', opts),
   stringDict: (opts: AttrOptions<Readonly<Record<string, string>>> = {}): Attr<'stringDict'> =>
     makeAttr('stringDict', opts),
+  /**
+   * A predeclared output (Bazel's `attr.output()`): the BUILD file names the file, relative to the
+   * package (`out = "gen.go"`); it is declared before the implementation runs, which must write it
+   * (`ctx.outputs.<attr>`). Other targets may name it as `gen.go` or `:gen.go`.
+   */
+  output: (opts: OutputAttrOptions = {}): Attr<'output'> => makeAttr('output', opts),
+  /** Predeclared outputs (Bazel's `attr.output_list()`, as genrule's `outs`): see {@link output}. */
+  outputList: (opts: OutputAttrOptions = {}): Attr<'outputList'> => makeAttr('outputList', opts),
 });
 
 /** A rule's attributes by name (`name` is implicit, as in Bazel). */
@@ -162,6 +189,11 @@ export interface RunArgs {
   readonly outputs: readonly File[];
   /** The environment (nothing is inherited): `PATH=/bin:/usr/bin:/usr/local/bin`, then these. */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Programs the command runs besides `executable` (Bazel's `tools`): inputs placed executable,
+   * e.g. a genrule's `tools` named in its command line.
+   */
+  readonly tools?: readonly File[];
   /** The action's kind in progress lines and events (`Stringer`); `Action` by default. */
   readonly mnemonic?: string;
   readonly progressMessage?: string;
@@ -180,6 +212,11 @@ export interface Actions {
 /** Only the label attributes of `A`. */
 type LabelAttrNames<A extends Attrs> = {
   [K in keyof A]: A[K]['kind'] extends 'label' | 'labelList' ? K : never;
+}[keyof A];
+
+/** Only the output attributes of `A`. */
+type OutputAttrNames<A extends Attrs> = {
+  [K in keyof A]: A[K]['kind'] extends 'output' | 'outputList' ? K : never;
 }[keyof A];
 
 /** Only the single-label attributes of `A`. */
@@ -268,6 +305,16 @@ export function go(ctx: { readonly toolchains: { readonly go?: GoContext } }): G
 /** The toolchains a rule may declare (Bazel's `toolchains = [...]`). */
 export type ToolchainName = 'go';
 
+/** The make variables of a configuration (`ctx.var`), which `$(NAME)` expands to. */
+export interface MakeVariables {
+  readonly GOOS: string;
+  readonly GOARCH: string;
+  /** The output root the target's declared files are under (`pgobuild-out/bin`). */
+  readonly BINDIR: string;
+  /** The same as BINDIR (Bazel's genfiles root is its bin root). */
+  readonly GENDIR: string;
+}
+
 /** What an implementation receives. */
 export interface RuleContext<A extends Attrs> {
   /** `//pkg:name`. */
@@ -277,6 +324,32 @@ export interface RuleContext<A extends Attrs> {
   readonly files: { readonly [K in LabelAttrNames<A>]: readonly File[] };
   /** The one file of each single-label attribute (Bazel's `ctx.file`), when it has exactly one. */
   readonly file: { readonly [K in SingleLabelAttrNames<A>]: File | undefined };
+  /**
+   * The files of each output attribute (Bazel's `ctx.outputs`), declared before the
+   * implementation runs: one {@link File} (undefined when not set) for `attr.output`, a list for
+   * `attr.outputList`.
+   */
+  readonly outputs: {
+    readonly [K in OutputAttrNames<A>]: A[K]['kind'] extends 'output'
+      ? File | undefined
+      : readonly File[];
+  };
+  /** Make variables of the target's configuration (Bazel's `ctx.var`). */
+  readonly var: MakeVariables;
+  /**
+   * `text`, the value of string attribute `attribute`, with Bazel's substitutions expanded, as
+   * genrule expands `cmd`: `$(location X)`, `$(locations X)`, `$(execpath X)`, `$(execpaths X)`,
+   * `$(rootpath X)`, `$(rootpaths X)` for a label X named in one of the target's label attributes;
+   * `$(NAME)` (and `$N` for a one-character name, as Make's `$@`) from `substitutions`, then
+   * {@link var}; `$$` for a literal `$`. Anything else after a `$` fails the analysis with an
+   * error at that place in the BUILD file (a shell variable is written `$$VAR`).
+   * Lists are joined with spaces and, like Bazel's, not quoted.
+   */
+  expandMakeVariables(
+    attribute: string,
+    text: string,
+    substitutions?: Readonly<Record<string, string>>,
+  ): string;
   readonly actions: Actions;
   /** The toolchains the rule declares: `ctx.toolchains.go` (or `go(ctx)`) for `['go']`. */
   readonly toolchains: { readonly go?: GoContext };
@@ -286,6 +359,28 @@ export interface RuleContext<A extends Attrs> {
 export type Implementation<A extends Attrs> = (
   ctx: RuleContext<A>,
 ) => readonly Provider[] | Promise<readonly Provider[]>;
+
+/**
+ * The error {@link fail} throws: the target's analysis fails with `message`, shown at `attr`'s
+ * place in the BUILD file (or at the target), exit code 2.
+ */
+export class RuleFailure extends Error {
+  override readonly name = 'RuleFailure';
+  constructor(
+    message: string,
+    readonly attr: string | undefined,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Stops the implementation with an error about the target (Bazel's `fail(msg, attr = …)`), shown
+ * at the attribute `attr` as written in the BUILD file, else at the target.
+ */
+export function fail(message: string, opts: { readonly attr?: string } = {}): never {
+  throw new RuleFailure(message, opts.attr);
+}
 
 /** What `rule()` takes besides `attrs` and `implementation` (Bazel's `rule()` parameters). */
 export interface RuleOptions {

@@ -9,7 +9,7 @@ import { type CliRun, actions, finished, makeWorkspace, pgobuild, tempDir } from
  * every action, are keyed on the rule file, and their mistakes are clear errors.
  */
 
-const RULES = `import { DefaultInfo, attr, rule } from 'pgobuild/rules';
+const RULES = `import { DefaultInfo, attr, fail, rule } from 'pgobuild/rules';
 
 /** A Go file declaring \`const Version\`. */
 export const go_version = rule({
@@ -85,6 +85,21 @@ export const peek = rule({
       arguments: ['-c', \`cat version/secret.txt > \${out.path}\`],
       outputs: [out],
     });
+    return [DefaultInfo({ files: [out] })];
+  },
+});
+
+/** Expands a template into a predeclared output, as genrule expands its command. */
+export const template = rule({
+  attrs: {
+    src: attr.label({ mandatory: true, allowFiles: ['.txt'] }),
+    text: attr.string({ mandatory: true }),
+    out: attr.output({ mandatory: true }),
+  },
+  implementation: (ctx) => {
+    const out = ctx.outputs.out;
+    if (out === undefined || !out.basename.endsWith('.go')) fail('out must be a .go file', { attr: 'out' });
+    ctx.actions.write(out, ctx.expandMakeVariables('text', ctx.attr.text, { PKG: 'tmpl' }));
     return [DefaultInfo({ files: [out] })];
   },
 });
@@ -169,12 +184,56 @@ genrule(
     cmd = "grep -c func $< > $@",
 )
 `,
+  'tmpl/BUILD': `load("//tools/rules:rules.ts", "files", "template")
+
+files(
+    name = "notes",
+    srcs = ["notes.txt"],
+)
+
+template(
+    name = "gen",
+    src = ":notes",
+    text = "package $(PKG)\\n\\n// Where is expanded.\\nconst Where = \\"$(location :notes) $(GOOS)/$(GOARCH) $(BINDIR)\\"\\n",
+    out = "tmpl.go",
+)
+
+go_library(
+    name = "tmpl",
+    srcs = ["tmpl.go"],
+)
+`,
+  'tmpl/notes.txt': 'notes\n',
+  'cmd/where/BUILD':
+    'go_binary(\n    name = "where",\n    srcs = ["main.go"],\n    deps = ["//tmpl"],\n)\n',
+  'cmd/where/main.go':
+    'package main\n\nimport "example.com/ur/tmpl"\n\nfunc main() { println(tmpl.Where) }\n',
+  'tmplbad/BUILD': `load("//tools/rules:rules.ts", "template")
+
+template(
+    name = "bad_out",
+    src = "notes.txt",
+    text = "x",
+    out = "bad.txt",
+)
+
+template(
+    name = "bad_var",
+    src = "notes.txt",
+    text = "x $(NOPE) y",
+    out = "v.go",
+)
+`,
+  'tmplbad/notes.txt': 'notes\n',
   'grouped/grouped.go': 'package grouped\n\n// One is one.\nfunc One() int { return 1 }\n',
   'cmd/app/BUILD':
     'go_binary(\n    name = "app",\n    srcs = ["main.go"],\n    deps = ["//version"],\n)\n',
   'cmd/app/main.go':
     'package main\n\nimport "example.com/ur/version"\n\nfunc main() { println(version.Version, version.Banner) }\n',
 };
+
+const GOOS = process.platform;
+const GOARCH = process.arch === 'x64' ? 'amd64' : process.arch;
 
 /** The mnemonics of the actions a run executed, sorted. */
 function executedMnemonics(run: CliRun): string[] {
@@ -300,5 +359,40 @@ describe('rules written in TypeScript', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/cat: version\/secret\.txt: No such file or directory/);
     expect(finished(pgobuild(ws, ['build', '//version:peek'], { cache })).exitCode).toBe(1);
+  }, 600000);
+
+  it('a predeclared output (attr.output) is named by a go_library; its text expands make variables and $(location)', () => {
+    const run = pgobuild(ws, ['build', '//cmd/where'], { cache });
+    expect({ code: run.code, stderr: run.stderr }).toMatchObject({ code: 0 });
+    expect(actions(run, 'executed', 'FileWrite')).toEqual(['//tmpl:gen tmpl/tmpl.go']);
+    const where = spawnSync(path.join(ws, 'pgobuild-out/bin/cmd/where/where'), {
+      encoding: 'utf8',
+    }).stderr.trim();
+    expect(where).toBe(`tmpl/notes.txt ${GOOS}/${GOARCH} pgobuild-out/bin`);
+  }, 600000);
+
+  it('fail(message, { attr }) is an error at the attribute in the BUILD file, exit 2', () => {
+    const run = pgobuild(ws, ['build', '//tmplbad:bad_out'], { cache });
+    expect(run.code).toBe(2);
+    // Only its own: the broken target beside it, which no label names, is not analysed.
+    const errors = run.events.filter((e) => e.type === 'diagnostic' && e.severity === 'error');
+    expect(errors).toHaveLength(1);
+    const d = errors[0];
+    expect(d).toMatchObject({
+      message: '//tmplbad:bad_out: out must be a .go file',
+      file: 'tmplbad/BUILD',
+      line: 7,
+    });
+  }, 600000);
+
+  it('a bad substitution in ctx.expandMakeVariables is an error at its column, exit 2', () => {
+    const run = pgobuild(ws, ['build', '//tmplbad:bad_var'], { cache });
+    expect(run.code).toBe(2);
+    const d = run.events.find((e) => e.type === 'diagnostic' && e.severity === 'error');
+    // tmplbad/BUILD line 13: `    text = "x $(NOPE) y",`; $(NOPE) starts at column 15.
+    expect(d).toMatchObject({ file: 'tmplbad/BUILD', line: 13, col: 15 });
+    expect(d?.type === 'diagnostic' ? d.message : '').toContain(
+      '//tmplbad:bad_var: text: unknown variable $(NOPE)',
+    );
   }, 600000);
 });
