@@ -39,8 +39,8 @@ const WRITE_TOOL = '/usr/bin/install';
 
 /**
  * The attributes of a rule with the Go toolchain that `go(ctx)` reads, as go build reads a
- * package (imports choose among deps, module packages, generated sources, data directories):
- * they are not resolved into `ctx.attr`.
+ * package (imports choose among deps, module packages, generated sources, data directories).
+ * In `ctx.attr` their Go packages give their label only ({@link UserRuleNodes.goPackageAttr}).
  */
 const GO_PACKAGE_ATTRS: ReadonlySet<string> = new Set([
   'srcs',
@@ -80,6 +80,8 @@ interface FileRef {
   readonly file: api.File;
   /** Undefined for a declared file no action has produced yet. */
   readonly input: GenericInput | undefined;
+  /** The targets whose nodes join the graph once an action reads the file (else: none). */
+  readonly usedBy?: readonly string[];
 }
 
 /**
@@ -369,17 +371,20 @@ export class UserRuleNodes {
 
     for (const [name, spec] of Object.entries(definition.attrs)) {
       const value = target.attrs.get(name);
+      const goPackage = goToolchain && GO_PACKAGE_ATTRS.has(name);
       if (
         (spec.kind === 'label' || spec.kind === 'labelList') &&
-        goToolchain &&
-        GO_PACKAGE_ATTRS.has(name)
+        goPackage &&
+        rule.user === undefined
       ) {
-        // go(ctx) reads it.
+        // go(ctx) reads it; a built-in rule's implementation does not (no need to resolve it).
       } else if (spec.kind === 'label' || spec.kind === 'labelList') {
         const written = labelsOf(value, spec, target.span);
         const resolved: api.Target[] = [];
         for (const { label, span } of written) {
-          const t = await this.targetOf(target, name, spec, label, span, uses, config.value);
+          const t = goPackage
+            ? await this.goPackageAttr(target, name, spec, label, span, config.value)
+            : await this.targetOf(target, name, spec, label, span, uses, config.value);
           if (!t.ok) {
             failures.push(...t.failure);
             continue;
@@ -427,7 +432,10 @@ export class UserRuleNodes {
           ];
     const inputOf = (f: api.File, what: string): GenericInput => {
       const ref = refs.get(f);
-      if (ref?.input !== undefined) return ref.input;
+      if (ref?.input !== undefined) {
+        for (const label of ref.usedBy ?? []) uses.add(label);
+        return ref.input;
+      }
       const producer = producers.get(f.path);
       if (declared.get(f.path) === f && producer !== undefined)
         return { kind: 'node-output', path: f.path, nodeId: producer, output: f.path };
@@ -654,6 +662,45 @@ export class UserRuleNodes {
     if (this.command === undefined)
       throw new Error(`bug: ${labelOf(target)} analysed outside a command`);
     return transitionConfig(target, cfg, this.command);
+  }
+
+  /**
+   * What one label of a Go package attribute (`srcs`, `deps`, `embed`, `embedsrcs`, `data`,
+   * `pgoprofile`) of a TypeScript rule with the Go toolchain stands for in `ctx.attr`, declaring
+   * nothing: `go(ctx)` builds the package from these attributes as go build would, and the build
+   * runs every node of the graph. A Go package (`deps`, `embed`, a target of a rule with the Go
+   * toolchain or a program) gives its label only, since compiling it alone would add a compile
+   * go(ctx) may not need (a test's embedded library). Files give themselves, and generated ones
+   * join the graph only if an action of the implementation reads them (a go_test's `data` is
+   * made by `pgobuild test`, not by a build).
+   */
+  private async goPackageAttr(
+    target: DeclaredTarget,
+    attr: string,
+    spec: api.Attr,
+    text: string,
+    span: SourceSpan,
+    config: Configuration,
+  ): Promise<Result<{ target: api.Target; refs: FileRef[] }, AnalysisFailure[]>> {
+    const parts = parseLabel(text, target.pkg);
+    if (!parts.ok) return err([failure('bad-label', span, parts.failure.message)]);
+    const labelOnly = ok({
+      target: Object.freeze({ label: labelOf(parts.value), files: Object.freeze([]) }),
+      refs: [],
+    });
+    if (attr === 'deps' || attr === 'embed' || parts.value.repo !== undefined) return labelOnly;
+    const loaded = await this.ctx.loader.load(parts.value.pkg);
+    const dep = loaded.ok ? loaded.value?.targets.get(parts.value.name) : undefined;
+    if (dep !== undefined && (usesGoToolchain(dep.rule) || isExecutableRule(dep.rule)))
+      return labelOnly;
+    const deferred = new Set<string>();
+    const resolved = await this.targetOf(target, attr, spec, text, span, deferred, config);
+    if (!resolved.ok) return resolved;
+    const usedBy = [...deferred];
+    return ok({
+      target: resolved.value.target,
+      refs: resolved.value.refs.map((r) => ({ ...r, usedBy })),
+    });
   }
 
   /** What one label of a label attribute stands for. */

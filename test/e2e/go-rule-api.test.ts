@@ -45,6 +45,31 @@ export const go_program = rule({
   },
 });
 
+/** A Go package whose rule also checks its sources and lists its deps (ctx.files, ctx.attr). */
+export const go_checked = rule({
+  toolchains: ['go'],
+  provides: ['GoArchiveInfo'],
+  attrs: {
+    srcs: attr.labelList({ allowFiles: ['.go'] }),
+    deps: attr.labelList(),
+    data: attr.labelList({ allowFiles: true }),
+  },
+  implementation: async (ctx) => {
+    const archive = await go(ctx).compile();
+    const report = ctx.actions.declareFile(\`\${ctx.attr.name}.report\`);
+    ctx.actions.run({
+      executable: '/bin/sh',
+      arguments: ['-c', \`grep -c '^func' "$@" > \${report.path}\`, 'sh', ...ctx.files.srcs.map((f) => f.path)],
+      inputs: ctx.files.srcs,
+      outputs: [report],
+      mnemonic: 'GoCheck',
+    });
+    const deps = ctx.actions.declareFile(\`\${ctx.attr.name}.deps\`);
+    ctx.actions.write(deps, ctx.attr.deps.map((d) => \`\${d.label} \${d.files.length}\`).join('\\n'));
+    return [DefaultInfo({ files: [archive.archive, report, deps] }), archive];
+  },
+});
+
 /** Says its targets are Go packages, but returns no GoArchiveInfo. */
 export const liar = rule({
   provides: ['GoArchiveInfo'],
@@ -69,6 +94,27 @@ go_package(
     srcs = ["msg.go"],
 )
 `,
+  'chk/BUILD': `load("//tools/rules:go.ts", "go_checked")
+
+go_checked(
+    name = "chk",
+    srcs = [
+        "chk.go",
+        "more.go",
+    ],
+    deps = ["//msg"],
+    data = [":notes"],
+)
+
+genrule(
+    name = "notes",
+    outs = ["notes.txt"],
+    cmd = "echo notes > $@",
+)
+`,
+  'chk/chk.go':
+    'package chk\n\nimport "example.com/gr/msg"\n\n// A says.\nfunc A() string { return msg.Text() }\n',
+  'chk/more.go': 'package chk\n\n// B is two.\nfunc B() int { return 2 }\n\nfunc c() {}\n',
   'msg/msg.go':
     'package msg\n\n// Text is the message.\nfunc Text() string { return "from a rule" }\n',
   'app/BUILD': `load("//tools/rules:go.ts", "go_program")
@@ -202,6 +248,24 @@ describe('go(ctx): the Go toolchain of the rule API', () => {
     });
     const report = JSON.parse(line as string) as { rungs: { rung: string; evidence: string }[] };
     expect(report.rungs.find((x) => x.rung === 'profile')?.evidence).toContain('app/default.pgo');
+  }, 600000);
+
+  it("a Go-toolchain rule's implementation reads its Go package attributes: srcs as files, deps by label", () => {
+    const r = pgobuild(ws, ['build', '//chk'], { cache });
+    expect({ code: r.code, stderr: r.stderr }).toMatchObject({ code: 0 });
+    expect(actions(r, 'executed', 'GoCompile').filter((d) => d.startsWith('//chk'))).toEqual([
+      '//chk',
+    ]);
+    expect(actions(r, 'executed', 'GoCheck')).toEqual(['//chk']);
+    const out = path.join(ws, 'pgobuild-out/bin/chk');
+    expect(fs.readFileSync(path.join(out, 'chk.report'), 'utf8')).toBe(
+      'chk/chk.go:1\nchk/more.go:2\n',
+    );
+    // A Go package gives its label only: go(ctx) compiles what the imports choose.
+    expect(fs.readFileSync(path.join(out, 'chk.deps'), 'utf8')).toBe('//msg:msg 0');
+    // A file no action of the rule reads is not made: the genrule in data did not run.
+    expect(actions(r, 'executed', 'Genrule')).toEqual([]);
+    expect(fs.existsSync(path.join(out, 'notes.txt'))).toBe(false);
   }, 600000);
 
   it('a rule that breaks the contract of provides or of go(ctx) is an error at its target', () => {
