@@ -406,7 +406,7 @@ export class UserRuleNodes {
         for (const entry of namesWritten(value)) {
           const f = declare(entry.value);
           if (typeof f === 'string')
-            failures.push(failure('bad-attribute', entry.span, `${name}: ${f}`));
+            failures.push(failure('bad-attribute', entry.span, `${owner}: ${name}: ${f}`));
           else made.push(f);
         }
         outputs[name] = spec.kind === 'output' ? made[0] : Object.freeze(made);

@@ -223,6 +223,13 @@ template(
     text = "x $(NOPE) y",
     out = "v.go",
 )
+
+template(
+    name = "outside",
+    src = "notes.txt",
+    text = "x",
+    out = "../escape.go",
+)
 `,
   'tmplbad/notes.txt': 'notes\n',
   'grouped/grouped.go': 'package grouped\n\n// One is one.\nfunc One() int { return 1 }\n',
@@ -382,6 +389,19 @@ describe('rules written in TypeScript', () => {
       message: '//tmplbad:bad_out: out must be a .go file',
       file: 'tmplbad/BUILD',
       line: 7,
+    });
+  }, 600000);
+
+  it('a predeclared output outside the package is an error at its line, before the rule runs', () => {
+    const run = pgobuild(ws, ['build', '//tmplbad:outside'], { cache });
+    expect(run.code).toBe(2);
+    const errors = run.events.filter((e) => e.type === 'diagnostic' && e.severity === 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({
+      message:
+        "//tmplbad:outside: out: '../escape.go' must be a path inside the package without '.', '..' or empty segments",
+      file: 'tmplbad/BUILD',
+      line: 21,
     });
   }, 600000);
 
