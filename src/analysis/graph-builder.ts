@@ -138,8 +138,9 @@ export class GraphBuilder {
   }
 
   /**
-   * How analysis runs the action making a generated Go source (a genrule's, another rule's) (set by the session of a command that
-   * runs actions; without it such a source is an analysis error).
+   * How analysis runs the action that makes a generated Go source, a genrule's or another rule's:
+   * set by the session of a command that runs actions (without it such a source is an analysis
+   * error).
    */
   set nodeProducer(produce: NodeProducer | undefined) {
     this.ctx.options.produce = produce;
