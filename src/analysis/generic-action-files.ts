@@ -53,12 +53,21 @@ export async function sourceFileInput(
 ): Promise<Result<GenericInput, AnalysisFailure[]>> {
   const rel = pkg === '' ? name : `${pkg}/${name}`;
   const absPath = path.join(ctx.root, rel);
-  if (fs.statSync(absPath, { throwIfNoEntry: false })?.isFile() !== true)
+  if (!isFile(absPath))
     return err([
       failure('missing-source', span, `missing input file '${labelOf({ pkg, name })}' (${what})`),
     ]);
   const digest = await ctx.digester.digest(absPath);
   return ok({ kind: 'file', path: rel, absPath, digest });
+}
+
+/** Whether `absPath` is a regular file (following symlinks); false when it cannot be statted. */
+export function isFile(absPath: string): boolean {
+  try {
+    return fs.statSync(absPath).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /**

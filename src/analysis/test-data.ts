@@ -4,6 +4,7 @@ import { type Result, type SourceSpan, err, ok } from '../util';
 import { labelOf, parseLabel } from '../workspace';
 import type { SourceFile } from '../go/compile-action';
 import { type AnalysisFailure, diagnosticFailure } from './failure';
+import { isFile } from './generic-action-files';
 import type { GeneratedSources } from './go-package';
 import type { PackageLoader } from './package-loader';
 import { type DeclaredTarget, listAttr } from './rule-api';
@@ -109,12 +110,4 @@ function filesUnder(root: string, dir: string): string[] {
     else if (e.isFile() || (e.isSymbolicLink() && isFile(path.join(root, child)))) out.push(child);
   }
   return out.sort();
-}
-
-function isFile(absPath: string): boolean {
-  try {
-    return fs.statSync(absPath).isFile();
-  } catch {
-    return false;
-  }
 }

@@ -1,5 +1,4 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as api from '../rules';
 import { type Result, type SourceSpan, err, ok, unreachable } from '../util';
@@ -11,6 +10,7 @@ import {
   ACTION_ENV,
   HOST_TOOLS,
   hostRuleDirOf,
+  isFile,
   packagePathProblem,
   readGenerated,
   ruleDirOf,
@@ -248,23 +248,24 @@ export class UserRuleNodes {
         ? targets.find((t) => outputNames(t).some((o) => o.value === name))
         : undefined;
     const owner = named ?? predeclaring;
-    // A source file of the package is what its name stands for, unless a target or an output
-    // attribute claims the name: no rule needs to run to know it.
-    if (owner === undefined && isFile(path.join(this.ctx.root, pkg, name))) return undefined;
-    const candidates =
-      owner !== undefined
-        ? [owner]
-        : // Which files a TypeScript rule's target declares is otherwise its implementation's
-          // answer: run them (not the targets being analysed, which cannot read their own
-          // outputs, nor those of rules with the Go toolchain, whose Go actions join the graph
-          // when they run: their files are named by the target's label). Built-in rules declare
-          // no other files than their output attributes' (genrule's outs).
-          targets.filter(
-            (t) =>
-              t.rule.user !== undefined &&
-              !(this.building.getStore() ?? []).includes(labelOf(t)) &&
-              !usesGoToolchain(t.rule),
-          );
+    let candidates: DeclaredTarget[];
+    if (owner !== undefined) candidates = [owner];
+    else {
+      // Which files a TypeScript rule's target declares is otherwise its implementation's answer:
+      // run them (not the targets being analysed, which cannot read their own outputs, nor those
+      // of rules with the Go toolchain, whose Go actions join the graph when they run: their files
+      // are named by the target's label). Built-in rules declare no other files than their output
+      // attributes' (genrule's outs).
+      candidates = targets.filter(
+        (t) =>
+          t.rule.user !== undefined &&
+          !(this.building.getStore() ?? []).includes(labelOf(t)) &&
+          !usesGoToolchain(t.rule),
+      );
+      // A source file of the package is what its name stands for: no rule needs to run to know
+      // it (stat only when some would: every Go source of every package comes through here).
+      if (candidates.length > 0 && isFile(path.join(this.ctx.root, pkg, name))) return undefined;
+    }
     for (const t of candidates) {
       if (!runsForFiles(t.rule)) continue;
       const analysed = await this.analyse(t);
@@ -559,9 +560,6 @@ export class UserRuleNodes {
       BINDIR: outRoot,
       GENDIR: outRoot,
     });
-    const labelAttrs = Object.entries(definition.attrs)
-      .filter(([, a]) => a.kind === 'label' || a.kind === 'labelList')
-      .map(([name]) => name);
     const expand = (
       attribute: string,
       text: string,
@@ -574,7 +572,9 @@ export class UserRuleNodes {
           const parsed = parseLabel(label, target.pkg);
           return parsed.ok ? locations.get(labelOf(parsed.value)) : undefined;
         },
-        labelAttrs,
+        labelAttrs: Object.entries(definition.attrs)
+          .filter(([, a]) => a.kind === 'label' || a.kind === 'labelList')
+          .map(([name]) => name),
         variables: { ...makeVariables, ...substitutions },
       });
       if (!expanded.ok) throw new ExpansionFailure(attribute, text, expanded.failure);
@@ -848,10 +848,6 @@ class ExpansionFailure extends Error {
  */
 function runsForFiles(rule: DeclaredTarget['rule']): boolean {
   return rule.user !== undefined || !usesGoToolchain(rule);
-}
-
-function isFile(absPath: string): boolean {
-  return fs.statSync(absPath, { throwIfNoEntry: false })?.isFile() === true;
 }
 
 /** The file names written for a target's output attributes (genrule's `outs`), with spans. */
