@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import type { BuildEvent } from '../../src/events';
 import {
   type CliRun,
+  diagnostics,
   finished,
   go,
   makeWorkspace,
@@ -11,8 +11,6 @@ import {
   tempDir,
   textSection,
 } from './harness';
-
-type Diagnostic = Extract<BuildEvent, { type: 'diagnostic' }>;
 
 const GO_MOD = 'module example.com/m\n\ngo 1.22\n';
 
@@ -26,13 +24,9 @@ function goFile(name: string, imports: readonly string[]): string {
   return `package ${name}\n\n${imports.map((i) => `import _ "example.com/m/${i}"\n`).join('')}`;
 }
 
-function errors(run: CliRun): Diagnostic[] {
-  return run.events.filter((e): e is Diagnostic => e.type === 'diagnostic');
-}
-
 /** `file:line:col` of each error diagnostic. */
 function locations(run: CliRun): string[] {
-  return errors(run).map((d) => `${d.file}:${d.line}:${d.col}`);
+  return diagnostics(run).map((d) => `${d.file}:${d.line}:${d.col}`);
 }
 
 describe('dependency cycles are errors at analysis (exit 2), never a silent exit 0', () => {
@@ -47,16 +41,18 @@ describe('dependency cycles are errors at analysis (exit 2), never a silent exit
     const run = pgobuild(ws, ['build', '//a']);
     expect(run.code).toBe(2);
     expect(finished(run).exitCode).toBe(2);
-    expect(errors(run)[0]?.message).toBe(
+    expect(diagnostics(run)[0]?.message).toBe(
       'dependency cycle //a -> //b -> //a: //a depends on //b here',
     );
-    expect(errors(run)[1]?.message).toBe('... and //b depends on //a here');
+    expect(diagnostics(run)[1]?.message).toBe('... and //b depends on //a here');
     expect(locations(run)).toEqual(['a/BUILD:4:13', 'b/BUILD:4:13']);
 
     // Every target of the cycle requested: the cycle is reported once.
     const all = pgobuild(ws, ['build', '//...']);
     expect(all.code).toBe(2);
-    expect(errors(all).filter((d) => d.message.startsWith('dependency cycle'))).toHaveLength(1);
+    expect(diagnostics(all).filter((d) => d.message.startsWith('dependency cycle'))).toHaveLength(
+      1,
+    );
 
     // Human output: file:line:col and a caret under each edge.
     const human = pgobuild(ws, ['build', '//a'], { json: false });
@@ -83,7 +79,7 @@ describe('dependency cycles are errors at analysis (exit 2), never a silent exit
     const run = pgobuild(ws, ['build', '//cmd']);
     expect(run.code).toBe(2);
     expect(finished(run).exitCode).toBe(2);
-    expect(errors(run)[0]?.message).toBe(
+    expect(diagnostics(run)[0]?.message).toBe(
       'dependency cycle //b -> //c -> //a -> //b: //b depends on //c here',
     );
     expect(locations(run)).toEqual(['b/BUILD:4:13', 'c/BUILD:4:13', 'a/BUILD:4:13']);
@@ -98,7 +94,7 @@ describe('dependency cycles are errors at analysis (exit 2), never a silent exit
     const run = pgobuild(ws, ['build', '//a']);
     expect(run.code).toBe(2);
     expect(finished(run).exitCode).toBe(2);
-    expect(errors(run).map((d) => d.message)).toEqual([
+    expect(diagnostics(run).map((d) => d.message)).toEqual([
       'dependency cycle //a -> //a: //a depends on itself here',
     ]);
     expect(locations(run)).toEqual(['a/BUILD:4:13']);
@@ -123,11 +119,11 @@ describe('dependency cycles are errors at analysis (exit 2), never a silent exit
     const run = pgobuild(ws, ['test', '//a:a_test']);
     expect(run.code).toBe(2);
     expect(finished(run).exitCode).toBe(2);
-    expect(errors(run)[0]?.message).toBe(
+    expect(diagnostics(run)[0]?.message).toBe(
       'import cycle not allowed in test //a [//a:a_test] -> //c -> //a: //a:a_test embeds //a here',
     );
     expect(
-      errors(run)
+      diagnostics(run)
         .slice(1)
         .map((d) => d.message),
     ).toEqual(['... and //a:a_test depends on //c here', '... and //c depends on //a here']);
@@ -143,7 +139,7 @@ describe('dependency cycles are errors at analysis (exit 2), never a silent exit
     );
     expect(go(ws, ['test', './a']).code).toBe(0);
     const external = pgobuild(ws, ['test', '//a:a_test']);
-    expect(errors(external)).toEqual([]);
+    expect(diagnostics(external)).toEqual([]);
     expect(finished(external).exitCode).toBe(0);
   });
 });

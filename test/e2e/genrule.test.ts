@@ -2,10 +2,18 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BuildEvent } from '../../src/events';
-import { type CliRun, actions, finished, makeWorkspace, pgobuild, tempDir } from './harness';
+import {
+  type CliRun,
+  actions,
+  diagnostics,
+  finished,
+  makeWorkspace,
+  pgobuild,
+  tempDir,
+} from './harness';
 
 /**
- * genrule (src/analysis/genrule-nodes.ts): Bazel's substitutions, a go_binary tool built for the
+ * genrule (rules/genrule.ts, on the public rule API): Bazel's substitutions, a go_binary tool built for the
  * host, a generated Go file compiled into a library, failures, and outputs that are cached and
  * shared like every action's.
  */
@@ -155,12 +163,6 @@ const GOOD = ['//data/...', '//sub/...', '//version/...', '//cmd/...'];
 function failedEvents(run: CliRun): Extract<BuildEvent, { type: 'action-failed' }>[] {
   return run.events.filter(
     (e): e is Extract<BuildEvent, { type: 'action-failed' }> => e.type === 'action-failed',
-  );
-}
-
-function diagnostics(run: CliRun): Extract<BuildEvent, { type: 'diagnostic' }>[] {
-  return run.events.filter(
-    (e): e is Extract<BuildEvent, { type: 'diagnostic' }> => e.type === 'diagnostic',
   );
 }
 

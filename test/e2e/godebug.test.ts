@@ -1,12 +1,9 @@
 import * as path from 'node:path';
-import type { BuildEvent } from '../../src/events';
-import { type CliRun, finished, go, makeWorkspace, pgobuild, tempDir } from './harness';
+import { diagnostics, finished, go, makeWorkspace, pgobuild, tempDir } from './harness';
 
 // GODEBUG as cmd/go decides it (load/godebug.go, load/test.go, modload.CheckGodebug): the test
 // main takes the //go:debug lines of _test.go files; unknown and removed keys stop the build at
 // their line; a go.mod without a `go` line means go1.16's defaults.
-
-type Diagnostic = Extract<BuildEvent, { type: 'diagnostic' }>;
 
 const GO_MOD = 'module example.com/gd\n\ngo 1.22\n';
 
@@ -55,10 +52,6 @@ import "testing"
 
 func TestX(t *testing.T) {}
 `;
-
-function diagnostics(run: CliRun): Diagnostic[] {
-  return run.events.filter((e): e is Diagnostic => e.type === 'diagnostic');
-}
 
 /** The `path`/`mod`/`dep`/`build` lines of `go version -m` output or of debug.BuildInfo.String(). */
 function infoLines(text: string): string[] {

@@ -112,6 +112,13 @@ export function actions(run: CliRun, status: 'executed' | 'cached', mnemonic?: s
     .sort();
 }
 
+/** The diagnostics a run emitted (errors and warnings), in order. */
+export function diagnostics(run: CliRun): Extract<BuildEvent, { type: 'diagnostic' }>[] {
+  return run.events.filter(
+    (e): e is Extract<BuildEvent, { type: 'diagnostic' }> => e.type === 'diagnostic',
+  );
+}
+
 /** The final event of a run. */
 export function finished(run: CliRun): Extract<BuildEvent, { type: 'command-finished' }> {
   const e = run.events.find((x) => x.type === 'command-finished');

@@ -1,7 +1,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { type CliRun, actions, finished, makeWorkspace, pgobuild, tempDir } from './harness';
+import {
+  type CliRun,
+  actions,
+  diagnostics,
+  finished,
+  makeWorkspace,
+  pgobuild,
+  tempDir,
+} from './harness';
 
 /**
  * Rules written in TypeScript on the public rule API (`pgobuild/rules`), loaded from BUILD files
@@ -382,7 +390,7 @@ describe('rules written in TypeScript', () => {
     const run = pgobuild(ws, ['build', '//tmplbad:bad_out'], { cache });
     expect(run.code).toBe(2);
     // Only its own: the broken target beside it, which no label names, is not analysed.
-    const errors = run.events.filter((e) => e.type === 'diagnostic' && e.severity === 'error');
+    const errors = diagnostics(run).filter((d) => d.severity === 'error');
     expect(errors).toHaveLength(1);
     const d = errors[0];
     expect(d).toMatchObject({
@@ -395,7 +403,7 @@ describe('rules written in TypeScript', () => {
   it('a predeclared output outside the package is an error at its line, before the rule runs', () => {
     const run = pgobuild(ws, ['build', '//tmplbad:outside'], { cache });
     expect(run.code).toBe(2);
-    const errors = run.events.filter((e) => e.type === 'diagnostic' && e.severity === 'error');
+    const errors = diagnostics(run).filter((d) => d.severity === 'error');
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({
       message:
@@ -408,11 +416,9 @@ describe('rules written in TypeScript', () => {
   it('a bad substitution in ctx.expandMakeVariables is an error at its column, exit 2', () => {
     const run = pgobuild(ws, ['build', '//tmplbad:bad_var'], { cache });
     expect(run.code).toBe(2);
-    const d = run.events.find((e) => e.type === 'diagnostic' && e.severity === 'error');
+    const d = diagnostics(run).find((x) => x.severity === 'error');
     // tmplbad/BUILD line 13: `    text = "x $(NOPE) y",`; $(NOPE) starts at column 15.
     expect(d).toMatchObject({ file: 'tmplbad/BUILD', line: 13, col: 15 });
-    expect(d?.type === 'diagnostic' ? d.message : '').toContain(
-      '//tmplbad:bad_var: text: unknown variable $(NOPE)',
-    );
+    expect(d?.message).toContain('//tmplbad:bad_var: text: unknown variable $(NOPE)');
   }, 600000);
 });
