@@ -81,6 +81,20 @@ export class SourceReader {
     return pending;
   }
 
+  /**
+   * Reads a file again after it changed on disk: forgets what {@link read} answered for it and
+   * returns that earlier answer (undefined if it was never read) with the new one.
+   */
+  async reread(display: string): Promise<{
+    readonly before: Result<ReadSource, string> | undefined;
+    readonly after: Result<ReadSource, string>;
+  }> {
+    const before = await this.files.get(display);
+    this.files.delete(display);
+    this.digests.delete(path.join(this.root, display));
+    return { before, after: await this.read(display) };
+  }
+
   /** The digest of a file as this reader read it (absolute path), if it did. */
   digestRead(absPath: string): Digest | undefined {
     return this.digests.get(absPath);

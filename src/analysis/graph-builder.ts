@@ -13,6 +13,7 @@ import { ModulePackages } from './module-packages';
 import type { PackageLoader } from './package-loader';
 import type { DeclaredTarget } from './rule-api';
 import type { SourceScanCache } from './source-scan-cache';
+import { SourceMentions, patchEditedSources } from './source-patch';
 import { StdNodes } from './std-nodes';
 import { TargetLookup } from './target-lookup';
 import type { ConfigForBinary, RootContext } from './target-roots';
@@ -44,6 +45,8 @@ export class GraphBuilder {
   private readonly tests: TestNodes;
   private readonly userRules: UserRuleNodes;
   readonly warnings: Diagnostic[] = [];
+  /** Where the graph names files, for {@link patchSources} (made on its first call). */
+  private mentions?: SourceMentions;
   /** Packages of required modules (implicit `@repo//dir:name` targets). */
   readonly modules: ModulePackages;
 
@@ -164,6 +167,7 @@ export class GraphBuilder {
       userRules: this.userRules,
     };
     this.userRules.command = rc;
+    this.mentions = undefined;
     const roots: string[] = [];
     const failures: AnalysisFailure[] = [];
     try {
@@ -184,6 +188,23 @@ export class GraphBuilder {
     }
     if (failures.length > 0) return err(failures);
     return ok({ nodes: this.ctx.nodes, roots });
+  }
+
+  /**
+   * The graph of the last {@link build} (whose roots were `roots`) after the workspace files
+   * `changed` (absolute paths) were edited, when an edit of a non-test Go file that leaves its
+   * header scan equal is all that happened (see source-patch.ts): the compiles that list those
+   * files get their new digests. Undefined otherwise; this builder has then read the new files
+   * and must not be used again.
+   */
+  async patchSources(
+    changed: ReadonlySet<string>,
+    roots: readonly string[],
+  ): Promise<BuildGraph | undefined> {
+    const { root, reader, nodes } = this.ctx;
+    this.mentions ??= new SourceMentions(nodes);
+    if (!(await patchEditedSources(root, reader, nodes, this.mentions, changed))) return undefined;
+    return { nodes, roots };
   }
 
   /** The digest of a source file (absolute path) as analysis read it, if it did. */

@@ -34,6 +34,11 @@ export type BuildEvent =
       readonly targets: number;
       readonly actions: number;
       readonly durationMs: number;
+      /**
+       * Set when a warm server brought its last build's graph up to date instead of analysing:
+       * the edited Go sources (workspace-relative) whose compiles got their new digests.
+       */
+      readonly patched?: readonly string[];
     }
   | {
       readonly type: 'action-started';

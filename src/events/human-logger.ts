@@ -52,7 +52,9 @@ export class HumanLogger implements EventSink {
           this.line(
             this.color(
               'dim',
-              `Analysed ${event.targets} targets: ${event.actions} actions (${event.durationMs} ms)`,
+              event.patched === undefined
+                ? `Analysed ${event.targets} targets: ${event.actions} actions (${event.durationMs} ms)`
+                : `Kept the last analysis of ${event.targets} targets: ${event.actions} actions, ${event.patched.length} edited sources (${event.durationMs} ms)`,
             ),
           );
         return;

@@ -1,15 +1,25 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import type { BuildNode, TestRunOptions } from '../analysis';
-import type { RemoteCacheSummary } from '../events';
+import type { BuildGraph, BuildNode, TestRunOptions } from '../analysis';
+import type { BuildEvent, RemoteCacheSummary } from '../events';
 import { interruptedBy } from '../exec/interrupt';
 import { EXIT, signalExitCode } from '../util';
 import { parseTargetPattern } from '../workspace';
 import { commandSession } from './command-session';
-import { type Session, type SessionOptions, analyze, execute, reportFailures } from './session';
+import { type RetainedAnalysis, retainAnalysis, takeRetainedAnalysis } from './retained-analysis';
+import {
+  type Session,
+  type SessionOptions,
+  analyze,
+  execute,
+  reportFailures,
+  reuseSession,
+} from './session';
 import {
   EventRecorder,
+  type RecordedInputs,
   asNullBuildEvents,
+  changedSince,
   forgetUpToDate,
   recordUpToDate,
   upToDateRequest,
@@ -103,6 +113,77 @@ async function buildAndRun(
   opts.events.emit({ type: 'command-started', command, patterns, jobs: opts.jobs });
   const recorder = command === 'build' ? new EventRecorder(opts.events) : undefined;
   if (recorder !== undefined) opts = { ...opts, events: recorder };
+  const kept = command === 'build' ? takeRetainedAnalysis() : undefined;
+  const analysed =
+    (kept && (await patchRetained(kept, opts, patterns, started))) ??
+    (await analyzeAfresh(opts, patterns, command, tests, started));
+  if (typeof analysed === 'number') return { code: analysed };
+  const { s, graph, targets, profiles } = analysed;
+  const summary = await execute(s, graph, opts);
+  // A build stopped by a signal exits as shells report it (130 for Ctrl-C), not as a failure.
+  const interrupted = interruptedBy(opts.signal);
+  const code =
+    interrupted !== undefined ? signalExitCode(interrupted) : summary.ok ? EXIT.ok : EXIT.failure;
+  const executed = summary.executed + profiles.executed;
+  opts.events.emit({
+    type: 'command-finished',
+    exitCode: code,
+    executed,
+    cached: summary.cached + profiles.cached,
+    failed: summary.failed,
+    durationMs: Date.now() - started,
+    spawns: summary.spawns,
+    ...(interrupted !== undefined ? { interrupted } : {}),
+    ...remoteCacheSummary(s),
+  });
+  if (recorder !== undefined && code === EXIT.ok) {
+    const inputs = recordBuild(
+      opts,
+      patterns,
+      s,
+      started,
+      recorder,
+      executed > 0 || summary.spawns > 0,
+    );
+    // Warnings carry source lines an edit may change; a remote cache's session holds its client;
+    // stamped values come from a command that may answer differently next time.
+    if (
+      inputs !== undefined &&
+      s.graphBuilder.warnings.length === 0 &&
+      s.remote === undefined &&
+      opts.stamp !== true
+    )
+      retainAnalysis({
+        session: s,
+        graph,
+        targets,
+        analysisEvents: analysisEventsOf(recorder.events, graph),
+        profileActions: profiles.executed + profiles.cached,
+        inputs,
+      });
+  }
+  return { code, session: s, nodes: graph.nodes, roots: graph.roots };
+}
+
+/** A command's analysed graph, with the profile preprocessing analysis counted. */
+interface Analysed {
+  readonly s: Session;
+  readonly graph: BuildGraph;
+  readonly targets: number;
+  readonly profiles: { readonly executed: number; readonly cached: number };
+}
+
+/**
+ * Opens a session and analyses `patterns`, reporting failures and warnings; emits
+ * `analysis-finished`. Returns the exit code when the command cannot go on.
+ */
+async function analyzeAfresh(
+  opts: SessionOptions,
+  patterns: readonly string[],
+  command: 'build' | 'test' | 'run',
+  tests: TestRunOptions | undefined,
+  started: number,
+): Promise<Analysed | number> {
   const s = await commandSession(opts);
   if (typeof s === 'number') {
     opts.events.emit({
@@ -114,7 +195,7 @@ async function buildAndRun(
       durationMs: Date.now() - started,
       spawns: 0,
     });
-    return { code: s };
+    return s;
   }
   // This command rewrites the explain log and outputs: an earlier null build's answer no longer
   // stands for "the last build".
@@ -148,9 +229,59 @@ async function buildAndRun(
       durationMs: Date.now() - started,
       spawns: 0,
     });
-    return { code };
+    return code;
   }
   const { graph, targets } = analysed.value;
+  emitAnalysisFinished(s, graph, targets.length, started, opts);
+  return {
+    s,
+    graph,
+    targets: targets.length,
+    profiles: { executed: s.pgo.executed, cached: s.pgo.cached },
+  };
+}
+
+/**
+ * The last build's analysis brought up to date, when all that changed since is Go sources edited
+ * without touching their headers (see {@link retainAnalysis}): the events its analysis emitted
+ * are emitted again as a null build's, and the compiles of the edited files get their new
+ * digests. Undefined when anything else changed: the caller analyses afresh.
+ */
+async function patchRetained(
+  kept: RetainedAnalysis,
+  opts: SessionOptions,
+  patterns: readonly string[],
+  started: number,
+): Promise<Analysed | undefined> {
+  // The request names no remote cache: a session opened without one cannot serve a build with one.
+  if (opts.remoteCache !== undefined) return undefined;
+  const changed = changedSince(kept.inputs, upToDateRequest(opts, patterns));
+  if (changed === undefined) return undefined;
+  const s = kept.session;
+  reuseSession(s, opts);
+  forgetUpToDate(s.root);
+  const graph = await s.graphBuilder.patchSources(changed, kept.graph.roots);
+  if (graph === undefined) return undefined;
+  for (const e of kept.analysisEvents) opts.events.emit(e);
+  const patched = [...changed].map((f) => path.relative(s.root, f)).sort();
+  emitAnalysisFinished(s, graph, kept.targets, started, opts, patched);
+  return {
+    s,
+    graph,
+    targets: kept.targets,
+    profiles: { executed: 0, cached: kept.profileActions },
+  };
+}
+
+/** Emits `analysis-cache` and `analysis-finished`. */
+function emitAnalysisFinished(
+  s: Session,
+  graph: BuildGraph,
+  targets: number,
+  started: number,
+  opts: SessionOptions,
+  patched?: readonly string[],
+): void {
   opts.events.emit({
     type: 'analysis-cache',
     sourceFileHits: s.scanCache.stats.hits,
@@ -158,31 +289,25 @@ async function buildAndRun(
   });
   opts.events.emit({
     type: 'analysis-finished',
-    targets: targets.length,
+    targets,
     actions: graph.nodes.size,
     durationMs: Date.now() - started,
+    ...(patched !== undefined ? { patched } : {}),
   });
-  const summary = await execute(s, graph, opts);
-  // A build stopped by a signal exits as shells report it (130 for Ctrl-C), not as a failure.
-  const interrupted = interruptedBy(opts.signal);
-  const code =
-    interrupted !== undefined ? signalExitCode(interrupted) : summary.ok ? EXIT.ok : EXIT.failure;
-  const executed = summary.executed + s.pgo.executed;
-  opts.events.emit({
-    type: 'command-finished',
-    exitCode: code,
-    executed,
-    cached: summary.cached + s.pgo.cached,
-    failed: summary.failed,
-    durationMs: Date.now() - started,
-    spawns: summary.spawns,
-    ...(interrupted !== undefined ? { interrupted } : {}),
-    ...remoteCacheSummary(s),
-  });
-  if (recorder !== undefined && code === EXIT.ok) {
-    recordBuild(opts, patterns, s, started, recorder, executed > 0 || summary.spawns > 0);
-  }
-  return { code, session: s, nodes: graph.nodes, roots: graph.roots };
+}
+
+/**
+ * What analysis emitted in a build's `events` (after `command-started`, before `analysis-cache`)
+ * as the build right after it would: profiles cached, no downloads. Actions of the graph that
+ * analysis ran (a genrule making Go sources) are left out: running the graph reports them.
+ */
+function analysisEventsOf(events: readonly BuildEvent[], graph: BuildGraph): BuildEvent[] {
+  const end = events.findIndex((e) => e.type === 'analysis-cache');
+  return asNullBuildEvents(events.slice(1, end < 0 ? 1 : end)).filter(
+    (e) =>
+      e.type !== 'progress' &&
+      !((e.type === 'action-finished' || e.type === 'action-failed') && graph.nodes.has(e.id)),
+  );
 }
 
 /** The `remoteCache` field of command-finished, with `--remote_cache`. */
@@ -205,6 +330,7 @@ function remoteCacheSummary(s: Session): { remoteCache?: RemoteCacheSummary } {
 /**
  * Records a successful build for the up-to-date check (see up-to-date.ts): a null build's events
  * as they were, or those a null build right after it would emit when it `executedActions`.
+ * Returns what it recorded (nothing when an input was too recent to trust).
  */
 function recordBuild(
   opts: SessionOptions,
@@ -213,14 +339,14 @@ function recordBuild(
   startedMs: number,
   recorder: EventRecorder,
   executedActions: boolean,
-): void {
+): RecordedInputs | undefined {
   const recursiveRoots: string[] = [];
   for (const p of patterns) {
     const parsed = parseTargetPattern(p, s.cwdPkg);
     if (parsed.ok && parsed.value.kind === 'recursive') recursiveRoots.push(parsed.value.pkg);
   }
   const { packageDirs, bzlFiles } = s.loader.consulted();
-  recordUpToDate(
+  return recordUpToDate(
     upToDateRequest(opts, patterns),
     {
       root: s.root,

@@ -18,7 +18,7 @@ import {
 } from '../analysis';
 import { DiskCache } from '../cache';
 import type { RemoteBackedCache, RemoteCacheOptions } from '../cache/remote';
-import type { EventSink } from '../events';
+import type { BuildEvent, EventSink } from '../events';
 import type { SourceFile } from '../go/compile-action';
 import { type Platform, defaultPlatform } from '../go/platform';
 import { loadStdlib } from '../go/stdlib';
@@ -95,9 +95,11 @@ export async function openSession(
   }
   const config = await loadWorkspaceConfig(root);
   if (!config.ok) return err([config.failure]);
+  // What the session's parts report goes to the command using it (see reuseSession).
+  const events = new ForwardingSink(opts.events);
   const cache = new DiskCache(opts.diskCache, {
     onEvent: (e) =>
-      opts.events.emit({
+      events.emit({
         type: 'cache-corruption',
         what: e.what,
         id: e.id,
@@ -105,12 +107,12 @@ export async function openSession(
         detail: e.detail,
       }),
   });
-  const remote = opts.remoteCache && (await openRemoteCache(cache, opts.remoteCache, opts.events));
+  const remote = opts.remoteCache && (await openRemoteCache(cache, opts.remoteCache, events));
   const digester = await FileDigester.open(path.join(opts.diskCache, 'v1', 'statcache.json'));
   const sdk = await setUpGoSdk(config.value.goSdk, {
     diskCache: opts.diskCache,
     digester,
-    events: opts.events,
+    events,
     signal: opts.signal,
   });
   if (!sdk.ok) return err(sdk.failure);
@@ -138,7 +140,7 @@ export async function openSession(
     platform,
     sdk.value.minor,
     cache,
-    opts.events,
+    events,
     parsePgoFlag(opts.pgo, opts.cwd),
   );
   const defaultConfigResult = await pgo.defaultConfig();
@@ -162,7 +164,7 @@ export async function openSession(
       fetcher: new ModuleFetcher(
         goBinary,
         (absPath) => digester.digest(absPath),
-        (e) => opts.events.emit({ type: 'module-download', ...e }),
+        (e) => events.emit({ type: 'module-download', ...e }),
       ),
     },
     scanCache,
@@ -192,11 +194,38 @@ export async function openSession(
     pgo,
   };
   openedWith.set(session, opts);
+  sinks.set(session, events);
   return ok(session);
 }
 
-/** The options each session was opened with: analysis runs generating actions with them. */
+/**
+ * Makes a session that served an earlier command (a warm server keeps the last build's, see
+ * retained-analysis.ts) serve another, with `opts` (the same request): what its parts report goes
+ * to the new command's events, and the runner, its explain log and the scan counters start afresh.
+ */
+export function reuseSession(session: Session, opts: SessionOptions): void {
+  const events = sinks.get(session);
+  if (events !== undefined) events.target = opts.events;
+  openedWith.set(session, opts);
+  runStates.delete(session);
+  session.scanCache.stats.hits = 0;
+  session.scanCache.stats.misses = 0;
+}
+
+/** The options of the command each session serves: analysis runs generating actions with them. */
 const openedWith = new WeakMap<Session, SessionOptions>();
+
+/** Where each session's parts (cache, SDK set-up, profiles, module fetches) send events. */
+const sinks = new WeakMap<Session, ForwardingSink>();
+
+/** An event sink that passes events on to a sink that can be replaced. */
+class ForwardingSink implements EventSink {
+  constructor(public target: EventSink) {}
+
+  emit(event: BuildEvent): void {
+    this.target.emit(event);
+  }
+}
 
 /**
  * Expands patterns and builds the action graph (binaries in their own PGO configuration); with

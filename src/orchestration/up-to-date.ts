@@ -236,18 +236,28 @@ function unchanged(recording: Recording): boolean {
 }
 
 /**
+ * What a recorded build depended on, as {@link recordUpToDate} wrote it, with each watched
+ * directory's entries: what {@link changedSince} compares with.
+ */
+export interface RecordedInputs {
+  readonly recording: Recording;
+  /** Directory → its entries, name → kind (a file's kind is its stat signature). */
+  readonly dirEntries: ReadonlyMap<string, ReadonlyMap<string, string>>;
+}
+
+/**
  * Records a successful build so that the next identical one can be answered by
  * {@link replayIfUpToDate}: `events` are those a null build of it emits ({@link asNullBuildEvents}
- * for a build that executed actions, which `executedActions` says). Records nothing (and returns
- * false) when an input that cannot be checked by contents was modified too close to the build's
- * start to be trusted.
+ * for a build that executed actions, which `executedActions` says). Returns what it recorded.
+ * Records nothing (and returns undefined) when an input that cannot be checked by contents was
+ * modified too close to the build's start to be trusted.
  */
 export function recordUpToDate(
   request: UpToDateRequest,
   inputs: UpToDateInputs,
   events: readonly BuildEvent[],
   executedActions: boolean,
-): boolean {
+): RecordedInputs | undefined {
   const files: Record<string, string> = {};
   const dirs: Record<string, string> = {};
   const contents: Record<string, string> = {};
@@ -272,8 +282,10 @@ export function recordUpToDate(
   // modified binary in place, not make a build wrong), and hashing every binary would cost a
   // replay more than the null build it replaces.
   const outputs = path.join(inputs.root, 'pgobuild-out', 'bin') + path.sep;
+  const dirEntries = new Map<string, ReadonlyMap<string, string>>();
   for (const [dir, listing] of watchedDirectories(inputs)) {
     dirs[dir] = listing.signature;
+    dirEntries.set(dir, listing.entries);
     if (`${dir}${path.sep}`.startsWith(outputs)) continue;
     for (const file of listing.filesModifiedAfter(newestAllowedNs)) {
       const digest = contents[file] ?? inputs.contentDigest(file);
@@ -283,9 +295,9 @@ export function recordUpToDate(
   }
   const identities: Record<string, string> = {};
   const cacheRoot = fs.statSync(inputs.diskCache, { bigint: true, throwIfNoEntry: false });
-  if (cacheRoot === undefined) return false;
+  if (cacheRoot === undefined) return undefined;
   identities[inputs.diskCache] = `${cacheRoot.dev}:${cacheRoot.ino}`;
-  if (racy) return false;
+  if (racy) return undefined;
   const recording: Recording = {
     version: FORMAT_VERSION,
     request: requestKey(request),
@@ -298,8 +310,68 @@ export function recordUpToDate(
     events,
   };
   writeFileAtomicallySync(recordingPath(inputs.root), JSON.stringify(recording));
-  return true;
+  return { recording, dirEntries };
 }
+
+/**
+ * The files whose contents changed since `recorded` was taken, for the same `request`, when
+ * nothing else changed: every watched directory has the same entries of the same kinds, every
+ * recorded file still exists, the disk cache is the same directory. Undefined when anything else
+ * changed (a file added, removed or renamed, a directory replaced, another request): only a full
+ * analysis can say what that means. Files too recent to trust by stat are hashed again, as a
+ * replay does.
+ */
+export function changedSince(
+  recorded: RecordedInputs,
+  request: UpToDateRequest,
+): ReadonlySet<string> | undefined {
+  const { recording, dirEntries } = recorded;
+  if (recording.request !== requestKey(request)) return undefined;
+  for (const [dir, identity] of Object.entries(recording.identities)) {
+    const st = fs.statSync(dir, { bigint: true, throwIfNoEntry: false });
+    if (st === undefined || `${st.dev}:${st.ino}` !== identity) return undefined;
+  }
+  const changed = new Set<string>();
+  for (const [dir, signature] of Object.entries(recording.dirs)) {
+    const listing = listDirectory(dir);
+    if (listing === undefined) return undefined;
+    if (listing.signature === signature) continue;
+    const before = dirEntries.get(dir);
+    if (before === undefined || before.size !== listing.entries.size) return undefined;
+    for (const [name, kind] of listing.entries) {
+      const was = before.get(name);
+      if (was === kind) continue;
+      if (was === undefined || !isFileKind(was) || !isFileKind(kind)) return undefined;
+      changed.add(path.join(dir, name));
+    }
+  }
+  for (const [file, signature] of Object.entries(recording.files)) {
+    const st = fs.statSync(file, { bigint: true, throwIfNoEntry: false });
+    if (st === undefined || signature === '') {
+      if ((st === undefined) !== (signature === '')) return undefined;
+      continue;
+    }
+    if (statSignature(st) !== signature) changed.add(file);
+  }
+  for (const [file, digest] of Object.entries(recording.contents)) {
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(file);
+    } catch {
+      return undefined;
+    }
+    if (createHash('sha256').update(bytes).digest('hex') !== digest) changed.add(file);
+  }
+  return changed;
+}
+
+/** Whether a listing's entry kind is a file's (its stat signature), not a directory's or a link's. */
+function isFileKind(kind: string): boolean {
+  return !NON_FILE_KINDS.has(kind);
+}
+
+/** The entry kinds {@link listDirectory} gives what is not a (linked) file. */
+const NON_FILE_KINDS: ReadonlySet<string> = new Set(['dir', 'dir-link', 'dangling', 'other']);
 
 /**
  * The events a null build emits right after a successful build that emitted `events`: every
@@ -415,6 +487,8 @@ interface Listing {
   /** Digest of every entry's name and kind, and of each file's stat signature. */
   readonly signature: string;
   readonly names: readonly string[];
+  /** Name → kind: `dir`, `dir-link`, `dangling`, `other`, or a file's stat signature. */
+  readonly entries: ReadonlyMap<string, string>;
   /** Real subdirectories (symlinked directories are not followed, as in package discovery). */
   readonly subdirs: readonly string[];
   /** The files listed (absolute paths) modified after a time in ns. */
@@ -436,6 +510,7 @@ function listDirectory(dir: string): Listing | undefined {
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const hash = createHash('sha256');
   const subdirs: string[] = [];
+  const kinds = new Map<string, string>();
   const mtimes: [string, bigint][] = [];
   for (const e of entries) {
     let kind: string;
@@ -451,11 +526,13 @@ function listDirectory(dir: string): Listing | undefined {
         mtimes.push([path.join(dir, e.name), st.mtimeNs]);
       }
     } else kind = 'other';
+    kinds.set(e.name, kind);
     hash.update(`${e.name}\0${kind}\0`);
   }
   return {
     signature: hash.digest('hex'),
     names: entries.map((e) => e.name),
+    entries: kinds,
     subdirs,
     filesModifiedAfter: (ns) => mtimes.filter(([, m]) => m > ns).map(([f]) => f),
   };

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import { runCommandLine } from '../cli/main';
+import { retainAnalyses } from '../orchestration/retained-analysis';
 import { CommandServer } from './command-server';
 
 /** How long a client waits for the start-up lock, and a server for a stale one to clear. */
@@ -24,6 +25,8 @@ export async function serverMain(args: readonly string[]): Promise<void> {
     return;
   }
   process.chdir(workspaceRoot);
+  // Commands run one at a time here: each build can start from the last one's analysis.
+  retainAnalyses();
   const lockPath = `${socketPath}.lock`;
   if (!(await acquireLock(lockPath))) {
     process.stderr.write(`pgobuild server: could not take ${lockPath}\n`);

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BuildEvent } from '../../src/events';
-import { type CliRun, finished, makeWorkspace, pgobuild } from './harness';
+import { type CliRun, finished, makeWorkspace, pgobuild, tempDir } from './harness';
 import { SMALL_WORKSPACE } from './small-workspace';
 
 /**
@@ -42,6 +42,11 @@ const OLD_MTIME = Math.floor(Date.now() / 1000) - 3600;
 
 interface Edit {
   readonly name: string;
+  /**
+   * Whether a warm server's next build keeps its analysis (src/analysis/source-patch.ts): the
+   * edit changes non-test Go files and leaves their header scans equal.
+   */
+  readonly keepsAnalysis: boolean;
   /** Applies the edit; returns false when it does not apply to the workspace's current state. */
   readonly apply: (ws: string, random: () => number) => boolean;
 }
@@ -61,6 +66,7 @@ const EDITS: readonly Edit[] = [
   {
     // Same size: the digit of a constant changes. Only ctime tells the file changed.
     name: 'change a function body, same size',
+    keepsAnalysis: true,
     apply: (ws, random) => {
       const rel = 'lib/base/base.go';
       const text = read(ws, rel);
@@ -73,6 +79,7 @@ const EDITS: readonly Edit[] = [
   },
   {
     name: 'change a function body, new size',
+    keepsAnalysis: true,
     apply: (ws, random) => {
       const rel = GO_FILES_WITH_FUNCS[Math.floor(random() * GO_FILES_WITH_FUNCS.length)] as string;
       write(
@@ -85,6 +92,7 @@ const EDITS: readonly Edit[] = [
   },
   {
     name: 'add an import',
+    keepsAnalysis: false,
     apply: (ws) => {
       const rel = 'lib/other/other.go';
       const text = read(ws, rel);
@@ -100,6 +108,7 @@ const EDITS: readonly Edit[] = [
   },
   {
     name: 'remove an import',
+    keepsAnalysis: false,
     apply: (ws) => {
       const rel = 'lib/other/other.go';
       const text = read(ws, rel);
@@ -116,6 +125,7 @@ const EDITS: readonly Edit[] = [
   },
   {
     name: 'add a new .go file',
+    keepsAnalysis: false,
     apply: (ws, random) => {
       const n = Math.floor(random() * 1e6);
       write(
@@ -128,6 +138,7 @@ const EDITS: readonly Edit[] = [
   },
   {
     name: 'delete a file',
+    keepsAnalysis: false,
     apply: (ws, random) => {
       const dir = path.join(ws, 'lib/globbed');
       const victims = fs.readdirSync(dir).filter((n) => n !== 'a.go' && n.endsWith('.go'));
@@ -139,6 +150,7 @@ const EDITS: readonly Edit[] = [
   },
   {
     name: 'add a build-tag-constrained file',
+    keepsAnalysis: false,
     apply: (ws, random) => {
       const n = Math.floor(random() * 1e6);
       // Excluded on this platform: it would not even compile (A is already declared).
@@ -152,6 +164,7 @@ const EDITS: readonly Edit[] = [
   },
   {
     name: 'flip a build constraint of an existing file',
+    keepsAnalysis: false,
     apply: (ws) => {
       const dir = path.join(ws, 'lib/globbed');
       const tagged = fs.readdirSync(dir).find((n) => n.startsWith('tagged'));
@@ -171,6 +184,7 @@ const EDITS: readonly Edit[] = [
   },
   {
     name: 'edit a BUILD file deps (and the import that needs it)',
+    keepsAnalysis: false,
     apply: (ws) => {
       const rel = 'cmd/two/BUILD';
       const build = read(ws, rel);
@@ -200,6 +214,7 @@ const EDITS: readonly Edit[] = [
   },
   {
     name: 'touch a file without changing it',
+    keepsAnalysis: true,
     apply: (ws, random) => {
       const rel = GO_FILES_WITH_FUNCS[Math.floor(random() * GO_FILES_WITH_FUNCS.length)] as string;
       write(ws, rel, read(ws, rel));
@@ -289,5 +304,66 @@ describe('incremental analysis', () => {
     }
     expect(applied.length).toBeGreaterThanOrEqual(EDITS.length);
     expect(totalHits).toBeGreaterThan(0);
+  }, 900_000);
+});
+
+describe('a warm server keeping its last analysis', () => {
+  const ws = makeWorkspace(WORKSPACE);
+  // The server's socket and log live under this TMPDIR; the server is stopped after the test.
+  const serverEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    PGOBUILD_BATCH: '0',
+    PGOBUILD_MAX_IDLE_SECS: '300',
+    TMPDIR: tempDir('pgobuild-kept-analysis-'),
+  };
+  afterAll(() => {
+    pgobuild(ws, ['shutdown'], { env: serverEnv, json: false });
+  });
+  const analysisOf = (run: CliRun): Extract<BuildEvent, { type: 'analysis-finished' }> => {
+    const e = run.events.find((x) => x.type === 'analysis-finished');
+    if (e?.type !== 'analysis-finished') throw new Error(`no analysis-finished:\n${run.stdout}`);
+    return e;
+  };
+
+  it('gives the keys of a full analysis after each of a random sequence of edits, kept exactly when only Go sources changed below their headers', () => {
+    const seed = Number(process.env['PGOBUILD_INCR_SEED'] ?? 20261207);
+    const random = prng(seed);
+    const viaServer = (): CliRun => {
+      const run = pgobuild(ws, ['build', '//...'], { env: serverEnv });
+      const f = finished(run);
+      if (f.exitCode !== 0) throw new Error(`build failed:\n${run.stderr}\n${run.stdout}`);
+      expect(f.replayed).not.toBe(true);
+      return run;
+    };
+    /** A full analysis from scratch, in another process and working directory. */
+    const fresh = (): CliRun => {
+      const run = pgobuild(path.join(ws, 'cmd'), ['build', '//...'], {
+        env: { ...process.env, PGOBUILD_ANALYSIS_CACHE: 'off' },
+      });
+      if (finished(run).exitCode !== 0) throw new Error(`build failed:\n${run.stderr}`);
+      return run;
+    };
+    ageFiles(ws);
+    expect(analysisOf(viaServer()).patched).toBeUndefined();
+    const applied: string[] = [];
+    const order = [...EDITS.map((_, i) => i)];
+    for (let i = 0; i < 8; i++) order.push(Math.floor(random() * EDITS.length));
+    let kept = 0;
+    for (const index of order) {
+      const edit = EDITS[index] as Edit;
+      if (!edit.apply(ws, random)) continue;
+      applied.push(edit.name);
+      ageFiles(ws);
+      const served = viaServer();
+      const context = `seed ${seed}, after: ${applied.join(' → ')}`;
+      expect({ context, keys: keysOf(served) }).toEqual({ context, keys: keysOf(fresh()) });
+      const patched = analysisOf(served).patched;
+      expect({ context, kept: patched !== undefined }).toEqual({
+        context,
+        kept: edit.keepsAnalysis,
+      });
+      if (patched !== undefined) kept++;
+    }
+    expect(kept).toBeGreaterThanOrEqual(3);
   }, 900_000);
 });

@@ -6,6 +6,7 @@ import type { BuildEvent } from '../../src/events';
 import {
   type UpToDateInputs,
   asNullBuildEvents,
+  changedSince,
   recordUpToDate,
   replayIfUpToDate,
   upToDateRequest,
@@ -75,19 +76,19 @@ describe('a workspace source in an up-to-date recording', () => {
   };
 
   test('is recorded with the digest the build used and replayed while the contents match', () => {
-    expect(recordUpToDate(request, inputs(sha('package lib\n')), events, false)).toBe(true);
+    expect(recordUpToDate(request, inputs(sha('package lib\n')), events, false)).toBeDefined();
     expect(replay()).toBe(true);
   });
 
   test('is not replayed when its contents differ from what the build used, whatever its stat says', () => {
-    expect(recordUpToDate(request, inputs(sha('package lib // older\n')), events, false)).toBe(
-      true,
-    );
+    expect(
+      recordUpToDate(request, inputs(sha('package lib // older\n')), events, false),
+    ).toBeDefined();
     expect(replay()).toBe(false);
   });
 
   test('makes the build record nothing when the build did not read it', () => {
-    expect(recordUpToDate(request, inputs(undefined), events, false)).toBe(false);
+    expect(recordUpToDate(request, inputs(undefined), events, false)).toBeUndefined();
     expect(replay()).toBe(false);
   });
 
@@ -102,7 +103,7 @@ describe('a workspace source in an up-to-date recording', () => {
       const digested = new Map(
         stdFiles.map((f) => [f, statSignature(fs.statSync(f, { bigint: true }))]),
       );
-      expect(recordUpToDate(request, inputs(undefined, { digested }), events, false)).toBe(true);
+      expect(recordUpToDate(request, inputs(undefined, { digested }), events, false)).toBeDefined();
       fs.appendFileSync(source, '// edited\n');
       // The module object up-to-date.ts reads statSync from (its namespace import binds to it).
       const realFs = jest.requireActual<typeof fs>('node:fs');
@@ -124,6 +125,74 @@ describe('a workspace source in an up-to-date recording', () => {
     } finally {
       fs.rmSync(sdk, { recursive: true, force: true });
     }
+  });
+});
+
+describe('what changed since a recording (a warm server keeping its analysis)', () => {
+  let root: string;
+  let request: ReturnType<typeof upToDateRequest>;
+  const lib = (name: string): string => path.join(root, 'lib', name);
+
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'pgobuild-changed-unit-'));
+    fs.mkdirSync(path.join(root, 'lib'));
+    fs.mkdirSync(path.join(root, 'cache'));
+    fs.mkdirSync(path.join(root, 'pgobuild-out', '.pgobuild'), { recursive: true });
+    fs.writeFileSync(lib('a.go'), 'package lib\n');
+    fs.writeFileSync(lib('b.go'), 'package lib\n\nfunc B() {}\n');
+    request = upToDateRequest({ cwd: root, diskCache: path.join(root, 'cache') }, ['//...']);
+  });
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  /** Records what a build that read lib/ depended on, its files made old enough to trust. */
+  const record = (): NonNullable<ReturnType<typeof recordUpToDate>> => {
+    const old = new Date(Date.now() - 60_000);
+    for (const f of fs.readdirSync(path.join(root, 'lib'))) fs.utimesSync(lib(f), old, old);
+    const recorded = recordUpToDate(
+      request,
+      {
+        root,
+        startedMs: Date.now(),
+        digested: new Map(),
+        contentDigest: () => undefined,
+        files: [],
+        packageDirs: ['lib'],
+        recursiveRoots: [],
+        bzlFiles: [],
+        moduleDirs: [],
+        diskCache: path.join(root, 'cache'),
+      },
+      [],
+      false,
+    );
+    if (recorded === undefined) throw new Error('nothing recorded');
+    return recorded;
+  };
+
+  test('is nothing when nothing changed, and the edited files when only contents changed', () => {
+    const recorded = record();
+    expect(changedSince(recorded, request)).toEqual(new Set());
+    fs.appendFileSync(lib('b.go'), '\nfunc C() {}\n');
+    // Same size, same mtime: the ctime still tells.
+    const a = fs.statSync(lib('a.go'));
+    fs.writeFileSync(lib('a.go'), 'package lit\n');
+    fs.utimesSync(lib('a.go'), a.atime, a.mtime);
+    expect(changedSince(recorded, request)).toEqual(new Set([lib('a.go'), lib('b.go')]));
+  });
+
+  test('is unknown when a file was added, removed or replaced by a directory, or for another request', () => {
+    const added = record();
+    fs.writeFileSync(lib('c.go'), 'package lib\n');
+    expect(changedSince(added, request)).toBeUndefined();
+    const removed = record();
+    fs.rmSync(lib('c.go'));
+    expect(changedSince(removed, request)).toBeUndefined();
+    const replaced = record();
+    fs.rmSync(lib('b.go'));
+    fs.mkdirSync(lib('b.go'));
+    expect(changedSince(replaced, request)).toBeUndefined();
+    const other = upToDateRequest({ cwd: root, diskCache: path.join(root, 'cache') }, ['//lib']);
+    expect(changedSince(record(), other)).toBeUndefined();
   });
 });
 
