@@ -8,7 +8,13 @@ import { writeFileAtomically } from '../util';
 import { writeFileAtomicallySync } from '../util/atomic-write';
 
 /** Bumped when the stored format changes; an older file is ignored. */
-const EXPLAIN_LOG_VERSION = 2;
+const EXPLAIN_LOG_VERSION = 3;
+
+/**
+ * How many files the key records are spread over: an edit's build reads and writes the few that
+ * hold its executed nodes, not every node's records (megabytes in a large workspace).
+ */
+const RECORD_SHARDS = 64;
 
 /** What the explain log keeps of an action's key record: enough to name what changed. */
 export interface KeySummary {
@@ -44,7 +50,7 @@ interface LastBuildFile {
   readonly recentlyExecuted?: readonly string[];
 }
 
-/** Key summaries per node across builds: large, read and written only when some key changed. */
+/** Key summaries of the nodes of one shard across builds: read and written when one of their keys changed. */
 interface RecordsFile {
   readonly version: number;
   readonly records: Record<string, KeySummary>;
@@ -54,13 +60,14 @@ interface RecordsFile {
  * Remembers, per graph node, the key components of its last run, so that `pgobuild explain` can
  * say for every action of the last build whether it was cached or executed and, if executed,
  * which key component changed. Stored under `pgobuild-out/.pgobuild/`: `last-build.json` (small)
- * and `key-records.json` (every node's key components; touched only when a key changed, so a null
- * build never reads or writes it).
+ * and `key-records/NN.json` (the key components of the nodes of shard NN, see
+ * {@link shardOf}; a shard is read and written only when one of its nodes' keys changed, so a null
+ * build touches none and an edit's build the few holding what it executed).
  */
 export class ExplainLog {
-  private records: Record<string, KeySummary> | undefined;
-  private recordsLoad: Promise<Record<string, KeySummary>> | undefined;
-  private recordsChanged = false;
+  /** Shard → its records, loaded once; concurrent callers share the one load (and object). */
+  private readonly shards = new Map<number, Promise<Record<string, KeySummary>>>();
+  private readonly changedShards = new Set<number>();
   private entries_: Record<string, ExplainEntry> = {};
 
   private constructor(
@@ -110,7 +117,8 @@ export class ExplainLog {
       this.entries_[nodeId] = { mnemonic, description, status, reasons: [] };
       return;
     }
-    const records = await this.loadRecords();
+    const shard = shardOf(nodeId);
+    const records = await this.loadShard(shard);
     const current = summary();
     const reasons =
       status === 'executed'
@@ -122,18 +130,20 @@ export class ExplainLog {
     this.entries_[nodeId] = { mnemonic, description, status, reasons };
     records[nodeId] = current;
     this.keys[nodeId] = key;
-    this.recordsChanged = true;
+    this.changedShards.add(shard);
   }
 
-  /** Loads the key records once; concurrent callers share the one load (and the one object). */
-  private loadRecords(): Promise<Record<string, KeySummary>> {
-    this.recordsLoad ??= readJson<RecordsFile>(path.join(this.dir, 'key-records.json')).then(
-      (file) => {
-        this.records = file?.records ?? {};
-        return this.records;
-      },
-    );
-    return this.recordsLoad;
+  private loadShard(shard: number): Promise<Record<string, KeySummary>> {
+    let load = this.shards.get(shard);
+    if (load === undefined) {
+      load = readJson<RecordsFile>(this.shardPath(shard)).then((file) => file?.records ?? {});
+      this.shards.set(shard, load);
+    }
+    return load;
+  }
+
+  private shardPath(shard: number): string {
+    return path.join(this.dir, 'key-records', `${String(shard).padStart(2, '0')}.json`);
   }
 
   /** Writes the log atomically. */
@@ -149,10 +159,18 @@ export class ExplainLog {
       }),
     };
     await writeJsonAtomically(path.join(this.dir, 'last-build.json'), last);
-    if (this.recordsChanged && this.records !== undefined) {
-      const records: RecordsFile = { version: EXPLAIN_LOG_VERSION, records: this.records };
-      await writeJsonAtomically(path.join(this.dir, 'key-records.json'), records);
+    if (this.changedShards.size === 0) return;
+    await fsp.mkdir(path.join(this.dir, 'key-records'), { recursive: true });
+    for (const shard of this.changedShards) {
+      const records = await this.loadShard(shard);
+      await writeJsonAtomically(this.shardPath(shard), {
+        version: EXPLAIN_LOG_VERSION,
+        records,
+      } satisfies RecordsFile);
     }
+    this.changedShards.clear();
+    // The single file of the previous format, if any: nothing reads it any more.
+    await fsp.rm(path.join(this.dir, 'key-records.json'), { force: true });
   }
 }
 
@@ -220,12 +238,25 @@ export function summarizeKey(
 const short = (d: string): string => `${d.slice(0, 12)}…`;
 
 /**
+ * The shard of a node's key records: of its id without the profile part of its configuration, so
+ * that both variants of a package (with and without a profile) share one, where
+ * {@link otherProfileVariant} looks.
+ */
+function shardOf(nodeId: string): number {
+  const digest = createHash('sha256').update(nodeId.replace(PROFILE_SUFFIX, '')).digest();
+  return digest.readUInt32BE(0) % RECORD_SHARDS;
+}
+
+/** The profile part of a node id's configuration (see {@link otherProfileVariant}). */
+const PROFILE_SUFFIX = / pgo\[[^\]]*\]$/;
+
+/**
  * A node's configuration names its binary's profile (`…@linux_amd64 pgo[//cmd/api]`), so adding
  * or removing a profile gives the node a new id. The same package's record in the other variant
  * (without, or with, a profile) lets explain say "profile added" instead of "first build".
  */
 function otherProfileVariant(nodeId: string, records: Record<string, KeySummary>): string {
-  const withoutProfile = nodeId.replace(/ pgo\[[^\]]*\]$/, '');
+  const withoutProfile = nodeId.replace(PROFILE_SUFFIX, '');
   if (withoutProfile !== nodeId) return withoutProfile;
   return Object.keys(records).find((id) => id.startsWith(`${nodeId} pgo[`)) ?? nodeId;
 }

@@ -45,6 +45,42 @@ describe('ExplainLog', () => {
     }
   });
 
+  it("rewrites only the key records of the shard holding an executed node, where its profile variant's are", async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'explain-'));
+    const ids = Array.from({ length: 300 }, (_, i) => `compile://lib/p${i}:p${i}@linux_amd64`);
+    const first = await ExplainLog.open(root);
+    first.beginBuild();
+    for (const id of ids)
+      await first.record(id, 'GoCompile', id, 'executed', `k-${id}`, () => summary('k', 'old'));
+    await first.save();
+    const dir = path.join(root, 'pgobuild-out', '.pgobuild', 'key-records');
+    const shards = fs.readdirSync(dir).sort();
+    expect(shards.length).toBeGreaterThan(30);
+    const before = new Map(shards.map((f) => [f, fs.statSync(path.join(dir, f)).mtimeMs]));
+    // Another file's write moves the clock past any mtime granularity.
+    await new Promise((r) => setTimeout(r, 20));
+
+    const second = await ExplainLog.open(root);
+    second.beginBuild();
+    const edited = `${ids[7] as string} pgo[//cmd/api]`;
+    for (const id of ids)
+      if (id !== ids[7])
+        await second.record(id, 'GoCompile', id, 'cached', `k-${id}`, () => summary('k', 'old'));
+    await second.record(edited, 'GoCompile', edited, 'executed', 'k2', () => ({
+      ...summary('k2', 'old'),
+      pgo: { digest: 'd', file: 'cmd/api/default.pgo', binary: '//cmd/api' },
+    }));
+    await second.save();
+    const rewritten = shards.filter(
+      (f) => fs.statSync(path.join(dir, f)).mtimeMs !== before.get(f),
+    );
+    expect(rewritten).toHaveLength(1);
+    // Found in the shard it shares with the variant without a profile.
+    expect((await ExplainLog.open(root)).entries()[edited]?.reasons).toEqual([
+      expect.stringMatching(/^profile added/),
+    ]);
+  });
+
   it('remembers what the latest build that executed actions executed, through null builds and replays', async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'explain-'));
     const build = async (executed: readonly string[]): Promise<void> => {
