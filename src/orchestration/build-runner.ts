@@ -2,7 +2,13 @@ import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { GoSdk } from '../../toolchain';
-import { type Action, type ActionKey, actionKeyOf, actionKeyRecord } from '../actions';
+import {
+  type Action,
+  type ActionKey,
+  type ActionKeyRecord,
+  actionKeyOf,
+  actionKeyRecord,
+} from '../actions';
 import type { BuildNode, GenericActionNode, LinkNode } from '../analysis/build-graph';
 import { nodeDeps } from '../analysis/build-graph';
 import type { ActionCache, ActionResult, BlobRef } from '../cache';
@@ -83,6 +89,45 @@ export interface RunnerOptions {
   readonly cacheDir: string;
   /** Runs actions; by default a {@link LocalSandboxExecutor} under `sandboxBase`. */
   readonly executor?: Executor;
+  /**
+   * Actions and keys already derived for these node objects, kept by the session across its
+   * commands (a warm server's next build runs mostly the same nodes): see {@link KeyedActions}.
+   */
+  readonly keyedActions?: KeyedActions;
+}
+
+/** What a node's action is derived from besides the node itself: its dependencies' outputs and the builder. */
+function derivedFrom(
+  node: BuildNode,
+  deps: ReadonlyMap<string, NodeValue>,
+  builder: Builder | undefined,
+): string {
+  const parts = [builder === undefined ? '' : JSON.stringify(builder)];
+  for (const id of nodeDeps(node)) {
+    const v = deps.get(id);
+    parts.push(
+      v === undefined
+        ? ''
+        : `${v.digest} ${v.size} ${v.linkObject?.digest ?? ''} ${v.outputs === undefined ? '' : JSON.stringify([...v.outputs])}`,
+    );
+  }
+  return parts.join('\n');
+}
+
+/**
+ * Each node's action and key as last derived, with what they were derived from (its dependencies'
+ * outputs and the builder): a node object is immutable, so the same inputs give the same action
+ * and key without building and hashing its key record again. Keyed by the node object, so a
+ * patched node (a new object) is derived afresh.
+ */
+export type KeyedActions = WeakMap<BuildNode, KeyedAction>;
+
+interface KeyedAction {
+  /** The dependencies' outputs and the builder the action was derived from. */
+  readonly from: string;
+  readonly action: Action;
+  readonly record: ActionKeyRecord;
+  readonly key: ActionKey;
 }
 
 /**
@@ -323,9 +368,9 @@ export class BuildRunner {
       if (!built.ok) return built;
       builder = built.value;
     }
-    const action = this.actionFor(node, deps, builder);
+    const { action, keyed } = this.keyedActionFor(node, deps, builder);
     this.actions.set(node.id, { node, action });
-    const outcome = await this.execute(node, action, signal, false);
+    const outcome = await this.execute(node, action, signal, false, keyed);
     if (!outcome.ok) return outcome;
     const { result } = outcome.value;
     if (node.kind === 'generic') return this.genericValue(node, result);
@@ -466,6 +511,24 @@ export class BuildRunner {
     return this.builder;
   }
 
+  /** The node's action and key, derived again only when what they derive from changed. */
+  private keyedActionFor(
+    node: BuildNode,
+    deps: ReadonlyMap<string, NodeValue>,
+    builder: Builder | undefined,
+  ): { action: Action; keyed?: KeyedAction } {
+    const memo = this.opts.keyedActions;
+    if (memo === undefined) return { action: this.actionFor(node, deps, builder) };
+    const from = derivedFrom(node, deps, builder);
+    const known = memo.get(node);
+    if (known !== undefined && known.from === from) return { action: known.action, keyed: known };
+    const action = this.actionFor(node, deps, builder);
+    const record = actionKeyRecord(action, this.opts.sdk.identity);
+    const keyed: KeyedAction = { from, action, record, key: actionKeyOf(record) };
+    memo.set(node, keyed);
+    return { action, keyed };
+  }
+
   private actionFor(
     node: BuildNode,
     deps: ReadonlyMap<string, NodeValue>,
@@ -550,9 +613,11 @@ export class BuildRunner {
     action: Action,
     signal: AbortSignal,
     force: boolean,
+    /** The action's key record and key, when already derived. */
+    keyed?: { readonly record: ActionKeyRecord; readonly key: ActionKey },
   ): Promise<Result<{ result: ActionResult; status: 'executed' | 'cached' }, NodeFailure>> {
-    const record = actionKeyRecord(action, this.opts.sdk.identity);
-    const key = actionKeyOf(record);
+    const record = keyed?.record ?? actionKeyRecord(action, this.opts.sdk.identity);
+    const key = keyed?.key ?? actionKeyOf(record);
     const pending = force ? undefined : this.inFlight.get(key);
     if (pending !== undefined) {
       // Another node with the same action (e.g. two binaries with identical profiles): share it.

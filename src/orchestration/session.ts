@@ -28,7 +28,7 @@ import { type Result, err, formatDiagnostic, isProcessAlive, ok } from '../util'
 import { BUILTIN_RULES } from '../analysis/builtin-rules';
 import { TsRuleFiles } from '../analysis/ts-rule-files';
 import { findWorkspaceRoot, workspaceRelative } from '../workspace';
-import { BuildRunner, type RunSummary } from './build-runner';
+import { BuildRunner, type KeyedActions, type RunSummary } from './build-runner';
 import { ExplainLog } from './explain-log';
 import { setUpGoSdk } from './go-sdk-setup';
 import { PgoResolver, parsePgoFlag } from './pgo-resolution';
@@ -78,6 +78,8 @@ export interface Session {
   readonly scanCache: SourceScanCache;
   readonly includeFiles: readonly SourceFile[];
   readonly pgo: PgoResolver;
+  /** Actions and keys derived for this session's nodes, kept across the commands it serves. */
+  readonly keyedActions: KeyedActions;
 }
 
 /** Finds the workspace and loads what every command needs. */
@@ -192,6 +194,7 @@ export async function openSession(
     scanCache,
     includeFiles,
     pgo,
+    keyedActions: new WeakMap(),
   };
   openedWith.set(session, opts);
   sinks.set(session, events);
@@ -305,6 +308,7 @@ function runStateFor(session: Session, opts: SessionOptions): Promise<RunState> 
         sandboxBase,
         includeFiles: session.includeFiles,
         cacheDir: opts.diskCache,
+        keyedActions: session.keyedActions,
       });
       return { runner, explain, sandboxBase };
     })();
