@@ -100,7 +100,7 @@ export function ours(
   patterns: readonly string[],
   cache: string,
   via: 'batch' | 'server' = 'batch',
-): { ms: number; rssKiB: number; replayed: boolean } {
+): { ms: number; rssKiB: number; replayed: boolean; executed: number } {
   const r = run(
     process.execPath,
     [CLI, 'build', ...patterns, `--disk_cache=${cache}`, '--output=json'],
@@ -108,8 +108,16 @@ export function ours(
     via === 'batch' ? BATCH_ENV : SERVER_ENV,
   );
   // The last event is command-finished; `replayed` says the up-to-date check answered.
-  const last = JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}') as { replayed?: boolean };
-  return { ms: r.ms, rssKiB: r.rssKiB, replayed: last.replayed === true };
+  const last = JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}') as {
+    replayed?: boolean;
+    executed?: number;
+  };
+  return {
+    ms: r.ms,
+    rssKiB: r.rssKiB,
+    replayed: last.replayed === true,
+    executed: last.executed ?? 0,
+  };
 }
 
 /**

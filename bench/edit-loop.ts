@@ -3,11 +3,15 @@ import { forgetUpToDate } from '../src/orchestration/up-to-date';
 import { run, sleepMs } from './common';
 import { addExportedFunction, editFunctionBody } from './edits';
 
-/** One of our builds, timed: wall ms, peak RSS of the process, whether the up-to-date check answered. */
+/**
+ * One of our builds, timed: wall ms, peak RSS of the process, whether the up-to-date check
+ * answered, how many actions it executed.
+ */
 export interface OurRun {
   readonly ms: number;
   readonly rssKiB: number;
   readonly replayed: boolean;
+  readonly executed: number;
 }
 
 /** A source file the loop edits, and the line starting the function whose body it edits. */
@@ -32,7 +36,10 @@ export const EDIT_LOOP_KEYS = ['leaf', 'after', 'wide', 'bodyLeaf', 'bodyWide'] 
  * The first body edit of a file inserts a line and declares a counter (see
  * {@link editFunctionBody}); it is made together with that file's added function, a step whose
  * export data changes anyway, so that the body steps measure the in-place edit of a warm loop.
- * `tag` makes the added functions' names unique per run.
+ * `tag` makes the added functions' names unique per run; the invocation's own prefix makes them
+ * unique across invocations too, so that a warm disk cache (BENCH_DISK_CACHE) kept from an earlier
+ * run never holds an edit's results. An edit whose build executed nothing is an error: the row
+ * would time cache hits, not a rebuild.
  */
 export function editLoopRun(
   files: { readonly leaf: EditedFile; readonly wide: EditedFile },
@@ -41,18 +48,27 @@ export function editLoopRun(
   go: () => { ms: number },
   record: (key: (typeof EDIT_LOOP_KEYS)[number], ours: OurRun, go: { ms: number }) => void,
 ): void {
+  const unique = `${INVOCATION}${tag}`;
+  const rebuild = (what: string): OurRun => {
+    const r = build();
+    if (r.executed === 0) throw new Error(`the rebuild after ${what} executed no action`);
+    return r;
+  };
   editFunctionBody(files.leaf.file, files.leaf.signature);
-  addExportedFunction(files.leaf.file, `L${tag}`);
-  record('leaf', build(), go());
+  addExportedFunction(files.leaf.file, `L${unique}`);
+  record('leaf', rebuild('adding a function to the leaf'), go());
   record('after', build(), go());
   editFunctionBody(files.wide.file, files.wide.signature);
-  addExportedFunction(files.wide.file, `W${tag}`);
-  record('wide', build(), go());
+  addExportedFunction(files.wide.file, `W${unique}`);
+  record('wide', rebuild('adding a function to the wide package'), go());
   editFunctionBody(files.leaf.file, files.leaf.signature);
-  record('bodyLeaf', build(), go());
+  record('bodyLeaf', rebuild("editing the leaf's function body"), go());
   editFunctionBody(files.wide.file, files.wide.signature);
-  record('bodyWide', build(), go());
+  record('bodyWide', rebuild("editing the wide package's function body"), go());
 }
+
+/** This bench invocation's prefix of the added functions' names (see {@link editLoopRun}). */
+const INVOCATION = Date.now().toString(36).toUpperCase();
 
 /**
  * A null build that analyses the workspace at `ws`: the up-to-date recording the previous build
