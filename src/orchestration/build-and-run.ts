@@ -17,11 +17,12 @@ import {
 } from './session';
 import {
   EventRecorder,
-  type RecordedInputs,
+  type UpToDateInputs,
   asNullBuildEvents,
   changedSince,
   forgetUpToDate,
   recordUpToDate,
+  snapshotInputs,
   upToDateRequest,
 } from './up-to-date';
 
@@ -136,19 +137,19 @@ async function buildAndRun(
     ...(interrupted !== undefined ? { interrupted } : {}),
     ...remoteCacheSummary(s),
   });
-  if (recorder !== undefined && code === EXIT.ok) {
-    const inputs = recordBuild(
-      opts,
-      patterns,
-      s,
-      started,
-      recorder,
-      executed > 0 || summary.spawns > 0,
-    );
+  if (recorder !== undefined && interrupted === undefined) {
+    const request = upToDateRequest(opts, patterns);
+    const inputs = upToDateInputsOf(opts, patterns, s, started);
+    const executedActions = executed > 0 || summary.spawns > 0;
+    // A failed build is no null build to replay, but what it read tells the next one what changed.
+    const recorded =
+      code === EXIT.ok
+        ? recordUpToDate(request, inputs, replayEvents(recorder, executedActions), executedActions)
+        : snapshotInputs(request, inputs);
     // Warnings carry source lines an edit may change; a remote cache's session holds its client;
     // stamped values come from a command that may answer differently next time.
     if (
-      inputs !== undefined &&
+      recorded !== undefined &&
       s.graphBuilder.warnings.length === 0 &&
       s.remote === undefined &&
       opts.stamp !== true
@@ -159,7 +160,7 @@ async function buildAndRun(
         targets,
         analysisEvents: analysisEventsOf(recorder.events, graph),
         profileActions: profiles.executed + profiles.cached,
-        inputs,
+        inputs: recorded,
       });
   }
   return { code, session: s, nodes: graph.nodes, roots: graph.roots };
@@ -327,53 +328,50 @@ function remoteCacheSummary(s: Session): { remoteCache?: RemoteCacheSummary } {
   };
 }
 
-/**
- * Records a successful build for the up-to-date check (see up-to-date.ts): a null build's events
- * as they were, or those a null build right after it would emit when it `executedActions`.
- * Returns what it recorded (nothing when an input was too recent to trust).
- */
-function recordBuild(
+/** What a build depended on, for the up-to-date check (see up-to-date.ts). */
+function upToDateInputsOf(
   opts: SessionOptions,
   patterns: readonly string[],
   s: Session,
   startedMs: number,
-  recorder: EventRecorder,
-  executedActions: boolean,
-): RecordedInputs | undefined {
+): UpToDateInputs {
   const recursiveRoots: string[] = [];
   for (const p of patterns) {
     const parsed = parseTargetPattern(p, s.cwdPkg);
     if (parsed.ok && parsed.value.kind === 'recursive') recursiveRoots.push(parsed.value.pkg);
   }
   const { packageDirs, bzlFiles } = s.loader.consulted();
-  return recordUpToDate(
-    upToDateRequest(opts, patterns),
-    {
-      root: s.root,
-      startedMs,
-      digested: s.digester.digestedFiles(),
-      contentDigest: (file) => s.digester.knownDigest(file) ?? s.graphBuilder.sourceDigest(file),
-      // The SDK's identity is its tools' digests (digested above); its go command and VERSION
-      // file decide which SDK `go` finds.
-      files: [
-        ...s.pgo.profileFiles(),
-        path.join(s.sdk.goroot, 'bin', 'go'),
-        path.join(s.sdk.goroot, 'VERSION'),
-        ...s.graphBuilder.modules.consultedFiles(),
-      ],
-      packageDirs,
-      recursiveRoots,
-      bzlFiles,
-      moduleDirs: s.graphBuilder.modules.consultedDirs(),
-      diskCache: opts.diskCache,
-    },
-    // Progress lines mean nothing in an answer given at once, and a replay talks to no remote
-    // cache: it must not repeat this build's remote traffic or warnings.
-    (executedActions ? asNullBuildEvents(recorder.events) : recorder.events)
-      .filter((e) => e.type !== 'command-started' && e.type !== 'progress')
-      .filter((e) => e.type !== 'remote-cache-warning')
-      .filter((e) => e.type !== 'cache-corruption' || e.source !== 'remote')
-      .map((e) => (e.type === 'command-finished' ? { ...e, remoteCache: undefined } : e)),
-    executedActions,
-  );
+  return {
+    root: s.root,
+    startedMs,
+    digested: s.digester.digestedFiles(),
+    contentDigest: (file) => s.digester.knownDigest(file) ?? s.graphBuilder.sourceDigest(file),
+    // The SDK's identity is its tools' digests (digested above); its go command and VERSION
+    // file decide which SDK `go` finds.
+    files: [
+      ...s.pgo.profileFiles(),
+      path.join(s.sdk.goroot, 'bin', 'go'),
+      path.join(s.sdk.goroot, 'VERSION'),
+      ...s.graphBuilder.modules.consultedFiles(),
+    ],
+    packageDirs,
+    recursiveRoots,
+    bzlFiles,
+    moduleDirs: s.graphBuilder.modules.consultedDirs(),
+    diskCache: opts.diskCache,
+  };
+}
+
+/**
+ * The events a replay of a successful build emits: its null build's events as they were, or
+ * those a null build right after it would emit when it `executedActions`.
+ */
+function replayEvents(recorder: EventRecorder, executedActions: boolean): BuildEvent[] {
+  // Progress lines mean nothing in an answer given at once, and a replay talks to no remote
+  // cache: it must not repeat this build's remote traffic or warnings.
+  return (executedActions ? asNullBuildEvents(recorder.events) : recorder.events)
+    .filter((e) => e.type !== 'command-started' && e.type !== 'progress')
+    .filter((e) => e.type !== 'remote-cache-warning')
+    .filter((e) => e.type !== 'cache-corruption' || e.source !== 'remote')
+    .map((e) => (e.type === 'command-finished' ? { ...e, remoteCache: undefined } : e));
 }

@@ -8,8 +8,10 @@ import type { RecordedInputs } from './up-to-date';
  * that build depended on. The next build of the same request starts from it when the only change
  * is Go sources edited without touching their headers (build-and-run.ts, source-patch.ts),
  * instead of loading and analysing the workspace again. Only the server keeps one: a batch process
- * ends with its command. A build takes it before anything else, so a failed build, or one that
- * found more changed than this can answer, never leaves one behind.
+ * ends with its command. A build takes it before anything else, so a build whose analysis failed,
+ * one that was interrupted, or one that found more changed than this can answer never leaves one
+ * behind; a build whose actions failed does (its analysis stands, and the next build is most
+ * likely the fix).
  */
 export interface RetainedAnalysis {
   readonly session: Session;
@@ -32,7 +34,7 @@ export function retainAnalyses(): void {
   retaining = true;
 }
 
-/** Keeps a successful build's analysis for the next build (in the server only). */
+/** Keeps a build's analysis for the next build (in the server only). */
 export function retainAnalysis(analysis: RetainedAnalysis): void {
   if (retaining) last = analysis;
 }

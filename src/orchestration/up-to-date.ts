@@ -258,6 +258,29 @@ export function recordUpToDate(
   events: readonly BuildEvent[],
   executedActions: boolean,
 ): RecordedInputs | undefined {
+  const recorded = takeInputs(request, inputs, events, executedActions);
+  if (recorded !== undefined)
+    writeFileAtomicallySync(recordingPath(inputs.root), JSON.stringify(recorded.recording));
+  return recorded;
+}
+
+/**
+ * What a build depended on, taken as {@link recordUpToDate} takes it but not recorded: a failed
+ * build, which no replay may answer for, can still tell {@link changedSince} what changed after it.
+ */
+export function snapshotInputs(
+  request: UpToDateRequest,
+  inputs: UpToDateInputs,
+): RecordedInputs | undefined {
+  return takeInputs(request, inputs, [], false);
+}
+
+function takeInputs(
+  request: UpToDateRequest,
+  inputs: UpToDateInputs,
+  events: readonly BuildEvent[],
+  executedActions: boolean,
+): RecordedInputs | undefined {
   const files: Record<string, string> = {};
   const dirs: Record<string, string> = {};
   const contents: Record<string, string> = {};
@@ -309,7 +332,6 @@ export function recordUpToDate(
     settleExplainLog: executedActions,
     events,
   };
-  writeFileAtomicallySync(recordingPath(inputs.root), JSON.stringify(recording));
   return { recording, dirEntries };
 }
 

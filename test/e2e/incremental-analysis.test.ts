@@ -367,3 +367,42 @@ describe('a warm server keeping its last analysis', () => {
     expect(kept).toBeGreaterThanOrEqual(3);
   }, 900_000);
 });
+
+describe('a warm server after a compile error', () => {
+  const ws = makeWorkspace(SMALL_WORKSPACE);
+  const serverEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    PGOBUILD_BATCH: '0',
+    PGOBUILD_MAX_IDLE_SECS: '300',
+    TMPDIR: tempDir('pgobuild-kept-after-error-'),
+  };
+  afterAll(() => {
+    pgobuild(ws, ['shutdown'], { env: serverEnv, json: false });
+  });
+
+  it('keeps the analysis of the failed build: the fix is built from it, with the keys of a full analysis', () => {
+    const build = (): CliRun => pgobuild(ws, ['build', '//...'], { env: serverEnv });
+    ageFiles(ws);
+    expect(finished(build()).exitCode).toBe(0);
+    const base = path.join(ws, 'lib', 'base', 'base.go');
+    const good = fs.readFileSync(base, 'utf8');
+    fs.writeFileSync(base, good.replace('return 2 * n', 'return 2 * undefinedName'));
+    ageFiles(ws);
+    const failed = build();
+    expect(finished(failed).exitCode).toBe(1);
+    expect(failed.events.find((e) => e.type === 'analysis-finished')).toMatchObject({
+      patched: ['lib/base/base.go'],
+    });
+    fs.writeFileSync(base, good.replace('return 2 * n', 'return n + n'));
+    ageFiles(ws);
+    const fixed = build();
+    expect(finished(fixed).exitCode).toBe(0);
+    expect(fixed.events.find((e) => e.type === 'analysis-finished')).toMatchObject({
+      patched: ['lib/base/base.go'],
+    });
+    const fresh = pgobuild(path.join(ws, 'cmd'), ['build', '//...'], {
+      env: { ...process.env, PGOBUILD_ANALYSIS_CACHE: 'off' },
+    });
+    expect(keysOf(fixed)).toEqual(keysOf(fresh));
+  }, 300_000);
+});
