@@ -4,6 +4,11 @@ import * as path from 'node:path';
 /** The repository root and the CLI entry point. */
 export const REPO = path.resolve(__dirname, '..', '..');
 export const CLI = path.join(REPO, 'bin', 'pgobuild.js');
+/**
+ * The `pgobuild` command `npm link` installs (a link to it): the native client where it was built,
+ * which hands what it does not handle to {@link CLI}.
+ */
+export const COMMAND = path.join(REPO, 'bin', 'pgobuild');
 
 /** One side-by-side benchmark: ours and go's timings (ms) and their medians. */
 export interface Measurement {
@@ -92,8 +97,9 @@ export const SERVER_ENV: NodeJS.ProcessEnv = Object.fromEntries(
 );
 
 /**
- * Runs pgobuild build on patterns in a workspace with a given cache: in batch mode (one process),
- * or with `via: 'server'` through the client and the workspace's server.
+ * Runs pgobuild build on patterns in a workspace with a given cache: in batch mode (one process,
+ * `node bin/pgobuild.js`), or with `via: 'server'` as users type it, through the `pgobuild`
+ * command (the native client) and the workspace's server.
  */
 export function ours(
   ws: string,
@@ -101,12 +107,11 @@ export function ours(
   cache: string,
   via: 'batch' | 'server' = 'batch',
 ): { ms: number; rssKiB: number; replayed: boolean; executed: number } {
-  const r = run(
-    process.execPath,
-    [CLI, 'build', ...patterns, `--disk_cache=${cache}`, '--output=json'],
-    ws,
-    via === 'batch' ? BATCH_ENV : SERVER_ENV,
-  );
+  const args = ['build', ...patterns, `--disk_cache=${cache}`, '--output=json'];
+  const r =
+    via === 'batch'
+      ? run(process.execPath, [CLI, ...args], ws, BATCH_ENV)
+      : run(COMMAND, args, ws, SERVER_ENV);
   // The last event is command-finished; `replayed` says the up-to-date check answered.
   const last = JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}') as {
     replayed?: boolean;

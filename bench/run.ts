@@ -20,6 +20,7 @@ import * as path from 'node:path';
 import {
   BATCH_ENV,
   CLI,
+  COMMAND,
   type Measurement,
   REPO,
   SERVER_ENV,
@@ -238,8 +239,8 @@ const SERVER_RSS_NOTE = "; peak RSS: the server's (VmHWM over the whole section)
 /**
  * The examples' edit-rebuild loop through the client and the workspace's warm server, README's
  * daily use (section examples-server), interleaved with go build doing the same. Caches are warm
- * (one cold build first); the last row is a repeated null build through a `pgobuild` symlink to
- * bin/pgobuild.js, what `npm link` installs.
+ * (one cold build first); the edit loop runs bin/pgobuild, and the last row is a repeated null
+ * build through a `pgobuild` symlink to it, what `npm link` installs.
  */
 function measureExamplesServer(): Measurement[] {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pgobuild-bench-'));
@@ -248,10 +249,10 @@ function measureExamplesServer(): Measurement[] {
   const moduleDir = path.join(ws, 'examples');
   const patterns = binaryPatterns(ws, '//examples/...', path.join(tmp, 'query-cache'));
   // What `npm link` installs, made by hand (npm link would touch the clone's node_modules): a
-  // `pgobuild` symlink to bin/pgobuild.js, run through its #!/usr/bin/env node line.
+  // `pgobuild` symlink to bin/pgobuild (the native client where it was built).
   const pgobuild = path.join(tmp, 'bin', 'pgobuild');
   fs.mkdirSync(path.dirname(pgobuild));
-  fs.symlinkSync(CLI, pgobuild);
+  fs.symlinkSync(COMMAND, pgobuild);
   const keys = [...EDIT_LOOP_KEYS, 'installed'];
   const { record, last, measure } = rows(keys);
   const edits = examplesEdits(moduleDir);
@@ -295,7 +296,7 @@ function measureExamplesServer(): Measurement[] {
       }),
       measure(
         'examples-null-installed-server',
-        `repeated null build through a \`pgobuild\` symlink to bin/pgobuild.js (what \`npm link\` installs), talking to the workspace's warm server (README's daily use)${SERVER_RSS_NOTE}`,
+        `repeated null build through a \`pgobuild\` symlink to bin/pgobuild (what \`npm link\` installs: the native client), talking to the workspace's warm server (README's daily use)${SERVER_RSS_NOTE}`,
         'installed',
       ),
     ],

@@ -70,15 +70,22 @@ function workspaceRoot(dir) {
 }
 
 // The installation: package dir, version, Node, and the compiled entry points' stat signatures
-// (tsc rewrites every file of dist/, so a rebuilt or upgraded pgobuild names a new server).
+// (tsc rewrites every file of dist/, so a rebuilt or upgraded pgobuild names a new server). The
+// native client (client/main.go) computes the same key: keep the two in step.
 function installation() {
-  const parts = [PKG, process.execPath, process.version];
-  for (const f of [path.join(PKG, 'package.json'), MAIN, SERVER]) {
-    const st = fs.statSync(f);
-    parts.push(`${f}:${st.size}:${st.mtimeMs}`);
-  }
+  const files = [path.join(PKG, 'package.json'), MAIN, SERVER];
+  const signatures = files.map((f) => {
+    const st = fs.statSync(f, { bigint: true });
+    return `${st.size}:${st.mtimeNs}`;
+  });
+  const parts = [
+    PKG,
+    process.execPath,
+    process.version,
+    ...files.map((f, i) => `${f}:${signatures[i]}`),
+  ];
   const pkg = JSON.parse(fs.readFileSync(path.join(PKG, 'package.json'), 'utf8'));
-  return { key: parts.join('\0'), description: `${PKG} ${pkg.version}` };
+  return { key: parts.join('\0'), description: `${PKG} ${pkg.version}`, signatures };
 }
 
 function socketDir() {
@@ -280,7 +287,11 @@ async function client(argv) {
   process.exitCode = await converse(socket, args);
 }
 
-client(process.argv.slice(2)).catch((e) => {
-  process.stderr.write(`pgobuild: internal error in the client: ${e.stack || e}\n`);
-  process.exitCode = 3;
-});
+if (require.main === module)
+  client(process.argv.slice(2)).catch((e) => {
+    process.stderr.write(`pgobuild: internal error in the client: ${e.stack || e}\n`);
+    process.exitCode = 3;
+  });
+
+// For scripts/build-client.js, which builds the native client for this installation.
+module.exports = { PKG, installation };

@@ -379,6 +379,60 @@ describe('client/server mode', () => {
     expect(alive(replaced)).toBe(true);
   });
 
+  test('the native client reaches a running server without starting Node, with the same answers; it hands the rest to the Node client', async () => {
+    // `npm run build` (and `npm ci`) builds it where Go is installed, as on every CI machine.
+    const native = path.join(REPO, 'dist', 'pgobuild-client');
+    expect(fs.existsSync(native)).toBe(true);
+    const unique = `${process.pid}-${Date.now()}`;
+    const ws = makeWorkspace({
+      ...SMALL_WORKSPACE,
+      'bad/BUILD': 'go_library(\n    name = "bad",\n    srcs = ["bad.go"]\n    deps = [],\n)\n',
+      'bad/bad.go': 'package bad\n',
+      'slow/BUILD': 'go_test(\n    name = "slow_test",\n    srcs = ["slow_test.go"],\n)\n',
+      'slow/slow_test.go': `package slow\n\nimport (\n\t"testing"\n\t"time"\n)\n\n// TestSlow takes its time (${unique}).\nfunc TestSlow(t *testing.T) { time.Sleep(3 * time.Second) }\n`,
+    });
+    const env = serverEnv();
+    const nativeClient = (args: readonly string[]): CliRun => {
+      const r = spawnSync(native, [...args, `--disk_cache=${SHARED_CACHE}`, '--output=json'], {
+        cwd: ws,
+        env,
+        encoding: 'utf8',
+      });
+      return { code: r.status, events: parseEvents(r.stdout), stdout: r.stdout, stderr: r.stderr };
+    };
+    // No server yet: the Node client it hands over to starts one.
+    expect(finished(nativeClient(['build', '//cmd/...'])).exitCode).toBe(0);
+    const pid = serverPid(ws, env);
+    const viaNative = nativeClient(['build', '//cmd/...']);
+    expect(outcome(viaNative)).toEqual(outcome(client(ws, ['--batch', 'build', '//cmd/...'], env)));
+    expect(outcome(viaNative)).toMatchObject({ exitCode: 0, executed: 0, spawns: 0 });
+    const syntax = nativeClient(['build', '//bad']);
+    expect(syntax.code).toBe(2);
+    expect(syntax.events).toContainEqual(
+      expect.objectContaining({ type: 'diagnostic', file: 'bad/BUILD', line: 4 }),
+    );
+    // While a command runs, the client is still the native program: it never started Node.
+    const child = spawn(
+      native,
+      ['test', '//slow:slow_test', `--disk_cache=${SHARED_CACHE}`, '--output=json'],
+      { cwd: ws, env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    child.stdout?.on('data', (c: Buffer) => (out += c.toString('utf8')));
+    const started = await waitFor(() => out.includes('"type":"command-started"'), 20_000);
+    expect(started).toBe(true);
+    expect(fs.readlinkSync(`/proc/${child.pid}/exe`)).toBe(fs.realpathSync(native));
+    expect(await exited(child)).toBe(0);
+    expect(parseEvents(out).find((e) => e.type === 'test-result')).toMatchObject({
+      target: '//slow:slow_test',
+      status: 'passed',
+    });
+    expect(serverPid(ws, env)).toBe(pid);
+    // A startup option is the Node client's: --batch runs in that process, with no server.
+    const batchInfo = spawnSync(native, ['--batch', 'info'], { cwd: ws, env, encoding: 'utf8' });
+    expect(batchInfo.stdout).toBe('server_pid: none (batch mode)\n');
+  });
+
   test('a rebuilt pgobuild (another dist) starts a new server', async () => {
     // A private copy of the installation, so that rebuilding it does not disturb the repository.
     const install = tempDir('pgobuild-install-');

@@ -1,0 +1,3 @@
+module pgobuild.dev/client
+
+go 1.21
