@@ -223,16 +223,18 @@ function unchanged(recording: Recording): boolean {
     const st = fs.statSync(file, { bigint: true, throwIfNoEntry: false });
     if ((st === undefined ? '' : statSignature(st)) !== signature) return false;
   }
-  for (const [file, digest] of Object.entries(recording.contents)) {
-    let bytes: Buffer;
-    try {
-      bytes = fs.readFileSync(file);
-    } catch {
-      return false;
-    }
-    if (createHash('sha256').update(bytes).digest('hex') !== digest) return false;
-  }
+  for (const [file, digest] of Object.entries(recording.contents))
+    if (contentDigest(file) !== digest) return false;
   return true;
+}
+
+/** The SHA-256 of a file's bytes, or undefined when it cannot be read. */
+function contentDigest(file: string): string | undefined {
+  try {
+    return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -376,13 +378,9 @@ export function changedSince(
     if (statSignature(st) !== signature) changed.add(file);
   }
   for (const [file, digest] of Object.entries(recording.contents)) {
-    let bytes: Buffer;
-    try {
-      bytes = fs.readFileSync(file);
-    } catch {
-      return undefined;
-    }
-    if (createHash('sha256').update(bytes).digest('hex') !== digest) changed.add(file);
+    const now = contentDigest(file);
+    if (now === undefined) return undefined;
+    if (now !== digest) changed.add(file);
   }
   return changed;
 }

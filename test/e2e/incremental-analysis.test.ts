@@ -307,18 +307,26 @@ describe('incremental analysis', () => {
   }, 900_000);
 });
 
-describe('a warm server keeping its last analysis', () => {
-  const ws = makeWorkspace(WORKSPACE);
-  // The server's socket and log live under this TMPDIR; the server is stopped after the test.
-  const serverEnv: NodeJS.ProcessEnv = {
+/**
+ * The environment of commands through a server of `ws` (its socket and log under a TMPDIR of its
+ * own), stopped after the describe block's tests.
+ */
+function warmServer(ws: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
     ...process.env,
     PGOBUILD_BATCH: '0',
     PGOBUILD_MAX_IDLE_SECS: '300',
     TMPDIR: tempDir('pgobuild-kept-analysis-'),
   };
   afterAll(() => {
-    pgobuild(ws, ['shutdown'], { env: serverEnv, json: false });
+    pgobuild(ws, ['shutdown'], { env, json: false });
   });
+  return env;
+}
+
+describe('a warm server keeping its last analysis', () => {
+  const ws = makeWorkspace(WORKSPACE);
+  const serverEnv = warmServer(ws);
   const analysisOf = (run: CliRun): Extract<BuildEvent, { type: 'analysis-finished' }> => {
     const e = run.events.find((x) => x.type === 'analysis-finished');
     if (e?.type !== 'analysis-finished') throw new Error(`no analysis-finished:\n${run.stdout}`);
@@ -370,15 +378,7 @@ describe('a warm server keeping its last analysis', () => {
 
 describe('a warm server after a compile error', () => {
   const ws = makeWorkspace(SMALL_WORKSPACE);
-  const serverEnv: NodeJS.ProcessEnv = {
-    ...process.env,
-    PGOBUILD_BATCH: '0',
-    PGOBUILD_MAX_IDLE_SECS: '300',
-    TMPDIR: tempDir('pgobuild-kept-after-error-'),
-  };
-  afterAll(() => {
-    pgobuild(ws, ['shutdown'], { env: serverEnv, json: false });
-  });
+  const serverEnv = warmServer(ws);
 
   it('keeps the analysis of the failed build: the fix is built from it, with the keys of a full analysis', () => {
     const build = (): CliRun => pgobuild(ws, ['build', '//...'], { env: serverEnv });

@@ -13,6 +13,22 @@ import {
 } from '../../src/orchestration/up-to-date';
 import { statSignature } from '../../src/util/stat-signature';
 
+/** What a build that looked into `<root>/lib` just now depended on, with nothing digested. */
+function libInputs(root: string): UpToDateInputs {
+  return {
+    root,
+    startedMs: Date.now(),
+    digested: new Map(),
+    contentDigest: () => undefined,
+    files: [],
+    packageDirs: ['lib'],
+    recursiveRoots: [],
+    bzlFiles: [],
+    moduleDirs: [],
+    diskCache: path.join(root, 'cache'),
+  };
+}
+
 /**
  * The up-to-date check's rule for files modified within the racy window (src/orchestration/up-to-date.ts):
  * their stat signature alone is not trusted, so the recording keeps the digest the build used
@@ -56,16 +72,9 @@ describe('a workspace source in an up-to-date recording', () => {
     usedDigest: string | undefined,
     more: Partial<UpToDateInputs> = {},
   ): UpToDateInputs => ({
-    root,
-    startedMs: Date.now(),
+    ...libInputs(root),
     digested: new Map([[source, statSignature(fs.statSync(source, { bigint: true }))]]),
     contentDigest: (file) => (file === source ? usedDigest : undefined),
-    files: [],
-    packageDirs: ['lib'],
-    recursiveRoots: [],
-    bzlFiles: [],
-    moduleDirs: [],
-    diskCache: path.join(root, 'cache'),
     ...more,
   });
   const replay = (): boolean => {
@@ -148,23 +157,7 @@ describe('what changed since a recording (a warm server keeping its analysis)', 
   const record = (): NonNullable<ReturnType<typeof recordUpToDate>> => {
     const old = new Date(Date.now() - 60_000);
     for (const f of fs.readdirSync(path.join(root, 'lib'))) fs.utimesSync(lib(f), old, old);
-    const recorded = recordUpToDate(
-      request,
-      {
-        root,
-        startedMs: Date.now(),
-        digested: new Map(),
-        contentDigest: () => undefined,
-        files: [],
-        packageDirs: ['lib'],
-        recursiveRoots: [],
-        bzlFiles: [],
-        moduleDirs: [],
-        diskCache: path.join(root, 'cache'),
-      },
-      [],
-      false,
-    );
+    const recorded = recordUpToDate(request, libInputs(root), [], false);
     if (recorded === undefined) throw new Error('nothing recorded');
     return recorded;
   };
