@@ -36,6 +36,6 @@ try {
 } catch (e) {
   fs.rmSync(out, { force: true });
   process.stderr.write(
-    `pgobuild: no native client (go build failed: ${e.message}); bin/pgobuild runs the Node client\n`,
+    `pgobuild: no native client (go build failed: ${e.message}); bin/pgobuild runs Node's\n`,
   );
 }

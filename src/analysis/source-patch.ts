@@ -5,7 +5,8 @@ import type { ReadSource, SourceReader } from './go-package';
 /**
  * Brings an analysed graph up to date with edited Go sources, without analysing again, when the
  * edit cannot change what analysis decided: the answer must be the graph a full analysis of the
- * edited workspace gives (test/analysis/source-patch.test.ts compares both after random edits).
+ * edited workspace gives (test/e2e/incremental-analysis.test.ts compares the keys of both after
+ * random edits).
  *
  * Analysis reads a non-test .go file's header only, through its scan (package clause, imports,
  * //go: directives, //go:embed patterns, build constraints, each with its position); the rest of

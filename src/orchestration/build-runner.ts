@@ -96,7 +96,10 @@ export interface RunnerOptions {
   readonly keyedActions?: KeyedActions;
 }
 
-/** What a node's action is derived from besides the node itself: its dependencies' outputs and the builder. */
+/**
+ * What a node's action is derived from besides the node itself (and the session's SDK): its
+ * dependencies' outputs and the builder.
+ */
 function derivedFrom(
   node: BuildNode,
   deps: ReadonlyMap<string, NodeValue>,
@@ -105,10 +108,9 @@ function derivedFrom(
   const parts = [builder === undefined ? '' : JSON.stringify(builder)];
   for (const id of nodeDeps(node)) {
     const v = deps.get(id);
+    const outputs = v?.outputs === undefined ? '' : JSON.stringify([...v.outputs]);
     parts.push(
-      v === undefined
-        ? ''
-        : `${v.digest} ${v.size} ${v.linkObject?.digest ?? ''} ${v.outputs === undefined ? '' : JSON.stringify([...v.outputs])}`,
+      v === undefined ? '' : `${v.digest} ${v.size} ${v.linkObject?.digest ?? ''} ${outputs}`,
     );
   }
   return parts.join('\n');

@@ -50,7 +50,7 @@ interface LastBuildFile {
   readonly recentlyExecuted?: readonly string[];
 }
 
-/** Key summaries of the nodes of one shard across builds: read and written when one of their keys changed. */
+/** Key summaries of one shard's nodes across builds, read and written when a key of theirs changes. */
 interface RecordsFile {
   readonly version: number;
   readonly records: Record<string, KeySummary>;

@@ -385,7 +385,7 @@ export function changedSince(
   return changed;
 }
 
-/** Whether a listing's entry kind is a file's (its stat signature), not a directory's or a link's. */
+/** Whether a listing's entry kind is a file's (its stat signature), not a directory's or link's. */
 function isFileKind(kind: string): boolean {
   return !NON_FILE_KINDS.has(kind);
 }
