@@ -50,7 +50,7 @@ interface LastBuildFile {
   readonly recentlyExecuted?: readonly string[];
 }
 
-/** Key summaries of one shard's nodes across builds, read and written when a key of theirs changes. */
+/** One shard's key summaries across builds, read and written when a key of theirs changes. */
 interface RecordsFile {
   readonly version: number;
   readonly records: Record<string, KeySummary>;
