@@ -6,7 +6,12 @@ import { interruptedBy } from '../exec/interrupt';
 import { EXIT, signalExitCode } from '../util';
 import { parseTargetPattern } from '../workspace';
 import { commandSession } from './command-session';
-import { type RetainedAnalysis, retainAnalysis, takeRetainedAnalysis } from './retained-analysis';
+import {
+  type RetainedAnalysis,
+  retainAnalysis,
+  retainingAnalyses,
+  takeRetainedAnalysis,
+} from './retained-analysis';
 import {
   type Session,
   type SessionOptions,
@@ -137,11 +142,16 @@ async function buildAndRun(
     ...(interrupted !== undefined ? { interrupted } : {}),
     ...remoteCacheSummary(s),
   });
-  if (recorder !== undefined && interrupted === undefined) {
+  // A failed build is no null build to replay, but in the server what it read tells the next
+  // build what changed.
+  if (
+    recorder !== undefined &&
+    interrupted === undefined &&
+    (code === EXIT.ok || retainingAnalyses())
+  ) {
     const request = upToDateRequest(opts, patterns);
     const inputs = upToDateInputsOf(opts, patterns, s, started);
     const executedActions = executed > 0 || summary.spawns > 0;
-    // A failed build is no null build to replay, but what it read tells the next one what changed.
     const recorded =
       code === EXIT.ok
         ? recordUpToDate(request, inputs, replayEvents(recorder, executedActions), executedActions)
@@ -149,6 +159,7 @@ async function buildAndRun(
     // Warnings carry source lines an edit may change; a remote cache's session holds its client;
     // stamped values come from a command that may answer differently next time.
     if (
+      retainingAnalyses() &&
       recorded !== undefined &&
       s.graphBuilder.warnings.length === 0 &&
       s.remote === undefined &&

@@ -34,6 +34,11 @@ export function retainAnalyses(): void {
   retaining = true;
 }
 
+/** Whether builds keep their analysis (in the server): what only that needs can be skipped. */
+export function retainingAnalyses(): boolean {
+  return retaining;
+}
+
 /** Keeps a build's analysis for the next build (in the server only). */
 export function retainAnalysis(analysis: RetainedAnalysis): void {
   if (retaining) last = analysis;

@@ -212,10 +212,7 @@ export function replayIfUpToDate(
  * files are mostly the SDK's (thousands of standard-library files) that rarely change.
  */
 function unchanged(recording: Recording): boolean {
-  for (const [dir, identity] of Object.entries(recording.identities)) {
-    const st = fs.statSync(dir, { bigint: true, throwIfNoEntry: false });
-    if (st === undefined || `${st.dev}:${st.ino}` !== identity) return false;
-  }
+  if (!sameDirectories(recording)) return false;
   for (const [dir, signature] of Object.entries(recording.dirs)) {
     if (listDirectory(dir)?.signature !== signature) return false;
   }
@@ -225,6 +222,15 @@ function unchanged(recording: Recording): boolean {
   }
   for (const [file, digest] of Object.entries(recording.contents))
     if (contentDigest(file) !== digest) return false;
+  return true;
+}
+
+/** Whether the directories that must stay the same (the disk cache root) still are. */
+function sameDirectories(recording: Recording): boolean {
+  for (const [dir, identity] of Object.entries(recording.identities)) {
+    const st = fs.statSync(dir, { bigint: true, throwIfNoEntry: false });
+    if (st === undefined || `${st.dev}:${st.ino}` !== identity) return false;
+  }
   return true;
 }
 
@@ -351,10 +357,7 @@ export function changedSince(
 ): ReadonlySet<string> | undefined {
   const { recording, dirEntries } = recorded;
   if (recording.request !== requestKey(request)) return undefined;
-  for (const [dir, identity] of Object.entries(recording.identities)) {
-    const st = fs.statSync(dir, { bigint: true, throwIfNoEntry: false });
-    if (st === undefined || `${st.dev}:${st.ino}` !== identity) return undefined;
-  }
+  if (!sameDirectories(recording)) return undefined;
   const changed = new Set<string>();
   for (const [dir, signature] of Object.entries(recording.dirs)) {
     const listing = listDirectory(dir);

@@ -324,14 +324,16 @@ function warmServer(ws: string): NodeJS.ProcessEnv {
   return env;
 }
 
+/** A build's analysis-finished event. */
+function analysisOf(run: CliRun): Extract<BuildEvent, { type: 'analysis-finished' }> {
+  const e = run.events.find((x) => x.type === 'analysis-finished');
+  if (e?.type !== 'analysis-finished') throw new Error(`no analysis-finished:\n${run.stdout}`);
+  return e;
+}
+
 describe('a warm server keeping its last analysis', () => {
   const ws = makeWorkspace(WORKSPACE);
   const serverEnv = warmServer(ws);
-  const analysisOf = (run: CliRun): Extract<BuildEvent, { type: 'analysis-finished' }> => {
-    const e = run.events.find((x) => x.type === 'analysis-finished');
-    if (e?.type !== 'analysis-finished') throw new Error(`no analysis-finished:\n${run.stdout}`);
-    return e;
-  };
 
   it('gives the keys of a full analysis after each of a random sequence of edits, kept exactly when only Go sources changed below their headers', () => {
     const seed = Number(process.env['PGOBUILD_INCR_SEED'] ?? 20261207);
@@ -390,16 +392,12 @@ describe('a warm server after a compile error', () => {
     ageFiles(ws);
     const failed = build();
     expect(finished(failed).exitCode).toBe(1);
-    expect(failed.events.find((e) => e.type === 'analysis-finished')).toMatchObject({
-      patched: ['lib/base/base.go'],
-    });
+    expect(analysisOf(failed).patched).toEqual(['lib/base/base.go']);
     fs.writeFileSync(base, good.replace('return 2 * n', 'return n + n'));
     ageFiles(ws);
     const fixed = build();
     expect(finished(fixed).exitCode).toBe(0);
-    expect(fixed.events.find((e) => e.type === 'analysis-finished')).toMatchObject({
-      patched: ['lib/base/base.go'],
-    });
+    expect(analysisOf(fixed).patched).toEqual(['lib/base/base.go']);
     const fresh = pgobuild(path.join(ws, 'cmd'), ['build', '//...'], {
       env: { ...process.env, PGOBUILD_ANALYSIS_CACHE: 'off' },
     });
