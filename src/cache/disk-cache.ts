@@ -133,6 +133,8 @@ export class DiskCache implements ActionCache {
   private sizeDelta = 0;
   /** Bytes this instance added (or removed) not yet added to the state file's estimate. */
   private unrecordedDelta = 0;
+  /** See {@link cacheDevice}. */
+  private device: Promise<bigint> | undefined;
 
   /** `root` is the cache root (the `v1` tree is created beneath it on first write). */
   constructor(root: string, opts: DiskCacheOptions = {}) {
@@ -178,7 +180,13 @@ export class DiskCache implements ActionCache {
     const src = await fs.open(absPath, 'r');
     try {
       const st = await src.stat({ bigint: true });
-      const movable = opts.move === true && (await isLoneRegularFile(absPath));
+      // A file on another file system (an exec root in memory) is copied while it is hashed: one
+      // read, and the copy is known intact, where hashing first and then failing to rename it
+      // would read it twice and leave the copy to be hashed again on first use.
+      const movable =
+        opts.move === true &&
+        st.dev === (await this.cacheDevice()) &&
+        (await isLoneRegularFile(absPath));
       if (opts.knownDigest !== undefined || movable) {
         const { digest, size } =
           opts.knownDigest !== undefined
@@ -616,6 +624,19 @@ export class DiskCache implements ActionCache {
       }
     }
     return true;
+  }
+
+  /** The device of the cache's temporary directory (made if missing), looked up once. */
+  private cacheDevice(): Promise<bigint> {
+    this.device ??= fs
+      .mkdir(this.layout.tmpDir, { recursive: true })
+      .then(() => fs.stat(this.layout.tmpDir, { bigint: true }))
+      .then((st) => st.dev)
+      .catch((e: unknown) => {
+        this.device = undefined;
+        throw e;
+      });
+    return this.device;
   }
 
   /** True when `dest` is present and this instance has verified it in its current state. */

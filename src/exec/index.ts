@@ -3,6 +3,7 @@ export * from './executor';
 export * from './interrupt';
 export * from './placeholders';
 export * from './sandbox';
+export * from './sandbox-base';
 export * from './scheduler';
 export * from './semaphore';
 export * from './spawn-process';

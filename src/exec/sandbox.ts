@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { type Action, type Step, programPath } from '../actions';
+import { type Action, programPath } from '../actions';
 import { err, ok, type Result } from '../util/result';
 import { unreachable } from '../util/unreachable';
 import { expandPlaceholders, type PlaceholderValues } from './placeholders';
-import { runProcess } from './spawn-process';
+import { Semaphore } from './semaphore';
+import { type ProcessOutcome, processOutcome, runProcess } from './spawn-process';
 import { spawnerEnabled, toolSpawner } from './tool-spawner';
 
 /**
@@ -31,6 +32,28 @@ export interface SandboxOptions {
   readonly compileConcurrency?: number;
   /** Leave the exec root in place when the action fails, for debugging. */
   readonly keepOnFailure?: boolean;
+  /** Bounds how many actions run their processes at once; unbounded when absent. */
+  readonly slots?: ProcessSlots;
+  /** Called when the action's processes stop waiting for a slot (before the first one starts). */
+  readonly onStarted?: () => void;
+}
+
+/**
+ * The `--jobs` limit on actions running their processes, shared by the actions of a build. Exec
+ * roots are made outside it, so that a slot given up by one action's last tool goes straight to
+ * the next action's first: through the tool spawner the helper process hands it over (see
+ * {@link ToolSpawner.runJob}), spawning directly this process's semaphore does.
+ */
+export class ProcessSlots {
+  private readonly direct: Semaphore;
+  constructor(readonly jobs: number) {
+    this.direct = new Semaphore(jobs);
+  }
+
+  /** A slot for processes spawned by this process. */
+  acquire(signal: AbortSignal): ReturnType<Semaphore['acquire']> {
+    return this.direct.acquire(signal);
+  }
 }
 
 /** Why an action did not produce its outputs. */
@@ -88,7 +111,7 @@ export async function runInSandbox(
   }
   let execRoot: string;
   if (spawnerEnabled()) {
-    // Named here, created by the tool spawner with the rest of the exec root (prepareExecRoot):
+    // Named here, created by the tool spawner with the rest of the exec root (runThroughSpawner):
     // 64 random bits, and the spawner's mkdir fails rather than reuse an existing directory.
     execRoot = path.join(path.resolve(opts.baseDir), `exec-${randomBytes(8).toString('hex')}`);
   } else {
@@ -146,9 +169,20 @@ async function runSteps(
   if (!programs.ok) {
     return programs;
   }
-  const prepared = await prepareExecRoot(action, inputs, opts.baseDir, execRoot, expand);
-  if (!prepared.ok) {
-    return prepared;
+  const planned = planExecRoot(action, inputs, execRoot, expand);
+  if (!planned.ok) {
+    return planned;
+  }
+  const steps: { argv: string[]; cwd: string }[] = [];
+  for (const [index, step] of action.steps.entries()) {
+    const cwd = resolveInside(execRoot, expand(step.cwd));
+    if (cwd === undefined) {
+      return err({
+        reason: 'sandbox-io',
+        message: `step ${index}: cwd ${JSON.stringify(step.cwd)} escapes the exec root`,
+      });
+    }
+    steps.push({ argv: step.argv.map(expand), cwd });
   }
 
   const env: Record<string, string> = {};
@@ -170,18 +204,21 @@ async function runSteps(
     return out;
   };
 
+  const ran = spawnerEnabled()
+    ? await runThroughSpawner(planned.value, steps, env, opts, execRoot, signal)
+    : await runInThisProcess(planned.value, steps, env, opts, signal);
+  if (!ran.ok) {
+    return ran;
+  }
   let stdout = '';
   let stderr = '';
-  for (const [index, step] of action.steps.entries()) {
-    if (signal.aborted) {
-      return err({ reason: 'cancelled' });
+  for (const run of ran.value) {
+    const checked = stepOutcome(run, steps[run.step]?.argv ?? [], relativize);
+    if (!checked.ok) {
+      return checked;
     }
-    const outcome = await runSpawn(step, index, execRoot, env, expand, relativize, signal);
-    if (!outcome.ok) {
-      return outcome;
-    }
-    stdout += outcome.value.stdout;
-    stderr += outcome.value.stderr;
+    stdout += checked.value.stdout;
+    stderr += checked.value.stderr;
   }
   if (signal.aborted) {
     return err({ reason: 'cancelled' });
@@ -234,31 +271,81 @@ export type ExecRootOp =
   | { readonly op: 'write'; readonly path: string; readonly content: string }
   | { readonly op: 'copy'; readonly from: string; readonly path: string };
 
+/** A step to run: argv and cwd expanded, cwd inside the exec root. */
+interface ExpandedStep {
+  readonly argv: string[];
+  readonly cwd: string;
+}
+
+/** What a step did, by its index in `action.steps`. */
+interface StepRun {
+  readonly step: number;
+  readonly outcome: ProcessOutcome;
+}
+
 /**
- * Places inputs in the fresh exec root and creates the directories outputs go to: the steps are
- * planned here ({@link planExecRoot}) and carried out by the tool spawner, which also creates the
- * exec root itself (one message instead of a few syscalls per input on the build's main thread),
- * or here when tools are spawned directly (the root then exists already).
+ * Makes the exec root and runs the steps in the tool spawner: one message, and the helper starts
+ * the first step as soon as a slot is free.
  */
-async function prepareExecRoot(
-  action: Action,
-  inputs: readonly MaterializedInput[],
-  baseDir: string,
+async function runThroughSpawner(
+  ops: readonly ExecRootOp[],
+  steps: readonly ExpandedStep[],
+  env: Readonly<Record<string, string>>,
+  opts: SandboxOptions,
   execRoot: string,
-  expand: (s: string) => string,
-): Promise<Result<void, SandboxFailure>> {
-  const planned = planExecRoot(action, inputs, execRoot, expand);
-  if (!planned.ok) return planned;
+  signal: AbortSignal,
+): Promise<Result<StepRun[], SandboxFailure>> {
+  const prepare = { base: path.resolve(opts.baseDir), root: execRoot, ops };
+  const done = await toolSpawner().runJob(
+    { prepare, steps, env, slots: opts.slots?.jobs },
+    signal,
+    opts.onStarted,
+  );
+  switch (done.kind) {
+    case 'cancelled':
+      return err({ reason: 'cancelled' });
+    case 'prepare-failed':
+      return err({ reason: 'sandbox-io', message: `preparing exec root: ${done.message}` });
+    case 'lost':
+      return ok([{ step: done.step, outcome: { kind: 'spawn-error', message: done.message } }]);
+    case 'ran':
+      return ok(done.outcomes.map((o, step) => ({ step, outcome: processOutcome(o) })));
+    default:
+      return unreachable(done);
+  }
+}
+
+/**
+ * Makes the exec root and runs the steps from this process (`PGOBUILD_DIRECT_SPAWN=1`), holding
+ * one of the slots while they run.
+ */
+async function runInThisProcess(
+  ops: readonly ExecRootOp[],
+  steps: readonly ExpandedStep[],
+  env: Readonly<Record<string, string>>,
+  opts: SandboxOptions,
+  signal: AbortSignal,
+): Promise<Result<StepRun[], SandboxFailure>> {
   try {
-    if (spawnerEnabled()) {
-      await toolSpawner().prepareExecRoot(path.resolve(baseDir), execRoot, planned.value);
-    } else {
-      for (const op of planned.value) await applyOp(op);
-    }
+    for (const op of ops) await applyOp(op);
   } catch (e) {
     return err({ reason: 'sandbox-io', message: `preparing exec root: ${errorMessage(e)}` });
   }
-  return ok(undefined);
+  const slot = await opts.slots?.acquire(signal);
+  if (slot !== undefined && !slot.ok) return err({ reason: 'cancelled' });
+  try {
+    opts.onStarted?.();
+    const runs: StepRun[] = [];
+    for (const [step, { argv, cwd }] of steps.entries()) {
+      if (signal.aborted) return err({ reason: 'cancelled' });
+      const outcome = await runProcess({ argv, cwd, env }, signal);
+      runs.push({ step, outcome });
+      if (outcome.kind !== 'exited' || outcome.exitCode !== 0 || outcome.signal !== null) break;
+    }
+    return ok(runs);
+  } finally {
+    slot?.value();
+  }
 }
 
 /** Carries out one step in this process (direct spawning). */
@@ -344,31 +431,19 @@ function planExecRoot(
   return ok(ops);
 }
 
-async function runSpawn(
-  step: Step,
-  index: number,
-  execRoot: string,
-  env: Readonly<Record<string, string>>,
-  expand: (s: string) => string,
+/** A step's outcome as the action's result: its output, or the failure naming the step. */
+function stepOutcome(
+  { step, outcome }: StepRun,
+  argv: string[],
   relativize: (s: string) => string,
-  signal: AbortSignal,
-): Promise<Result<{ stdout: string; stderr: string }, SandboxFailure>> {
-  const argv = step.argv.map(expand);
-  const cwd = resolveInside(execRoot, expand(step.cwd));
-  if (cwd === undefined) {
-    return err({
-      reason: 'sandbox-io',
-      message: `step ${index}: cwd ${JSON.stringify(step.cwd)} escapes the exec root`,
-    });
-  }
-  const outcome = await runProcess({ argv, cwd, env }, signal);
+): Result<{ stdout: string; stderr: string }, SandboxFailure> {
   switch (outcome.kind) {
     case 'cancelled':
       return err({ reason: 'cancelled' });
     case 'spawn-error':
       return err({
         reason: 'action-failed',
-        step: index,
+        step,
         argv,
         exitCode: null,
         signal: null,
@@ -378,7 +453,7 @@ async function runSpawn(
       if (outcome.exitCode !== 0 || outcome.signal !== null) {
         return err({
           reason: 'action-failed',
-          step: index,
+          step,
           argv,
           exitCode: outcome.exitCode,
           signal: outcome.signal,

@@ -3,6 +3,7 @@ import { childWatchdog } from './child-watchdog';
 import {
   OUTPUT_CAP_BYTES,
   PIPE_DRAIN_TIMEOUT_MS,
+  type SpawnerOutcome,
   spawnerEnabled,
   toolSpawner,
 } from './tool-spawner';
@@ -106,6 +107,11 @@ export async function runProcess(spec: ProcessSpec, signal: AbortSignal): Promis
   if (signal.aborted) return { kind: 'cancelled' };
   if (!spawnerEnabled()) return runDirectly(spec, signal);
   const outcome = await toolSpawner().run(spec, signal);
+  return outcome.kind === 'cancelled' ? outcome : processOutcome(outcome);
+}
+
+/** A tool run through the spawner as a {@link ProcessOutcome}: its output capped and decoded. */
+export function processOutcome(outcome: SpawnerOutcome): ProcessOutcome {
   if (outcome.kind !== 'exited') return outcome;
   const collector = new OutputCollector();
   for (const [stream, bytes] of outcome.chunks)

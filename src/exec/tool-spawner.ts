@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import { childWatchdog } from './child-watchdog';
+import { unreachable } from '../util/unreachable';
 import type { ExecRootOp } from './sandbox';
 
 /**
@@ -17,17 +18,29 @@ export const PIPE_DRAIN_TIMEOUT_MS = 2000;
  * under ts-jest). It reads one JSON request per line on stdin and answers with JSON lines on
  * stdout:
  *
- * - `{op:'run', id, argv, cwd, env}`: starts the tool in its own process group (as
- *   spawn-process.ts does), answers `{id, ev:'pid', pid}`, then once the tool has exited and its
- *   pipes are drained `{id, ev:'exit', code, signal, chunks, truncated}` (chunks: `[stream, base64]`
- *   in arrival order, 0 = stdout, 1 = stderr; t0/t1 when it started and ended), or `{id, ev:'error', message}` when it cannot start.
- *   After the tool exits its whole group is killed, so a background child cannot outlive it.
- * - `{op:'kill', id}`: SIGKILLs that run's process group (cancellation).
- * - `{op:'prepare', id, base, root, ops}`: creates the exec root `root` (its parent `base` if
- *   missing; `root` itself must not exist) and carries out the {@link ExecRootOp}s in order with
- *   synchronous calls (this process has nothing else to do meanwhile), answers `{id, ev:'done'}`
- *   or `{id, ev:'done', message}` naming the first error.
- * - `{op:'rm', id, path}`: removes a directory tree (an exec root), answers `{id, ev:'done'}`.
+ * - `{op:'job', id, prepare?, steps, env, slots}`: one action's processes. `prepare`
+ *   (`{base, root, ops}`) creates the exec root `root` (its parent `base` if missing; `root`
+ *   itself must not exist) and carries out the {@link ExecRootOp}s in order, at once, with
+ *   synchronous calls; a failure answers `{id, ev:'job', prepareError, results: []}`. The job then
+ *   waits in a FIFO queue until fewer than `slots` jobs run (the latest `slots` given counts; none
+ *   given, no limit), and
+ *   answers `{id, ev:'started'}` as it leaves the queue. Its `steps` (`{argv, cwd}`) run one after
+ *   the other, each in its own process group, each reported by `{id, ev:'pid', pid}`; the first
+ *   one that fails (non-zero exit, signal, cannot start) ends the job. The answer is
+ *   `{id, ev:'job', results, killed}`, one result per step that ran: `{code, signal, chunks,
+ *   truncated, t0, t1}` once the tool has exited and its pipes are drained (chunks: `[stream,
+ *   base64]` in arrival order, 0 = stdout, 1 = stderr; t0/t1 when it started and ended), or
+ *   `{error}` when it could not start. After each tool exits its whole group is killed, so a
+ *   background child cannot outlive it.
+ *   Why the queue is here: when a tool exits, the next job's first tool starts from this idle
+ *   process at once, without waiting for the build's busy main thread to hear of it.
+ * - `{op:'kill', id}`: a queued job is dropped, a running one has its process group SIGKILLed and
+ *   runs no further step; either way it answers with `killed: true`.
+ * - `{op:'prepare', id, base, root, ops}`: only the exec root of `prepare` above, answered by
+ *   `{id, ev:'done'}` or `{id, ev:'done', message}` naming the first error.
+ * - `{op:'rm', id, path}`: removes a directory tree (an exec root), answers `{id, ev:'done'}`. On a
+ *   memory file system (tmpfs) at once: that is cheaper than handing each unlink to the thread pool.
+ *   On a disk, in the thread pool, where slow unlinks would hold up the next tool's start.
  *
  * Stdin reaching EOF means the build process is gone (SIGKILL included): the spawner SIGKILLs
  * every group it still runs and exits, so it is also the watchdog of the tools it starts. It
@@ -36,28 +49,32 @@ export const PIPE_DRAIN_TIMEOUT_MS = 2000;
 const SPAWNER_PROGRAM = `/* pgobuild-tool-spawner */
 const { spawn } = require('child_process');
 const fs = require('fs');
+const path = require('path');
 const CAP = ${OUTPUT_CAP_BYTES};
 const DRAIN_MS = ${PIPE_DRAIN_TIMEOUT_MS};
-const groups = new Map();
+const jobs = new Map();
+const queue = [];
+let slots = Infinity;
+let busy = 0;
 for (const s of ['SIGINT', 'SIGHUP', 'SIGTERM', 'SIGPIPE']) process.on(s, () => {});
 const send = (m) => process.stdout.write(JSON.stringify(m) + '\\n');
 const killGroup = (pid) => { try { process.kill(-pid, 'SIGKILL'); } catch {} };
-const killAll = () => { for (const pid of groups.values()) killGroup(pid); process.exit(0); };
+const killAll = () => { for (const j of jobs.values()) if (j.pid !== undefined) killGroup(j.pid); process.exit(0); };
 process.stdout.on('error', killAll);
-function run(m) {
-  let done = false;
-  const answer = (r) => { if (done) return; done = true; groups.delete(m.id); send(r); };
+function runTool(j, step, done) {
   let child;
   try {
-    child = spawn(m.argv[0], m.argv.slice(1), { cwd: m.cwd, env: m.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (e) { answer({ id: m.id, ev: 'error', message: String(e && e.message) }); return; }
+    child = spawn(step.argv[0], step.argv.slice(1), { cwd: step.cwd, env: j.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) { done({ error: String(e && e.message) }); return; }
   const chunks = [];
   const used = [0, 0];
   let truncated = false;
   let exit;
   let timer;
+  let finished = false;
+  const finish = (r) => { if (finished) return; finished = true; j.pid = undefined; done(r); };
   const t0 = Date.now();
-  if (child.pid !== undefined) { groups.set(m.id, child.pid); send({ id: m.id, ev: 'pid', pid: child.pid }); }
+  if (child.pid !== undefined) { j.pid = child.pid; send({ id: j.id, ev: 'pid', pid: child.pid }); }
   const add = (s) => (c) => {
     const room = CAP - used[s];
     if (room <= 0) { truncated = true; return; }
@@ -68,7 +85,7 @@ function run(m) {
   };
   child.stdout.on('data', add(0));
   child.stderr.on('data', add(1));
-  child.on('error', (e) => { if (exit === undefined) answer({ id: m.id, ev: 'error', message: e.message }); });
+  child.on('error', (e) => { if (exit === undefined) finish({ error: e.message }); });
   child.on('exit', (code, signal) => {
     exit = { code, signal };
     if (child.pid !== undefined) killGroup(child.pid);
@@ -77,22 +94,74 @@ function run(m) {
   child.on('close', () => {
     clearTimeout(timer);
     if (exit === undefined) return;
-    answer({ id: m.id, ev: 'exit', code: exit.code, signal: exit.signal, chunks, truncated, t0, t1: Date.now() });
+    finish({ code: exit.code, signal: exit.signal, chunks, truncated, t0, t1: Date.now() });
   });
 }
-function prepare(m) {
-  try {
-    fs.mkdirSync(m.base, { recursive: true });
-    fs.mkdirSync(m.root);
-    for (const o of m.ops) {
-      if (o.op === 'mkdir') fs.mkdirSync(o.path, { recursive: true });
-      else if (o.op === 'symlink') fs.symlinkSync(o.target, o.path);
-      else if (o.op === 'write') fs.writeFileSync(o.path, o.content);
-      else if (o.op === 'copy') fs.copyFileSync(o.from, o.path);
-      else throw new Error('unknown exec-root step ' + o.op);
-    }
-    send({ id: m.id, ev: 'done' });
-  } catch (e) { send({ id: m.id, ev: 'done', message: String(e && e.message) }); }
+function nextStep(j) {
+  const step = j.steps[j.results.length];
+  if (j.killed || step === undefined) { endJob(j); return; }
+  runTool(j, step, (r) => {
+    j.results.push(r);
+    if (r.error !== undefined || r.code !== 0 || r.signal !== null) endJob(j);
+    else nextStep(j);
+  });
+}
+function endJob(j) {
+  jobs.delete(j.id);
+  busy--;
+  send({ id: j.id, ev: 'job', results: j.results, killed: j.killed });
+  pump();
+}
+function pump() {
+  while (busy < slots && queue.length > 0) {
+    const j = queue.shift();
+    busy++;
+    send({ id: j.id, ev: 'started' });
+    nextStep(j);
+  }
+}
+function makeRoot(p) {
+  fs.mkdirSync(p.base, { recursive: true });
+  fs.mkdirSync(p.root);
+  for (const o of p.ops) {
+    if (o.op === 'mkdir') fs.mkdirSync(o.path, { recursive: true });
+    else if (o.op === 'symlink') fs.symlinkSync(o.target, o.path);
+    else if (o.op === 'write') fs.writeFileSync(o.path, o.content);
+    else if (o.op === 'copy') fs.copyFileSync(o.from, o.path);
+    else throw new Error('unknown exec-root step ' + o.op);
+  }
+}
+function job(m) {
+  if (m.slots !== undefined) slots = m.slots;
+  if (m.prepare !== undefined) {
+    try { makeRoot(m.prepare); }
+    catch (e) { send({ id: m.id, ev: 'job', prepareError: String(e && e.message), results: [] }); return; }
+  }
+  const j = { id: m.id, steps: m.steps, env: m.env, results: [], killed: false, pid: undefined };
+  jobs.set(m.id, j);
+  queue.push(j);
+  pump();
+}
+function kill(id) {
+  const j = jobs.get(id);
+  if (j === undefined) return;
+  j.killed = true;
+  const queued = queue.indexOf(j);
+  if (queued >= 0) {
+    queue.splice(queued, 1);
+    jobs.delete(id);
+    send({ id, ev: 'job', results: [], killed: true });
+  } else if (j.pid !== undefined) killGroup(j.pid);
+}
+const inMemory = new Map();
+function remove(m) {
+  const parent = path.dirname(m.path);
+  if (!inMemory.has(parent)) { let t; try { t = fs.statfsSync(parent).type; } catch {} inMemory.set(parent, t === 0x01021994); }
+  if (inMemory.get(parent)) {
+    let message;
+    try { fs.rmSync(m.path, { recursive: true, force: true }); } catch (e) { message = String(e && e.message); }
+    send({ id: m.id, ev: 'done', message });
+  } else fs.rm(m.path, { recursive: true, force: true }, (e) => send({ id: m.id, ev: 'done', message: e ? e.message : undefined }));
 }
 let pending = '';
 process.stdin.on('data', (chunk) => {
@@ -102,10 +171,13 @@ process.stdin.on('data', (chunk) => {
   for (const line of lines) {
     if (line === '') continue;
     const m = JSON.parse(line);
-    if (m.op === 'run') run(m);
-    else if (m.op === 'kill') { const pid = groups.get(m.id); if (pid !== undefined) killGroup(pid); }
-    else if (m.op === 'prepare') prepare(m);
-    else if (m.op === 'rm') fs.rm(m.path, { recursive: true, force: true }, (e) => send({ id: m.id, ev: 'done', message: e ? e.message : undefined }));
+    if (m.op === 'job') job(m);
+    else if (m.op === 'kill') kill(m.id);
+    else if (m.op === 'prepare') {
+      try { makeRoot(m); send({ id: m.id, ev: 'done' }); }
+      catch (e) { send({ id: m.id, ev: 'done', message: String(e && e.message) }); }
+    }
+    else if (m.op === 'rm') remove(m);
   }
 });
 process.stdin.on('end', killAll);
@@ -124,11 +196,32 @@ export type SpawnerOutcome =
     }
   | { readonly kind: 'spawn-error'; readonly message: string };
 
-type Reply =
-  | { id: number; ev: 'pid'; pid: number }
+/** One action's processes, for {@link ToolSpawner.runJob}. */
+export interface SpawnerJob {
+  /** The exec root to create and fill first (see {@link ToolSpawner.prepareExecRoot}). */
+  readonly prepare?: {
+    readonly base: string;
+    readonly root: string;
+    readonly ops: readonly ExecRootOp[];
+  };
+  /** Run in order; the first that fails ends the job. */
+  readonly steps: readonly { readonly argv: readonly string[]; readonly cwd: string }[];
+  readonly env: Readonly<Record<string, string>>;
+  /** How many jobs the helper runs at once (the build's `--jobs`); omitted, it keeps the last. */
+  readonly slots?: number;
+}
+
+/** How a job ended. */
+export type JobOutcome =
+  /** One outcome per step that ran; only the last may be a failure. */
+  | { readonly kind: 'ran'; readonly outcomes: readonly SpawnerOutcome[] }
+  | { readonly kind: 'prepare-failed'; readonly message: string }
+  /** The helper died while step `step` (or the wait for a slot, step 0) was under way. */
+  | { readonly kind: 'lost'; readonly step: number; readonly message: string }
+  | { readonly kind: 'cancelled' };
+
+type ToolResult =
   | {
-      id: number;
-      ev: 'exit';
       code: number | null;
       signal: string | null;
       chunks: [0 | 1, string][];
@@ -136,6 +229,18 @@ type Reply =
       /** When the tool started and when its pipes closed (ms since the epoch, the helper's clock). */
       t0: number;
       t1: number;
+    }
+  | { error: string };
+
+type Reply =
+  | { id: number; ev: 'pid'; pid: number }
+  | { id: number; ev: 'started' }
+  | {
+      id: number;
+      ev: 'job';
+      results: ToolResult[];
+      killed?: boolean;
+      prepareError?: string;
     }
   | { id: number; ev: 'error'; message: string }
   | { id: number; ev: 'done'; message?: string };
@@ -168,14 +273,16 @@ export class ToolSpawner {
   private readonly pending = new Map<number, Pending>();
   private buffer = '';
 
-  /** Runs a tool; see {@link SPAWNER_PROGRAM} for what the helper does. */
-  run(
-    spec: { argv: readonly string[]; cwd: string; env: Readonly<Record<string, string>> },
-    signal: AbortSignal,
-  ): Promise<SpawnerOutcome | { kind: 'cancelled' }> {
+  /**
+   * Runs one action's processes in the helper (see {@link SPAWNER_PROGRAM}): the exec root is
+   * made at once, the steps wait there for one of `slots`. `onStarted` is called when they stop
+   * waiting. Cancelling drops a waiting job or kills the running step's process group.
+   */
+  runJob(job: SpawnerJob, signal: AbortSignal, onStarted?: () => void): Promise<JobOutcome> {
     return new Promise((resolve) => {
       const id = this.nextId++;
       let cancelled = false;
+      let pids = 0;
       const onAbort = (): void => {
         cancelled = true;
         this.send({ op: 'kill', id });
@@ -183,8 +290,14 @@ export class ToolSpawner {
       const entry: Pending = {
         onReply: (r) => {
           if (r.ev === 'pid') {
+            if (entry.pid !== undefined) childWatchdog().untrack(entry.pid);
             entry.pid = r.pid;
+            pids++;
             childWatchdog().track(r.pid);
+            return;
+          }
+          if (r.ev === 'started') {
+            onStarted?.();
             return;
           }
           this.pending.delete(id);
@@ -196,29 +309,55 @@ export class ToolSpawner {
             return;
           }
           switch (r.ev) {
-            case 'exit':
-              traceTool(spec.argv[0] ?? '', r.t0, r.t1);
-              resolve({
-                kind: 'exited',
-                exitCode: r.code,
-                signal: r.signal,
-                chunks: r.chunks.map(([s, b]) => [s, Buffer.from(b, 'base64')] as const),
-                truncated: r.truncated,
-              });
+            case 'job':
+              resolve(
+                r.prepareError !== undefined
+                  ? { kind: 'prepare-failed', message: r.prepareError }
+                  : { kind: 'ran', outcomes: r.results.map((t, i) => toolOutcome(job, i, t)) },
+              );
               return;
             case 'error':
-              resolve({ kind: 'spawn-error', message: r.message });
+              resolve({ kind: 'lost', step: Math.max(0, pids - 1), message: r.message });
               return;
             case 'done':
-              resolve({ kind: 'spawn-error', message: 'unexpected reply of the tool spawner' });
+              resolve({ kind: 'lost', step: 0, message: 'unexpected reply of the tool spawner' });
               return;
           }
         },
       };
       this.pending.set(id, entry);
       signal.addEventListener('abort', onAbort, { once: true });
-      this.send({ op: 'run', id, argv: spec.argv, cwd: spec.cwd, env: spec.env });
+      this.send({
+        op: 'job',
+        id,
+        prepare: job.prepare,
+        steps: job.steps,
+        env: job.env,
+        slots: job.slots,
+      });
     });
+  }
+
+  /** Runs one tool, without an exec root to make and without changing the number of slots. */
+  async run(
+    spec: { argv: readonly string[]; cwd: string; env: Readonly<Record<string, string>> },
+    signal: AbortSignal,
+  ): Promise<SpawnerOutcome | { kind: 'cancelled' }> {
+    const done = await this.runJob(
+      { steps: [{ argv: spec.argv, cwd: spec.cwd }], env: spec.env },
+      signal,
+    );
+    switch (done.kind) {
+      case 'ran':
+        return done.outcomes[0] ?? { kind: 'spawn-error', message: 'the tool did not run' };
+      case 'lost':
+      case 'prepare-failed':
+        return { kind: 'spawn-error', message: done.message };
+      case 'cancelled':
+        return done;
+      default:
+        return unreachable(done);
+    }
   }
 
   /** Removes a directory tree in the helper process; resolves once it is gone. */
@@ -312,6 +451,19 @@ export class ToolSpawner {
       this.pending.get(reply.id)?.onReply(reply);
     }
   }
+}
+
+/** A step's result as the helper sent it, traced and decoded. */
+function toolOutcome(job: SpawnerJob, index: number, result: ToolResult): SpawnerOutcome {
+  if ('error' in result) return { kind: 'spawn-error', message: result.error };
+  traceTool(job.steps[index]?.argv[0] ?? '', result.t0, result.t1);
+  return {
+    kind: 'exited',
+    exitCode: result.code,
+    signal: result.signal,
+    chunks: result.chunks.map(([s, b]) => [s, Buffer.from(b, 'base64')] as const),
+    truncated: result.truncated,
+  };
 }
 
 /**

@@ -87,7 +87,10 @@ export interface RunnerOptions {
   readonly includeFiles: readonly SourceFile[];
   /** The disk cache root, named when it cannot be written (disk full, read-only). */
   readonly cacheDir: string;
-  /** Runs actions; by default a {@link LocalSandboxExecutor} under `sandboxBase`. */
+  /**
+   * Runs actions, at most `jobs` at once; by default a {@link LocalSandboxExecutor} under
+   * `sandboxBase`.
+   */
   readonly executor?: Executor;
   /**
    * Actions and keys already derived for these node objects, kept by the session across its
@@ -144,6 +147,13 @@ interface ToolNode {
 
 /** What an action is run for: a graph node or the builder. */
 type ActionOwner = BuildNode | ToolNode;
+
+/**
+ * How many actions per `--jobs` slot are handed to the executor at once. The executor runs `jobs`
+ * of them; the others have their exec roots made and wait beside it, so that a slot a tool gives
+ * up is taken by the next tool at once (bench/README.md, "Per-action overhead").
+ */
+const ADMITTED_PER_JOB = 2;
 
 const BUILDER_NODE: ToolNode = { kind: 'tool', id: 'builder', owner: 'builder' };
 
@@ -203,10 +213,14 @@ export class BuildRunner {
   private readonly disposals: Promise<void>[] = [];
 
   constructor(private readonly opts: RunnerOptions) {
-    this.semaphore = new Semaphore(opts.jobs);
+    this.semaphore = new Semaphore(opts.jobs * ADMITTED_PER_JOB);
     this.executor =
       opts.executor ??
-      new LocalSandboxExecutor({ baseDir: opts.sandboxBase, goroot: opts.sdk.goroot });
+      new LocalSandboxExecutor({
+        baseDir: opts.sandboxBase,
+        goroot: opts.sdk.goroot,
+        jobs: opts.jobs,
+      });
   }
 
   /** Runs every node of `nodes`; returns totals and each node's value. */
@@ -709,27 +723,35 @@ export class BuildRunner {
     if (!acquired.ok) return err({ reason: 'cancelled', message: 'cancelled', output: '' });
     const release = acquired.value;
     const label = `${action.mnemonic} ${action.description}`;
-    this.running.add(label);
-    this.opts.events.emit({
-      type: 'action-started',
-      id: node.id,
-      mnemonic: action.mnemonic,
-      description: action.description,
-    });
-    this.progress();
-    const started = Date.now();
+    let started: number | undefined;
+    const onStarted = (): void => {
+      started = Date.now();
+      this.running.add(label);
+      this.opts.events.emit({
+        type: 'action-started',
+        id: node.id,
+        mnemonic: action.mnemonic,
+        description: action.description,
+      });
+      this.progress();
+    };
     let executed;
     try {
       this.spawns += action.steps.filter((s) => s.kind === 'spawn').length;
       // cmd/go's token pool (gc.go, compilerConcurrency) gives every compile at least
       // min(4, GOMAXPROCS) backend workers; do the same.
       const compileConcurrency = Math.min(4, os.availableParallelism());
-      executed = await this.executor.execute(action, inputs.value, { compileConcurrency }, signal);
+      executed = await this.executor.execute(
+        action,
+        inputs.value,
+        { compileConcurrency, onStarted },
+        signal,
+      );
     } finally {
       release();
       this.running.delete(label);
     }
-    const durationMs = Date.now() - started;
+    const durationMs = started === undefined ? 0 : Date.now() - started;
     if (!executed.ok) return err(executionFailure(node, executed.failure));
     const sandbox = executed.value;
     try {

@@ -1,5 +1,4 @@
 import * as fsp from 'node:fs/promises';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { GoSdk } from '../../toolchain';
 import {
@@ -17,6 +16,7 @@ import {
   isTestRule,
 } from '../analysis';
 import { DiskCache } from '../cache';
+import { sandboxParent } from '../exec';
 import type { RemoteBackedCache, RemoteCacheOptions } from '../cache/remote';
 import type { BuildEvent, EventSink } from '../events';
 import type { SourceFile } from '../go/compile-action';
@@ -373,11 +373,12 @@ async function openRemoteCache(
 }
 
 /**
- * A per-process directory for sandboxes, so concurrent builds never share one. Directories left by
+ * A per-process directory for sandboxes ({@link sandboxParent}), so concurrent builds never share
+ * one. Directories left by
  * processes that no longer exist (a build killed with SIGKILL) are removed here.
  */
 async function sandboxBaseFor(pid: number): Promise<string> {
-  const parent = path.join(os.tmpdir(), `pgobuild-sandbox-${process.getuid?.() ?? 'user'}`);
+  const parent = await sandboxParent();
   await fsp.mkdir(parent, { recursive: true });
   for (const entry of await fsp.readdir(parent)) {
     const owner = Number(entry);

@@ -307,6 +307,42 @@ describe('putFile', () => {
   });
 });
 
+describe('putFile from another file system', () => {
+  const memory = '/dev/shm';
+  const onOtherDevice = async (): Promise<boolean> => {
+    try {
+      return (await fs.stat(memory)).dev !== (await fs.stat(root)).dev;
+    } catch {
+      return false;
+    }
+  };
+
+  test('move copies while hashing: the copy is known intact and is not hashed again', async () => {
+    // Exec roots live in memory (src/exec/sandbox-base.ts), the cache on disk.
+    if (!(await onOtherDevice())) {
+      console.warn(`${memory} is not a separate file system here; nothing to check`);
+      return;
+    }
+    const dir = await fs.mkdtemp(path.join(memory, 'pgobuild-cache-test-'));
+    try {
+      const cache = open();
+      const src = path.join(dir, 'out.a');
+      await fs.writeFile(src, 'archive bytes');
+      const put = await cache.putFile(src, { move: true });
+      expect(put).toEqual({ digest: sha256(Buffer.from('archive bytes')), size: 13 });
+      // Copied, not renamed: the source is the sandbox's to remove.
+      expect(await exists(src)).toBe(true);
+      expect(cache.stats().bytesHashed).toBe(0);
+      expect(Buffer.from((await cache.getBlob(put.digest))!).toString()).toBe('archive bytes');
+      expect(await cache.verifiedPath(put.digest)).toBe(cache.layout.blobPath(put.digest));
+      // Hashed on the way in, so the reads did not hash it again.
+      expect(cache.stats().bytesHashed).toBe(0);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('atomicity', () => {
   test('a leftover temp file is ignored by reads and by the size', async () => {
     const cache = open();

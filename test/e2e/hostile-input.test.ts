@@ -169,6 +169,7 @@ describe('signals', () => {
     const child = pgobuildAsync(ws, ['test', '//s:sleepy_test'], cache, {
       ...process.env,
       TMPDIR: tmp,
+      PGOBUILD_SANDBOX_BASE: tmp,
     });
     return new Promise((resolve, reject) => {
       let buffer = '';

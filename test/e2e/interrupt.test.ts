@@ -53,7 +53,11 @@ describe('(h) interrupted builds', () => {
     const ws = makeWorkspace(SMALL_WORKSPACE);
     const cache = tempDir('pgobuild-int-');
     const tmp = tempDir('pgobuild-int-tmp-');
-    const child = await startAndWait(ws, cache, 4, { ...process.env, TMPDIR: tmp });
+    const child = await startAndWait(ws, cache, 4, {
+      ...process.env,
+      TMPDIR: tmp,
+      PGOBUILD_SANDBOX_BASE: tmp,
+    });
     child.kill('SIGINT');
     const code = await exited(child);
     expect(code).toBe(130);

@@ -8,7 +8,7 @@ import { SMALL_WORKSPACE } from './small-workspace';
 /**
  * Issue 8, item 2: two machines with the same SDK and sources compute the same key for every
  * action. Two builds of one workspace (with a PGO profile and a test) in environments that differ
- * in everything a machine may differ in: workspace path, HOME, TMPDIR (so the sandbox path), CC,
+ * in everything a machine may differ in: workspace path, HOME, TMPDIR, the sandbox (memory or disk), CC,
  * GOPATH (so the module cache holding the external module), --jobs, the core count (taskset: one
  * CPU, so the compiler's -c differs), the GOROOT's location (a copy of the SDK at another path,
  * selected by go_sdk(path = …), with no go on PATH), and each its own empty disk cache, so each
@@ -123,6 +123,8 @@ test('every action key is equal on two differently configured machines', () => {
       PATH: noGo,
       HOME: path.join(b, 'home'),
       TMPDIR: path.join(b, 'tmp'),
+      // A has its exec roots in memory (/dev/shm, the default where it exists), B on disk.
+      PGOBUILD_SANDBOX_BASE: path.join(b, 'tmp'),
       GOPATH: path.join(b, 'gopath'),
       GOFLAGS: '-modcacherw',
       CC: '/opt/cross/bin/x86_64-linux-musl-gcc -static',

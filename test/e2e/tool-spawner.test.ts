@@ -92,6 +92,7 @@ describe('the tool spawner', () => {
     const child = pgobuildAsync(ws, ['test', '//s:sleepy_test'], cache, {
       ...process.env,
       TMPDIR: tmp,
+      PGOBUILD_SANDBOX_BASE: tmp,
     });
     const exited = new Promise<void>((r) => child.on('exit', () => r()));
     await new Promise<void>((resolve, reject) => {
@@ -106,7 +107,7 @@ describe('the tool spawner', () => {
       });
       child.on('exit', () => reject(new Error('pgobuild test ended before the test ran')));
     });
-    // The test binary runs in this build's sandbox under TMPDIR; its parent is the spawner.
+    // The test binary runs in this build's sandbox under tmp; its parent is the spawner.
     const binary = Number(
       spawnSync('pgrep', ['-f', `${tmp}.*\\.test -test\\.`], { encoding: 'utf8' }).stdout.trim(),
     );

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { OUTPUT_CAP_BYTES, runProcess } from '../../src/exec';
-import { ToolSpawner } from '../../src/exec/tool-spawner';
+import { type SpawnerJob, ToolSpawner } from '../../src/exec/tool-spawner';
 
 /**
  * The tool spawner (src/exec/tool-spawner.ts): tools run from a small helper process, with the
@@ -214,6 +214,114 @@ describe('ToolSpawner', () => {
         { op: 'symlink', target: src, path: path.join(base, 'exec-2', 'missing-dir', 'x') },
       ]),
     ).rejects.toThrow(/ENOENT/);
+  });
+
+  test('runs at most `slots` jobs at once: the others wait in the helper with their exec roots made', async () => {
+    const spawner = new ToolSpawner();
+    const base = path.join(tmp, 'base');
+    const log = path.join(tmp, 'log');
+    // Each job appends "start N", sleeps, appends "end N": with one slot the lines never interleave.
+    const job = (n: number): SpawnerJob => ({
+      prepare: {
+        base,
+        root: path.join(base, `exec-${n}`),
+        ops: [{ op: 'write', path: path.join(base, `exec-${n}`, 'marker'), content: `${n}` }],
+      },
+      steps: [
+        {
+          argv: ['/bin/sh', '-c', `echo start ${n} >> ${log}; sleep 0.2; echo end ${n} >> ${log}`],
+          cwd: path.join(base, `exec-${n}`),
+        },
+      ],
+      env: ENV,
+      slots: 1,
+    });
+    const started: number[] = [];
+    const signal = new AbortController().signal;
+    const first = spawner.runJob(job(1), signal, () => started.push(1));
+    const second = spawner.runJob(job(2), signal, () => started.push(2));
+    // The second job's exec root is made while it waits for the slot.
+    const marker = path.join(base, 'exec-2', 'marker');
+    expect(
+      await waitUntil(() => started.length > 0 && spawnSync('test', ['-s', marker]).status === 0),
+    ).toBe(true);
+    expect(started).toEqual([1]);
+    expect(await first).toMatchObject({ kind: 'ran', outcomes: [{ kind: 'exited', exitCode: 0 }] });
+    expect(await second).toMatchObject({
+      kind: 'ran',
+      outcomes: [{ kind: 'exited', exitCode: 0 }],
+    });
+    expect(started).toEqual([1, 2]);
+    expect((await fs.readFile(log, 'utf8')).split('\n')).toEqual([
+      'start 1',
+      'end 1',
+      'start 2',
+      'end 2',
+      '',
+    ]);
+
+    // With two slots the next two overlap.
+    await fs.rm(log);
+    const both = [3, 4].map((n) => spawner.runJob({ ...job(n), slots: 2 }, signal));
+    await Promise.all(both);
+    expect((await fs.readFile(log, 'utf8')).split('\n').slice(0, 2).sort()).toEqual([
+      'start 3',
+      'start 4',
+    ]);
+  });
+
+  test('a job runs its steps in order and stops at the first that fails', async () => {
+    const spawner = new ToolSpawner();
+    const out = await spawner.runJob(
+      {
+        steps: [
+          { argv: ['/bin/sh', '-c', 'echo one'], cwd: tmp },
+          { argv: ['/bin/sh', '-c', 'echo two >&2; exit 4'], cwd: tmp },
+          { argv: ['/bin/sh', '-c', `touch ${path.join(tmp, 'third')}`], cwd: tmp },
+        ],
+        env: ENV,
+      },
+      new AbortController().signal,
+    );
+    expect(out.kind).toBe('ran');
+    if (out.kind !== 'ran') return;
+    expect(out.outcomes.map((o) => (o.kind === 'exited' ? o.exitCode : o.kind))).toEqual([0, 4]);
+    await expect(fs.stat(path.join(tmp, 'third'))).rejects.toMatchObject({ code: 'ENOENT' });
+    const bad = await spawner.runJob(
+      {
+        prepare: { base: tmp, root: tmp, ops: [] },
+        steps: [{ argv: ['/bin/true'], cwd: tmp }],
+        env: ENV,
+      },
+      new AbortController().signal,
+    );
+    expect(bad).toMatchObject({ kind: 'prepare-failed', message: expect.stringMatching(/EEXIST/) });
+  });
+
+  test('a waiting job that is cancelled never starts; the running one is unaffected', async () => {
+    const spawner = new ToolSpawner();
+    const signal = new AbortController().signal;
+    const marker = path.join(tmp, 'ran');
+    const running = spawner.runJob(
+      { steps: [{ argv: ['/bin/sh', '-c', 'sleep 0.3'], cwd: tmp }], env: ENV, slots: 1 },
+      signal,
+    );
+    const controller = new AbortController();
+    let started = false;
+    const waiting = spawner.runJob(
+      { steps: [{ argv: ['/bin/sh', '-c', `touch ${marker}`], cwd: tmp }], env: ENV, slots: 1 },
+      controller.signal,
+      () => (started = true),
+    );
+    controller.abort();
+    expect(await waiting).toEqual({ kind: 'cancelled' });
+    expect(await running).toMatchObject({
+      kind: 'ran',
+      outcomes: [{ kind: 'exited', exitCode: 0 }],
+    });
+    await sleep(100);
+    expect(started).toBe(false);
+    await expect(fs.stat(marker)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   test('removes a directory tree in the helper', async () => {
