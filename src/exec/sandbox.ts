@@ -173,7 +173,7 @@ async function runSteps(
   if (!planned.ok) {
     return planned;
   }
-  const steps: { argv: string[]; cwd: string }[] = [];
+  const steps: ExpandedStep[] = [];
   for (const [index, step] of action.steps.entries()) {
     const cwd = resolveInside(execRoot, expand(step.cwd));
     if (cwd === undefined) {

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { childWatchdog } from './child-watchdog';
 import { unreachable } from '../util/unreachable';
 import type { ExecRootOp } from './sandbox';
@@ -36,15 +37,15 @@ export const PIPE_DRAIN_TIMEOUT_MS = 2000;
  *   process at once, without waiting for the build's busy main thread to hear of it.
  * - `{op:'kill', id}`: a queued job is dropped, a running one has its process group SIGKILLed and
  *   runs no further step; either way it answers with `killed: true`.
- * - `{op:'prepare', id, base, root, ops}`: only the exec root of `prepare` above, answered by
- *   `{id, ev:'done'}` or `{id, ev:'done', message}` naming the first error.
  * - `{op:'rm', id, path}`: removes a directory tree (an exec root), answers `{id, ev:'done'}`. On a
  *   memory file system (tmpfs) at once: that is cheaper than handing each unlink to the thread pool.
  *   On a disk, in the thread pool, where slow unlinks would hold up the next tool's start.
  *
  * Stdin reaching EOF means the build process is gone (SIGKILL included): the spawner SIGKILLs
  * every group it still runs and exits, so it is also the watchdog of the tools it starts. It
- * ignores the signals a terminal sends, as the watchdog does.
+ * ignores the signals a terminal sends, as the watchdog does. Given a file as its argument
+ * (`PGOBUILD_TOOL_TRACE`), it appends its own CPU time to it as it exits:
+ * `{process: 'tool spawner', userMs, systemMs}`.
  */
 const SPAWNER_PROGRAM = `/* pgobuild-tool-spawner */
 const { spawn } = require('child_process');
@@ -59,7 +60,13 @@ let busy = 0;
 for (const s of ['SIGINT', 'SIGHUP', 'SIGTERM', 'SIGPIPE']) process.on(s, () => {});
 const send = (m) => process.stdout.write(JSON.stringify(m) + '\\n');
 const killGroup = (pid) => { try { process.kill(-pid, 'SIGKILL'); } catch {} };
-const killAll = () => { for (const j of jobs.values()) if (j.pid !== undefined) killGroup(j.pid); process.exit(0); };
+const TRACE = process.argv[1];
+const traceCpu = () => {
+  if (TRACE === undefined) return;
+  const u = process.cpuUsage();
+  try { fs.appendFileSync(TRACE, JSON.stringify({ process: 'tool spawner', userMs: u.user / 1000, systemMs: u.system / 1000 }) + '\\n'); } catch {}
+};
+const killAll = () => { for (const j of jobs.values()) if (j.pid !== undefined) killGroup(j.pid); traceCpu(); process.exit(0); };
 process.stdout.on('error', killAll);
 function runTool(j, step, done) {
   let child;
@@ -173,10 +180,6 @@ process.stdin.on('data', (chunk) => {
     const m = JSON.parse(line);
     if (m.op === 'job') job(m);
     else if (m.op === 'kill') kill(m.id);
-    else if (m.op === 'prepare') {
-      try { makeRoot(m); send({ id: m.id, ev: 'done' }); }
-      catch (e) { send({ id: m.id, ev: 'done', message: String(e && e.message) }); }
-    }
     else if (m.op === 'rm') remove(m);
   }
 });
@@ -198,7 +201,10 @@ export type SpawnerOutcome =
 
 /** One action's processes, for {@link ToolSpawner.runJob}. */
 export interface SpawnerJob {
-  /** The exec root to create and fill first (see {@link ToolSpawner.prepareExecRoot}). */
+  /**
+   * The exec root `root` to create under `base` and fill first (see sandbox.ts); `root` must not
+   * exist.
+   */
   readonly prepare?: {
     readonly base: string;
     readonly root: string;
@@ -365,14 +371,6 @@ export class ToolSpawner {
     return this.request({ op: 'rm', path: dir }, `removing ${dir}`);
   }
 
-  /**
-   * Creates the exec root `root` under `base` and fills it (see sandbox.ts), in the helper
-   * process. Rejects with the first file-system error.
-   */
-  prepareExecRoot(base: string, root: string, ops: readonly ExecRootOp[]): Promise<void> {
-    return this.request({ op: 'prepare', base, root, ops }, '');
-  }
-
   /** Sends a request answered by `done`; rejects with its error message. */
   private request(message: object, what: string): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -384,7 +382,7 @@ export class ToolSpawner {
           if (r.ev === 'done' && r.message === undefined) resolve();
           else {
             const why = 'message' in r && r.message !== undefined ? r.message : 'failed';
-            reject(new Error(what === '' ? why : `${what}: ${why}`));
+            reject(new Error(`${what}: ${why}`));
           }
         },
       });
@@ -405,7 +403,9 @@ export class ToolSpawner {
 
   private start(): ChildProcess {
     if (this.child !== undefined) return this.child;
-    const child = spawn(process.execPath, ['-e', SPAWNER_PROGRAM], {
+    const trace = traceFile();
+    const args = ['-e', SPAWNER_PROGRAM, ...(trace === undefined ? [] : [trace])];
+    const child = spawn(process.execPath, args, {
       detached: true,
       stdio: ['pipe', 'pipe', 'ignore'],
       env: {},
@@ -469,11 +469,17 @@ function toolOutcome(job: SpawnerJob, index: number, result: ToolResult): Spawne
 /**
  * `PGOBUILD_TOOL_TRACE=<file>` appends one JSON line per tool run, `{tool, startMs, endMs}`: how
  * long the tools themselves ran, which bench/action-overhead.ts sets against the build's wall
- * time. A diagnostic: off unless the variable is set.
+ * time; and the spawner's CPU time as it exits (see {@link SPAWNER_PROGRAM}). A diagnostic: off
+ * unless the variable is set.
  */
-function traceTool(program: string, startMs: number, endMs: number): void {
+function traceFile(): string | undefined {
   const file = process.env['PGOBUILD_TOOL_TRACE'];
-  if (file === undefined || file === '') return;
+  return file === undefined || file === '' ? undefined : path.resolve(file);
+}
+
+function traceTool(program: string, startMs: number, endMs: number): void {
+  const file = traceFile();
+  if (file === undefined) return;
   const tool = program.slice(program.lastIndexOf('/') + 1);
   fs.appendFileSync(file, `${JSON.stringify({ tool, startMs, endMs })}\n`);
 }

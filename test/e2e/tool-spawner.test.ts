@@ -52,6 +52,61 @@ describe('the tool spawner', () => {
     expect(direct).toContain('pgobuild.js');
   });
 
+  test('runs at most --jobs actions at once, through the spawner and spawning directly', () => {
+    // Four genrules that write when they start and end: their intervals must not overlap more
+    // than --jobs deep. The build hands twice --jobs actions to the executor; only --jobs run.
+    const files: Record<string, string> = { 'go.mod': GO_MOD };
+    const names = ['a', 'b', 'c', 'd'];
+    for (const n of names)
+      files[`${n}/BUILD`] = `genrule(
+    name = "${n}",
+    outs = ["span.txt"],
+    cmd = "date +%s%N > $@; sleep 0.4; date +%s%N >> $@",
+)
+`;
+    const deepest = (env: NodeJS.ProcessEnv | undefined, jobs: number): number => {
+      const ws = makeWorkspace(files);
+      const run = pgobuild(ws, ['build', '//...', `--jobs=${jobs}`], {
+        cache: tempDir('pgobuild-spawner-cache-'),
+        env,
+      });
+      expect(finished(run).exitCode).toBe(0);
+      const edges: [number, number][] = [];
+      for (const n of names) {
+        const [start, end] = fs
+          .readFileSync(path.join(ws, 'pgobuild-out', 'bin', n, 'span.txt'), 'utf8')
+          .trim()
+          .split('\n')
+          .map(Number);
+        edges.push([start as number, 1], [end as number, -1]);
+      }
+      edges.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+      let depth = 0;
+      let most = 0;
+      for (const [, d] of edges) most = Math.max(most, (depth += d));
+      return most;
+    };
+    const trace = path.join(tempDir('pgobuild-spawner-trace-'), 'trace.jsonl');
+    expect(deepest({ ...process.env, PGOBUILD_TOOL_TRACE: trace }, 1)).toBe(1);
+    expect(deepest(undefined, 2)).toBe(2);
+    // The trace has each tool's run, then (as the spawner exits, after the build) its own CPU.
+    const lines = (): Record<string, unknown>[] =>
+      fs
+        .readFileSync(trace, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+    for (let i = 0; i < 40 && !lines().some((l) => 'process' in l); i++)
+      spawnSync('sleep', ['0.05']);
+    expect(lines().filter((l) => 'tool' in l)).toHaveLength(4);
+    expect(lines().find((l) => 'process' in l)).toEqual({
+      process: 'tool spawner',
+      userMs: expect.any(Number),
+      systemMs: expect.any(Number),
+    });
+    expect(deepest({ ...process.env, PGOBUILD_DIRECT_SPAWN: '1' }, 1)).toBe(1);
+  });
+
   test("a tool's stderr and exit status reach the user", () => {
     const ws = makeWorkspace({
       'go.mod': GO_MOD,

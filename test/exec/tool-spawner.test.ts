@@ -3,7 +3,8 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { OUTPUT_CAP_BYTES, runProcess } from '../../src/exec';
-import { type SpawnerJob, ToolSpawner } from '../../src/exec/tool-spawner';
+import type { ExecRootOp } from '../../src/exec';
+import { type JobOutcome, type SpawnerJob, ToolSpawner } from '../../src/exec/tool-spawner';
 
 /**
  * The tool spawner (src/exec/tool-spawner.ts): tools run from a small helper process, with the
@@ -197,23 +198,32 @@ describe('ToolSpawner', () => {
     const root = path.join(base, 'exec-1');
     const src = path.join(tmp, 'src.txt');
     await fs.writeFile(src, 'source');
-    await spawner.prepareExecRoot(base, root, [
-      { op: 'mkdir', path: path.join(root, 'a', 'b') },
-      { op: 'symlink', target: src, path: path.join(root, 'a', 'b', 'link') },
-      { op: 'write', path: path.join(root, 'a', 'cfg'), content: 'written' },
-      { op: 'copy', from: src, path: path.join(root, 'copy') },
-    ]);
+    const signal = new AbortController().signal;
+    const prepare = (r: string, ops: ExecRootOp[]): Promise<JobOutcome> =>
+      spawner.runJob({ prepare: { base, root: r, ops }, steps: [], env: ENV }, signal);
+    expect(
+      await prepare(root, [
+        { op: 'mkdir', path: path.join(root, 'a', 'b') },
+        { op: 'symlink', target: src, path: path.join(root, 'a', 'b', 'link') },
+        { op: 'write', path: path.join(root, 'a', 'cfg'), content: 'written' },
+        { op: 'copy', from: src, path: path.join(root, 'copy') },
+      ]),
+    ).toEqual({ kind: 'ran', outcomes: [] });
     expect(await fs.readlink(path.join(root, 'a', 'b', 'link'))).toBe(src);
     expect(await fs.readFile(path.join(root, 'a', 'cfg'), 'utf8')).toBe('written');
     const copy = await fs.lstat(path.join(root, 'copy'));
     expect(copy.isFile() && !copy.isSymbolicLink()).toBe(true);
     expect(await fs.readFile(path.join(root, 'copy'), 'utf8')).toBe('source');
-    await expect(spawner.prepareExecRoot(base, root, [])).rejects.toThrow(/EEXIST/);
-    await expect(
-      spawner.prepareExecRoot(base, path.join(base, 'exec-2'), [
-        { op: 'symlink', target: src, path: path.join(base, 'exec-2', 'missing-dir', 'x') },
+    expect(await prepare(root, [])).toMatchObject({
+      kind: 'prepare-failed',
+      message: expect.stringMatching(/EEXIST/),
+    });
+    const other = path.join(base, 'exec-2');
+    expect(
+      await prepare(other, [
+        { op: 'symlink', target: src, path: path.join(other, 'missing-dir', 'x') },
       ]),
-    ).rejects.toThrow(/ENOENT/);
+    ).toMatchObject({ kind: 'prepare-failed', message: expect.stringMatching(/ENOENT/) });
   });
 
   test('runs at most `slots` jobs at once: the others wait in the helper with their exec roots made', async () => {
@@ -287,15 +297,6 @@ describe('ToolSpawner', () => {
     if (out.kind !== 'ran') return;
     expect(out.outcomes.map((o) => (o.kind === 'exited' ? o.exitCode : o.kind))).toEqual([0, 4]);
     await expect(fs.stat(path.join(tmp, 'third'))).rejects.toMatchObject({ code: 'ENOENT' });
-    const bad = await spawner.runJob(
-      {
-        prepare: { base: tmp, root: tmp, ops: [] },
-        steps: [{ argv: ['/bin/true'], cwd: tmp }],
-        env: ENV,
-      },
-      new AbortController().signal,
-    );
-    expect(bad).toMatchObject({ kind: 'prepare-failed', message: expect.stringMatching(/EEXIST/) });
   });
 
   test('a waiting job that is cancelled never starts; the running one is unaffected', async () => {
