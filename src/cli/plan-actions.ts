@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import type { BuildGraph } from '../analysis/build-graph';
 import type { ActionCache } from '../cache';
 import type { BuildEvent } from '../events';
-import type { Executor } from '../exec';
+import type { Action } from '../actions';
+import type { ExecuteOptions, Executor, MaterializedInput } from '../exec';
 import { BuildRunner, ExplainLog, type Session } from '../orchestration';
 import { err } from '../util/result';
 
@@ -31,12 +32,18 @@ export interface PlannedAction {
 }
 
 /**
- * An executor that runs nothing: every action that reaches it is one the build would execute.
- * Its failure stops the node, so the nodes that depend on it are reported as blocked (their keys
- * need its output).
+ * An executor that runs nothing: every action that reaches it is one the build would execute, so
+ * it reports the action started (the runner's action-started event marks it) and fails it. Its
+ * failure stops the node, so the nodes that depend on it are reported as blocked (their keys need
+ * its output).
  */
 class NothingExecutor implements Executor {
-  execute(): ReturnType<Executor['execute']> {
+  execute(
+    _action: Action,
+    _inputs: readonly MaterializedInput[],
+    options: ExecuteOptions,
+  ): ReturnType<Executor['execute']> {
+    options.onStarted?.();
     return Promise.resolve(
       err({ reason: 'cancelled' as const }) as Awaited<ReturnType<Executor['execute']>>,
     );

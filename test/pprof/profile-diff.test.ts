@@ -272,6 +272,8 @@ describe('pgo diff --html in headless chromium', () => {
     const work = byName.get('main.work');
     await page.click('div[data-name="main.work"]');
     expect(new URL(page.url()).hash).toBe(`#frame=${work?.id}`);
+    // The page redraws on the hashchange event, after the click has set the hash.
+    await page.waitForFunction(`document.querySelector('div[data-name="main.cold"]') === null`);
     const clicked = await frames(page);
     const reloaded = await browser.newPage();
     await reloaded.goto(`file://${html}#frame=${work?.id}`);
