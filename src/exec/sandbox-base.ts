@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 /** `statfs`'s type of Linux's memory file system. */
-const TMPFS_MAGIC = 0x01021994;
+export const TMPFS_MAGIC = 0x01021994;
 
 /** Where Linux mounts a memory file system for every user. */
 const SHARED_MEMORY = '/dev/shm';

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { childWatchdog } from './child-watchdog';
 import { unreachable } from '../util/unreachable';
 import type { ExecRootOp } from './sandbox';
+import { TMPFS_MAGIC } from './sandbox-base';
 
 /**
  * Output beyond this many bytes per stream is dropped (a runaway tool must not exhaust memory).
@@ -163,7 +164,7 @@ function kill(id) {
 const inMemory = new Map();
 function remove(m) {
   const parent = path.dirname(m.path);
-  if (!inMemory.has(parent)) { let t; try { t = fs.statfsSync(parent).type; } catch {} inMemory.set(parent, t === 0x01021994); }
+  if (!inMemory.has(parent)) { let t; try { t = fs.statfsSync(parent).type; } catch {} inMemory.set(parent, t === ${TMPFS_MAGIC}); }
   if (inMemory.get(parent)) {
     let message;
     try { fs.rmSync(m.path, { recursive: true, force: true }); } catch (e) { message = String(e && e.message); }
